@@ -1,0 +1,30 @@
+//! loadlab — 한국어 성능 테스트 실습서.
+//!
+//! The library holds the five parts of the product; `src/main.rs` only hands its arguments to
+//! [`cli::main`]. The documented entry points are:
+//!
+//! - [`prelude`]: the scenario API a learner writes against (users, tasks, wait times, client).
+//! - [`engine::run`]: runs user classes against a host and returns the statistics.
+//! - [`server::start`]: starts the lab TODO server (the guide's FastAPI app, in Rust).
+//! - [`tutor`]: the interactive Korean tutor and the lesson renderer.
+
+pub mod checklist;
+pub mod cli;
+pub mod engine;
+pub mod progress;
+pub mod server;
+pub mod tutor;
+
+/// The guide's finished scenarios, compiled into `loadlab` so demos need no build step.
+#[path = "../solutions/mod.rs"]
+pub mod solutions;
+
+/// What a scenario file imports: `use loadlab::prelude::*;`.
+pub mod prelude {
+    pub use crate::engine::client::{Client, RequestBuilder, Response};
+    pub use crate::engine::random::{choose, randint, random_bool, random_string, uniform};
+    pub use crate::engine::user::{
+        Task, User, UserClass, WaitTime, between, constant, constant_throughput, task,
+    };
+    pub use serde_json::{Value, json};
+}
