@@ -8,6 +8,8 @@
 //! - [`server::start`]: starts the lab TODO server (the guide's FastAPI app, in Rust).
 //! - [`tutor`]: the interactive Korean tutor and the lesson renderer.
 
+extern crate self as loadlab;
+
 pub mod checklist;
 pub mod cli;
 pub mod engine;
@@ -19,3 +21,13 @@ pub mod tutor;
 #[path = "../solutions/mod.rs"]
 pub mod solutions;
 
+
+/// What a scenario file imports: `use loadlab::prelude::*;`.
+pub mod prelude {
+    pub use crate::engine::client::{Client, RequestBuilder, Response};
+    pub use crate::engine::random::{choose, randint, random_bool, random_string, uniform};
+    pub use crate::engine::user::{
+        Task, User, UserClass, WaitTime, between, constant, constant_throughput, task,
+    };
+    pub use serde_json::{Value, json};
+}

@@ -1,1 +1,16 @@
-//! (to be written)
+//! The load engine: a Locust-style load generator. Virtual users ([`user::User`]) loop over
+//! weighted tasks with wait times, spawned at a spawn rate toward a [`shape::Schedule`]; every
+//! request is recorded in [`stats`]; [`console`] prints Locust's tables from the result.
+//!
+//! Entry point: [`run`] with a [`RunConfig`].
+
+pub mod client;
+pub mod console;
+pub mod random;
+pub mod runner;
+pub mod shape;
+pub mod stats;
+pub mod user;
+
+pub use runner::{LiveStatus, RunConfig, run};
+pub use stats::RunResult;

@@ -1,0 +1,331 @@
+//! The HTTP client a task uses: Locust's `self.client`, with `.json(..)`, `.name(..)`, and
+//! responses that can be marked `success()` / `failure(msg)` (`catch_response=True`).
+//!
+//! Every request is recorded exactly once: when the task marks its response, or otherwise when
+//! the response is dropped, with Locust's rule (status 0 or >= 400 is a failure). A request
+//! never returns an error to the task: a refused connection or a time-out is a response with
+//! status 0 and [`Response::error`] set, as in Locust.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::runner::Shared;
+use super::stats::RequestRecord;
+
+/// One virtual user's HTTP session: its own connection pool, like a Locust user's session.
+pub struct Client {
+    http: reqwest::Client,
+    shared: Arc<Shared>,
+    user_id: usize,
+    current_task: Mutex<&'static str>,
+}
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Client {
+    pub(crate) fn new(shared: Arc<Shared>, user_id: usize) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .pool_max_idle_per_host(4)
+            .no_proxy()
+            .build()
+            .unwrap_or_default();
+        Client { http, shared, user_id, current_task: Mutex::new("on_start") }
+    }
+
+    pub(crate) fn set_task(&self, name: &'static str) {
+        *self.current_task.lock().unwrap_or_else(|e| e.into_inner()) = name;
+    }
+
+    fn task(&self) -> &'static str {
+        *self.current_task.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The host this run targets (`-H`), without a trailing slash.
+    pub fn host(&self) -> &str {
+        &self.shared.host
+    }
+
+    /// This user's number within the run (0, 1, 2 … in spawn order).
+    pub fn user_id(&self) -> usize {
+        self.user_id
+    }
+
+    pub fn get(&self, path: impl Into<String>) -> RequestBuilder<'_> {
+        self.request(Method::GET, path)
+    }
+    pub fn post(&self, path: impl Into<String>) -> RequestBuilder<'_> {
+        self.request(Method::POST, path)
+    }
+    pub fn put(&self, path: impl Into<String>) -> RequestBuilder<'_> {
+        self.request(Method::PUT, path)
+    }
+    pub fn patch(&self, path: impl Into<String>) -> RequestBuilder<'_> {
+        self.request(Method::PATCH, path)
+    }
+    pub fn delete(&self, path: impl Into<String>) -> RequestBuilder<'_> {
+        self.request(Method::DELETE, path)
+    }
+
+    /// A request with any method.
+    pub fn request(&self, method: Method, path: impl Into<String>) -> RequestBuilder<'_> {
+        RequestBuilder {
+            client: self,
+            method,
+            path: path.into(),
+            name: None,
+            body: None,
+            query: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A request being built; nothing is sent until [`RequestBuilder::send`].
+#[must_use = "a request does nothing until .send().await"]
+pub struct RequestBuilder<'c> {
+    client: &'c Client,
+    method: Method,
+    path: String,
+    name: Option<String>,
+    body: Option<Result<Vec<u8>, String>>,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+}
+
+impl<'c> RequestBuilder<'c> {
+    /// Sends `body` as JSON (`json=...`).
+    pub fn json(mut self, body: &impl Serialize) -> Self {
+        self.body = Some(serde_json::to_vec(body).map_err(|e| format!("JSON 직렬화 실패: {e}")));
+        self
+    }
+
+    /// Groups this request in the statistics under `name` instead of its URL (`name=...`),
+    /// so `/todos/17` and `/todos/18` share one row.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Adds a query parameter (`params={...}`).
+    pub fn query(mut self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.query.push((key.into(), value.to_string()));
+        self
+    }
+
+    pub fn header(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((key.into(), value.into()));
+        self
+    }
+
+    /// Sends the request and reads the whole body. Never fails: see [`Response::error`].
+    pub async fn send(self) -> Response<'c> {
+        let client = self.client;
+        let url = if self.path.starts_with("http://") || self.path.starts_with("https://") {
+            self.path.clone()
+        } else {
+            format!("{}{}", client.shared.host, self.path)
+        };
+        let display_path = path_with_query(&self.path, &self.query);
+        let name = self.name.unwrap_or_else(|| display_path.clone());
+        let mut request = client.http.request(self.method.clone(), &url);
+        if !self.query.is_empty() {
+            request = request.query(&self.query);
+        }
+        for (key, value) in &self.headers {
+            request = request.header(key, value);
+        }
+        let started = Instant::now();
+        let outcome = match self.body {
+            Some(Err(message)) => Err(message),
+            Some(Ok(bytes)) => {
+                request = request.header("content-type", "application/json").body(bytes);
+                execute(request).await
+            }
+            None => execute(request).await,
+        };
+        let elapsed = started.elapsed();
+        let (status, body, headers, error) = match outcome {
+            Ok((status, headers, body)) => (status, body, headers, None),
+            Err(message) => (0, bytes::Bytes::new(), reqwest::header::HeaderMap::new(), Some(message)),
+        };
+        Response {
+            client,
+            method: self.method,
+            path: display_path,
+            name,
+            status,
+            headers,
+            body,
+            started,
+            elapsed,
+            error,
+            recorded: AtomicBool::new(false),
+        }
+    }
+}
+
+fn path_with_query(path: &str, query: &[(String, String)]) -> String {
+    if query.is_empty() {
+        return path.to_string();
+    }
+    let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{separator}{}", pairs.join("&"))
+}
+
+async fn execute(
+    request: reqwest::RequestBuilder,
+) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), String> {
+    let response = request.send().await.map_err(|e| describe_error(&e))?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(|e| describe_error(&e))?;
+    Ok((status, headers, body))
+}
+
+/// A transport error as a short, stable message: stable so the error table groups it in one row.
+fn describe_error(error: &reqwest::Error) -> String {
+    let chain = error_chain(error);
+    let lower = chain.to_lowercase();
+    if error.is_timeout() {
+        "Timeout: 응답 시간 초과".to_string()
+    } else if lower.contains("connection refused") {
+        "ConnectionRefusedError: 연결이 거부되었습니다 (서버가 꺼져 있거나 주소·포트가 틀렸어요)".to_string()
+    } else if lower.contains("connection reset") || lower.contains("broken pipe") {
+        "ConnectionResetError: 서버가 연결을 끊었습니다".to_string()
+    } else if lower.contains("dns") || lower.contains("failed to lookup") {
+        "NameResolutionError: 호스트 이름을 찾을 수 없습니다".to_string()
+    } else if error.is_connect() {
+        format!("ConnectionError: 연결 실패 ({chain})")
+    } else if error.is_builder() {
+        format!("InvalidURL: 요청 주소가 올바르지 않습니다 ({chain})")
+    } else {
+        format!("RequestError: {chain}")
+    }
+}
+
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+/// A finished request. Mark it with [`Response::success`] or [`Response::failure`]; unmarked, it
+/// counts as a failure when the status is 0 or >= 400.
+pub struct Response<'c> {
+    client: &'c Client,
+    method: Method,
+    path: String,
+    name: String,
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: bytes::Bytes,
+    started: Instant,
+    elapsed: Duration,
+    error: Option<String>,
+    recorded: AtomicBool,
+}
+
+impl Response<'_> {
+    /// The HTTP status code, or 0 when no answer came (`response.status_code`).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Whether the status is below 400 and an answer came.
+    pub fn ok(&self) -> bool {
+        self.status != 0 && self.status < 400
+    }
+
+    /// The body parsed as JSON, or `None` when it is not valid JSON of that shape
+    /// (`response.json()`).
+    pub fn json<T: DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The body as text (`response.text`).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// Time from sending the request to the last byte of the body.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The transport error when no answer came (refused, timed out, reset).
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Counts this request as a success whatever its status (`response.success()`).
+    pub fn success(&self) {
+        self.record(None);
+    }
+
+    /// Counts this request as a failure with `message` (`response.failure(msg)`).
+    pub fn failure(&self, message: impl Into<String>) {
+        self.record(Some(message.into()));
+    }
+
+    fn default_failure(&self) -> Option<String> {
+        if let Some(error) = &self.error {
+            return Some(error.clone());
+        }
+        if self.status >= 400 {
+            let reason = reqwest::StatusCode::from_u16(self.status)
+                .ok()
+                .and_then(|code| code.canonical_reason())
+                .unwrap_or("");
+            return Some(format!("HTTPError: {} {reason}", self.status));
+        }
+        None
+    }
+
+    fn record(&self, failure: Option<String>) {
+        if self.recorded.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        self.client.shared.record(RequestRecord {
+            user_id: self.client.user_id,
+            task: self.client.task(),
+            method: self.method.as_str().to_string(),
+            path: self.path.clone(),
+            name: self.name.clone(),
+            status: self.status,
+            started: self.started,
+            elapsed: self.elapsed,
+            content_length: self.body.len() as u64,
+            failure,
+        });
+    }
+}
+
+impl Drop for Response<'_> {
+    fn drop(&mut self) {
+        if !self.recorded.load(Ordering::SeqCst) {
+            self.record(self.default_failure());
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Locust's console tables — request statistics, response-time percentiles, failures and
+//! exceptions — rendered from a [`RunResult`] in Korean, aligned by display width (Hangul is
+//! two columns wide), so names like `/todos/ [POST - 생성]` line up.
+
+use colored::Colorize;
+use unicode_width::UnicodeWidthStr;
+
+use super::stats::{EndpointStats, ErrorRow, ExceptionRow, PERCENTILES, RunResult};
+
+/// Pads `text` with spaces to `width` display columns, on the right (`left_align`) or left.
+pub fn pad(text: &str, width: usize, left_align: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
+    if left_align { format!("{text}{fill}") } else { format!("{fill}{text}") }
+}
+
+/// Shortens `text` to at most `width` display columns, marking the cut with `…`.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for ch in text.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) + 1 > width {
+            break;
+        }
+        out.push(ch);
+    }
+    out.push('…');
+    out
+}
+
+/// A response time in ms as the tables show it: one decimal below 10 ms, whole numbers above.
+pub fn format_ms(ms: f64) -> String {
+    if ms < 10.0 { format!("{ms:.1}") } else { format!("{ms:.0}") }
+}
+
+struct Table {
+    widths: Vec<usize>,
+    left: Vec<bool>,
+    /// Column indexes after which a `|` separator stands.
+    breaks: Vec<usize>,
+    rows: Vec<Option<Vec<String>>>,
+}
+
+impl Table {
+    fn new(header: Vec<&str>, left: Vec<bool>, breaks: Vec<usize>) -> Self {
+        let header: Vec<String> = header.into_iter().map(str::to_string).collect();
+        Table { widths: header.iter().map(|h| h.width()).collect(), left, breaks, rows: vec![Some(header), None] }
+    }
+
+    fn row(&mut self, cells: Vec<String>) {
+        for (width, cell) in self.widths.iter_mut().zip(&cells) {
+            *width = (*width).max(cell.width());
+        }
+        self.rows.push(Some(cells));
+    }
+
+    fn rule(&mut self) {
+        self.rows.push(None);
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        for row in &self.rows {
+            let mut line = String::new();
+            for (index, width) in self.widths.iter().enumerate() {
+                match row {
+                    Some(cells) => line.push_str(&pad(&cells[index], *width, self.left[index])),
+                    None => line.push_str(&"-".repeat(*width)),
+                }
+                if index + 1 < self.widths.len() {
+                    let separator = self.breaks.contains(&index);
+                    line.push_str(match (row.is_some(), separator) {
+                        (true, true) => " | ",
+                        (true, false) => "  ",
+                        (false, true) => "-|-",
+                        (false, false) => "--",
+                    });
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+const NAME_MAX_WIDTH: usize = 56;
+
+fn failures_cell(stats: &EndpointStats) -> String {
+    format!("{}({:.2}%)", stats.num_failures, stats.failure_ratio() * 100.0)
+}
+
+/// The request statistics table (Locust's first table).
+pub fn request_table(result: &RunResult) -> String {
+    let mut table = Table::new(
+        vec!["종류", "이름", "요청 수", "실패(비율)", "평균", "최소", "최대", "중앙값", "req/s", "실패/s"],
+        vec![true, true, false, false, false, false, false, false, false, false],
+        vec![3, 7],
+    );
+    let cells = |stats: &EndpointStats| {
+        vec![
+            stats.method.clone(),
+            truncate(&stats.name, NAME_MAX_WIDTH),
+            stats.num_requests.to_string(),
+            failures_cell(stats),
+            format_ms(stats.avg_response_time),
+            format_ms(stats.min_response_time),
+            format_ms(stats.max_response_time),
+            format_ms(stats.median_response_time),
+            format!("{:.2}", stats.requests_per_second),
+            format!("{:.2}", stats.failures_per_second),
+        ]
+    };
+    for stats in &result.stats {
+        table.row(cells(stats));
+    }
+    table.rule();
+    table.row(cells(&result.total));
+    format!("{}\n{}", "요청 통계 (응답 시간 단위: ms)".bold(), table.render())
+}
+
+/// The response-time percentile table, exact (not Locust's bucketed approximation).
+pub fn percentile_table(result: &RunResult) -> String {
+    let mut header = vec!["종류", "이름"];
+    let labels: Vec<String> = PERCENTILES.iter().map(|q| percent_label(*q)).collect();
+    header.extend(labels.iter().map(String::as_str));
+    header.push("요청 수");
+    let columns = header.len();
+    let mut left = vec![false; columns];
+    left[0] = true;
+    left[1] = true;
+    let mut table = Table::new(header, left, vec![1, columns - 2]);
+    let cells = |stats: &EndpointStats| {
+        let mut row = vec![stats.method.clone(), truncate(&stats.name, NAME_MAX_WIDTH)];
+        row.extend(stats.percentiles.iter().map(|p| format_ms(p.response_time)));
+        row.push(stats.num_requests.to_string());
+        row
+    };
+    for stats in &result.stats {
+        table.row(cells(stats));
+    }
+    table.rule();
+    table.row(cells(&result.total));
+    format!("{}\n{}", "응답 시간 백분위 (ms, 근사 없이 정확한 값)".bold(), table.render())
+}
+
+/// `0.999` → `99.9%`.
+pub fn percent_label(quantile: f64) -> String {
+    let percent = quantile * 100.0;
+    if (percent - percent.round()).abs() < 1e-9 {
+        format!("{percent:.0}%")
+    } else {
+        format!("{}%", format!("{percent:.2}").trim_end_matches('0'))
+    }
+}
+
+/// The failures table, grouped by method, name and message.
+pub fn error_table(errors: &[ErrorRow]) -> String {
+    let mut table = Table::new(vec!["횟수", "종류", "이름", "오류"], vec![false, true, true, true], vec![0]);
+    for error in errors {
+        table.row(vec![
+            error.occurrences.to_string(),
+            error.method.clone(),
+            truncate(&error.name, NAME_MAX_WIDTH),
+            error.error.clone(),
+        ]);
+    }
+    format!("{}\n{}", "실패 (Failures)".bold().red(), table.render())
+}
+
+/// The exceptions table: panics inside tasks, with where they happened.
+pub fn exception_table(exceptions: &[ExceptionRow]) -> String {
+    let mut table =
+        Table::new(vec!["횟수", "사용자 클래스", "태스크", "메시지", "위치"], vec![false, true, true, true, true], vec![0]);
+    for exception in exceptions {
+        table.row(vec![
+            exception.count.to_string(),
+            exception.user_class.clone(),
+            exception.task.clone(),
+            truncate(&exception.message.replace('\n', " "), 60),
+            exception.location.clone(),
+        ]);
+    }
+    format!("{}\n{}", "예외 (태스크 안에서 난 panic)".bold().red(), table.render())
+}
+
+/// One line: what happened in numbers.
+pub fn headline(result: &RunResult) -> String {
+    let total = &result.total;
+    let line = format!(
+        "요청 {}건, 실패 {}건 ({:.2}%), 평균 {}ms, 중앙값 {}ms, p95 {}ms — {:.1}초 동안 {:.1} req/s{}",
+        total.num_requests,
+        total.num_failures,
+        total.failure_ratio() * 100.0,
+        format_ms(total.avg_response_time),
+        format_ms(total.median_response_time),
+        format_ms(total.percentile(0.95)),
+        result.duration,
+        total.requests_per_second,
+        if result.interrupted { " (Ctrl-C로 중단됨)" } else { "" },
+    );
+    if total.num_failures > 0 || !result.exceptions.is_empty() { line.yellow().to_string() } else { line.green().to_string() }
+}
+
+/// All of Locust's end-of-run tables, the failure and exception tables only when there are any.
+pub fn summary(result: &RunResult) -> String {
+    let mut out = format!("{}\n{}", request_table(result), percentile_table(result));
+    if !result.errors.is_empty() {
+        out.push('\n');
+        out.push_str(&error_table(&result.errors));
+    }
+    if !result.exceptions.is_empty() {
+        out.push('\n');
+        out.push_str(&exception_table(&result.exceptions));
+    }
+    out.push('\n');
+    out.push_str(&headline(result));
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn korean_names_align_by_display_width() {
+        colored::control::set_override(false);
+        let errors = vec![
+            ErrorRow { method: "PUT".into(), name: "/todos/{id} [수정]".into(), error: "수정 실패: 500".into(), occurrences: 3 },
+            ErrorRow { method: "GET".into(), name: "/todos/".into(), error: "HTTPError: 500".into(), occurrences: 12 },
+        ];
+        let text = error_table(&errors);
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        // The column after the name starts at the same display column on every row.
+        let column_of = |line: &str, needle: &str| line[..line.find(needle).unwrap()].width();
+        assert_eq!(column_of(lines[2], "수정 실패"), column_of(lines[3], "HTTPError"));
+    }
+
+    #[test]
+    fn percent_labels_match_locust() {
+        let labels: Vec<String> = PERCENTILES.iter().map(|q| percent_label(*q)).collect();
+        assert_eq!(labels, ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]);
+    }
+
+    #[test]
+    fn truncate_respects_display_width() {
+        let cut = truncate("가나다라마바사", 7);
+        assert!(cut.width() <= 7, "{cut}");
+        assert!(cut.ends_with('…'));
+    }
+}

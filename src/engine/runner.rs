@@ -1,0 +1,470 @@
+//! Runs a load test: spawns users at the spawn rate toward the schedule's target, lets them loop
+//! over their weighted tasks, samples one history point per second, stops on time or on an
+//! interrupt, and returns the [`RunResult`]. The runner owns the run's users; the collector in
+//! [`Shared`] owns its numbers.
+//!
+//! A panic inside a task is caught at the task boundary (not the user's), recorded with its
+//! message and source location, and the user goes on with its next task, as Locust does.
+
+use std::cell::{Cell, RefCell};
+use std::fs::File;
+use std::future::Future;
+use std::io::{BufWriter, Write};
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, Once};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::client::Client;
+use super::shape::Schedule;
+use super::stats::{
+    ClassInfo, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary,
+};
+use super::user::{User, UserClass};
+
+/// State every user of a run shares: where to send requests and where to record them.
+pub struct Shared {
+    pub(crate) host: String,
+    pub(crate) stats: StatsCollector,
+    trace: Option<Mutex<BufWriter<File>>>,
+    started: Instant,
+}
+
+impl Shared {
+    pub(crate) fn record(&self, record: RequestRecord) {
+        self.stats.record(&record);
+        if let Some(trace) = &self.trace {
+            let line = serde_json::json!({
+                "t": record.started.saturating_duration_since(self.started).as_secs_f64(),
+                "user": record.user_id,
+                "task": record.task,
+                "method": record.method,
+                "path": record.path,
+                "name": record.name,
+                "status": record.status,
+                "ms": record.elapsed.as_secs_f64() * 1000.0,
+                "failure": record.failure,
+            });
+            let mut writer = trace.lock().unwrap_or_else(|e| e.into_inner());
+            // A trace line lost to a full disk must not stop the load test.
+            let _ = writeln!(writer, "{line}");
+        }
+    }
+}
+
+/// What one spawned user gets from the runner.
+pub struct UserContext {
+    shared: Arc<Shared>,
+    user_id: usize,
+    class_name: &'static str,
+    stop: watch::Receiver<bool>,
+    time_scale: f64,
+    task_filter: Option<Arc<Vec<String>>>,
+}
+
+/// A callback the runner calls about twice a second while it runs.
+pub type Observer = Box<dyn FnMut(&LiveStatus<'_>) + Send>;
+
+/// The state of a run as it goes, for progress bars and periodic tables.
+pub struct LiveStatus<'a> {
+    pub elapsed: Duration,
+    pub run_time: Option<Duration>,
+    pub users: usize,
+    pub target_users: usize,
+    pub stage: Option<String>,
+    pub last_second: Option<&'a HistoryPoint>,
+    stats: &'a StatsCollector,
+    seconds: f64,
+}
+
+impl LiveStatus<'_> {
+    /// The statistics so far, as the final tables would show them now.
+    pub fn summary(&self) -> Summary {
+        self.stats.summarize(self.seconds)
+    }
+}
+
+/// Everything a run needs.
+pub struct RunConfig {
+    pub classes: Vec<UserClass>,
+    pub host: String,
+    pub schedule: Schedule,
+    pub stop_timeout: Duration,
+    /// Multiplies every wait time; graders fast-forward with values below 1.
+    pub time_scale: f64,
+    /// Run only these tasks (by function name); `None` runs all.
+    pub task_filter: Option<Vec<String>>,
+    /// Writes one JSON line per request (used by the grader).
+    pub trace: Option<PathBuf>,
+    pub observer: Option<Observer>,
+    /// Resolves when the run should stop early (Ctrl-C).
+    pub interrupt: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
+    pub embedded_server: bool,
+}
+
+impl RunConfig {
+    /// `users` users spawned at `spawn_rate` per second for `run_time`, no extras.
+    pub fn new(classes: Vec<UserClass>, host: impl Into<String>, users: usize, spawn_rate: f64, run_time: Duration) -> Self {
+        RunConfig {
+            classes,
+            host: host.into(),
+            schedule: Schedule::fixed(users, spawn_rate, Some(run_time)),
+            stop_timeout: Duration::ZERO,
+            time_scale: 1.0,
+            task_filter: None,
+            trace: None,
+            observer: None,
+            interrupt: None,
+            embedded_server: false,
+        }
+    }
+}
+
+struct RunningUser {
+    handle: JoinHandle<()>,
+    stop: watch::Sender<bool>,
+    class_index: usize,
+}
+
+const TICK: Duration = Duration::from_millis(10);
+
+/// Runs the load test described by `config` to its end and returns the result.
+pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
+    anyhow::ensure!(!config.classes.is_empty(), "실행할 사용자 클래스가 없습니다");
+    install_panic_hook();
+    let host = config.host.trim_end_matches('/').to_string();
+    let trace = match &config.trace {
+        Some(path) => Some(Mutex::new(BufWriter::new(
+            File::create(path).with_context(|| format!("trace 파일을 만들 수 없습니다: {}", path.display()))?,
+        ))),
+        None => None,
+    };
+    let started = Instant::now();
+    let start_time = chrono::Utc::now();
+    let shared = Arc::new(Shared { host: host.clone(), stats: StatsCollector::default(), trace, started });
+    let task_filter = config.task_filter.clone().map(Arc::new);
+    let mut picker = ClassPicker::new(&config.classes);
+    let mut users: Vec<RunningUser> = Vec::new();
+    let mut ramped_down: Vec<JoinHandle<()>> = Vec::new();
+    let mut spawned_total = 0usize;
+    let mut spawn_allowance = 1.0f64;
+    let mut history: Vec<HistoryPoint> = Vec::new();
+    let mut next_sample = started + Duration::from_secs(1);
+    let mut next_observe = started;
+    let mut interrupt = config.interrupt.take();
+    let mut interrupted = false;
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_tick = started;
+
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = async { interrupt.as_mut().expect("guarded").await }, if interrupt.is_some() => {
+                interrupted = true;
+                break;
+            }
+        }
+        let now = Instant::now();
+        let elapsed = now - started;
+        let Some(target) = config.schedule.target_at(elapsed) else { break };
+        users.retain(|user| !user.handle.is_finished());
+        spawn_allowance = (spawn_allowance + target.spawn_rate * (now - last_tick).as_secs_f64())
+            .min(target.spawn_rate.max(1.0));
+        last_tick = now;
+        while users.len() < target.users && spawn_allowance >= 1.0 {
+            spawn_allowance -= 1.0;
+            let class_index = picker.next();
+            let (stop_sender, stop_receiver) = watch::channel(false);
+            let class = &config.classes[class_index];
+            let context = UserContext {
+                shared: Arc::clone(&shared),
+                user_id: spawned_total,
+                class_name: class.name,
+                stop: stop_receiver,
+                time_scale: config.time_scale,
+                task_filter: task_filter.clone(),
+            };
+            spawned_total += 1;
+            users.push(RunningUser { handle: tokio::spawn(class.spawn(context)), stop: stop_sender, class_index });
+        }
+        while users.len() > target.users && spawn_allowance >= 1.0 {
+            spawn_allowance -= 1.0;
+            if let Some(user) = users.pop() {
+                picker.release(user.class_index);
+                ramped_down.push(stop_users(vec![user], config.stop_timeout));
+            }
+        }
+        if users.len() == target.users {
+            spawn_allowance = spawn_allowance.min(1.0);
+        }
+        if now >= next_sample {
+            next_sample += Duration::from_secs(1);
+            let window = shared.stats.take_window();
+            history.push(HistoryPoint {
+                elapsed: elapsed.as_secs_f64(),
+                timestamp: chrono::Utc::now(),
+                users: users.len(),
+                target_users: target.users,
+                requests_per_second: window.requests as f64,
+                failures_per_second: window.failures as f64,
+                p50_response_time: window.p50_ms,
+                p95_response_time: window.p95_ms,
+                total_requests: window.total_requests,
+                total_failures: window.total_failures,
+            });
+        }
+        if now >= next_observe {
+            next_observe = now + Duration::from_millis(500);
+            if let Some(observer) = config.observer.as_mut() {
+                observer(&LiveStatus {
+                    elapsed,
+                    run_time: config.schedule.run_time(),
+                    users: users.len(),
+                    target_users: target.users,
+                    stage: target.stage.clone(),
+                    last_second: history.last(),
+                    stats: &shared.stats,
+                    seconds: elapsed.as_secs_f64(),
+                });
+            }
+        }
+    }
+
+    let users_at_end = users.len();
+    let mut per_class = vec![0usize; config.classes.len()];
+    for user in &users {
+        per_class[user.class_index] += 1;
+    }
+    ramped_down.push(stop_users(users, config.stop_timeout));
+    for stopping in ramped_down {
+        let _ = stopping.await;
+    }
+    let duration = started.elapsed().as_secs_f64();
+    if let Some(trace) = &shared.trace {
+        trace.lock().unwrap_or_else(|e| e.into_inner()).flush().context("trace 파일 쓰기 실패")?;
+    }
+    let Summary { stats, total, errors, exceptions } = shared.stats.summarize(duration);
+    let classes = config
+        .classes
+        .iter()
+        .zip(&per_class)
+        .map(|(class, &count)| ClassInfo {
+            name: class.name.to_string(),
+            weight: class.weight,
+            wait_time: class.wait_time,
+            users: count,
+            tasks: class.tasks.iter().map(|(name, weight)| (name.to_string(), *weight)).collect(),
+        })
+        .collect();
+    Ok(RunResult {
+        loadlab_version: env!("CARGO_PKG_VERSION").to_string(),
+        settings: RunSettings {
+            users: config.schedule.peak_users().max(users_at_end),
+            spawn_rate: config.schedule.spawn_rate(),
+            run_time: config.schedule.run_time().map(|d| d.as_secs_f64()),
+            host,
+            classes,
+            shape: config.schedule.label(),
+            time_scale: config.time_scale,
+            embedded_server: config.embedded_server,
+        },
+        start_time,
+        end_time: chrono::Utc::now(),
+        duration,
+        interrupted,
+        stats,
+        total,
+        errors,
+        exceptions,
+        history,
+    })
+}
+
+/// Signals `users` to stop; the returned task ends once they stopped or were aborted after
+/// `stop_timeout` (Locust's `--stop-timeout`: 0 aborts in-flight tasks at once).
+fn stop_users(users: Vec<RunningUser>, stop_timeout: Duration) -> JoinHandle<()> {
+    for user in &users {
+        let _ = user.stop.send(true);
+    }
+    let handles: Vec<JoinHandle<()>> = users.into_iter().map(|user| user.handle).collect();
+    let aborts: Vec<_> = handles.iter().map(|handle| handle.abort_handle()).collect();
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(stop_timeout, futures::future::join_all(handles)).await;
+        for abort in aborts {
+            abort.abort();
+        }
+    })
+}
+
+/// Assigns spawned users to classes so that every prefix of the spawn order follows the class
+/// weights as closely as possible (smooth weighted round-robin).
+struct ClassPicker {
+    weights: Vec<i64>,
+    current: Vec<i64>,
+}
+
+impl ClassPicker {
+    fn new(classes: &[UserClass]) -> Self {
+        let weights: Vec<i64> = classes.iter().map(|class| class.weight.max(1) as i64).collect();
+        ClassPicker { current: vec![0; weights.len()], weights }
+    }
+
+    fn next(&mut self) -> usize {
+        let total: i64 = self.weights.iter().sum();
+        for (current, weight) in self.current.iter_mut().zip(&self.weights) {
+            *current += weight;
+        }
+        let best = (0..self.weights.len()).max_by_key(|&i| (self.current[i], -(i as i64))).unwrap_or(0);
+        self.current[best] -= total;
+        best
+    }
+
+    /// Undoes one pick of `index` (a stopped user), so ramping down keeps the proportions.
+    fn release(&mut self, index: usize) {
+        let total: i64 = self.weights.iter().sum();
+        self.current[index] += total;
+        for (current, weight) in self.current.iter_mut().zip(&self.weights) {
+            *current -= weight;
+        }
+    }
+}
+
+/// One user's life: `on_start`, then weighted tasks with waits until told to stop, then `on_stop`.
+pub(crate) async fn live<U: User>(mut context: UserContext) {
+    let client = Client::new(Arc::clone(&context.shared), context.user_id);
+    let mut user = U::default();
+    let tasks: Vec<_> = U::tasks()
+        .into_iter()
+        .filter(|task| task.weight() > 0)
+        .filter(|task| context.task_filter.as_ref().is_none_or(|only| only.iter().any(|name| name == task.name())))
+        .collect();
+    let wait_time = U::wait_time();
+    let total_weight: u32 = tasks.iter().map(|task| task.weight()).sum();
+
+    client.set_task("on_start");
+    guarded(&context, "on_start", user.on_start(&client)).await;
+    loop {
+        if *context.stop.borrow() {
+            break;
+        }
+        if total_weight == 0 {
+            // A class with no task to run only waits for the end, like an idle Locust user.
+            let _ = context.stop.wait_for(|stop| *stop).await;
+            break;
+        }
+        let mut pick = super::random::randint(0, total_weight as i64 - 1) as u32;
+        let task = tasks
+            .iter()
+            .find(|task| {
+                if pick < task.weight() {
+                    true
+                } else {
+                    pick -= task.weight();
+                    false
+                }
+            })
+            .expect("pick is below the total weight");
+        client.set_task(task.name());
+        let began = Instant::now();
+        guarded(&context, task.name(), task.call(&mut user, &client)).await;
+        let pause = wait_time.next_pause(began.elapsed()).mul_f64(context.time_scale.max(0.0));
+        if pause.is_zero() {
+            // No wait: still let other users and the runner's timer run on this worker.
+            tokio::task::yield_now().await;
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = context.stop.wait_for(|stop| *stop) => break,
+        }
+    }
+    client.set_task("on_stop");
+    guarded(&context, "on_stop", user.on_stop(&client)).await;
+}
+
+async fn guarded(context: &UserContext, task: &str, future: impl Future<Output = ()>) {
+    if let Err(panic) = (CatchPanic { inner: Box::pin(future) }).await {
+        context.shared.stats.record_exception(context.class_name, task, &panic.message, &panic.location);
+    }
+}
+
+struct CaughtPanic {
+    message: String,
+    location: String,
+}
+
+thread_local! {
+    static INSIDE_TASK: Cell<bool> = const { Cell::new(false) };
+    static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// Polls a task and turns a panic during any poll into an error instead of killing the user.
+struct CatchPanic<F> {
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future<Output = ()>> Future for CatchPanic<F> {
+    type Output = Result<(), CaughtPanic>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let was_inside = INSIDE_TASK.with(|flag| flag.replace(true));
+        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.as_mut().poll(cx)));
+        INSIDE_TASK.with(|flag| flag.set(was_inside));
+        match polled {
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(payload) => {
+                let (message, location) = LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| {
+                    let message = payload
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| payload.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".to_string());
+                    (message, "?".to_string())
+                });
+                Poll::Ready(Err(CaughtPanic { message, location }))
+            }
+        }
+    }
+}
+
+/// Keeps panics inside tasks quiet (they go to the exceptions table) and every other panic
+/// loud, as before.
+fn install_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if INSIDE_TASK.with(Cell::get) {
+                let message = info.payload_as_str().unwrap_or("panic").to_string();
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                    .unwrap_or_default();
+                LAST_PANIC.with(|last| *last.borrow_mut() = Some((message, location)));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_picker_follows_weights_in_every_prefix() {
+        let mut picker = ClassPicker { weights: vec![3, 1], current: vec![0, 0] };
+        let picks: Vec<usize> = (0..8).map(|_| picker.next()).collect();
+        assert_eq!(picks.iter().filter(|&&i| i == 0).count(), 6);
+        assert_eq!(&picks[..4].iter().filter(|&&i| i == 1).count(), &1);
+    }
+}
