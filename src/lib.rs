@@ -21,7 +21,6 @@ pub mod tutor;
 #[path = "../solutions/mod.rs"]
 pub mod solutions;
 
-
 /// What a scenario file imports: `use loadlab::prelude::*;`.
 pub mod prelude {
     pub use crate::engine::client::{Client, RequestBuilder, Response};

@@ -1,1 +1,5 @@
-fn main() { loadlab::cli::main() }
+//! `loadlab`: the command line is a thin layer over the library; see [`loadlab::cli`].
+
+fn main() -> std::process::ExitCode {
+    loadlab::cli::main()
+}

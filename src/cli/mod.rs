@@ -1,2 +1,157 @@
-//! (to be written)
-pub fn main() {}
+//! The command line: parses arguments with clap and hands each subcommand to its own file
+//! (`run.rs`, `serve.rs`, …), each holding its argument definition and its `exec`. This is the
+//! only place that turns errors into messages and exit codes.
+
+mod learn;
+pub mod run;
+mod serve;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for a bad command line (clap's own choice too).
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "loadlab",
+    version,
+    about = "한국어 성능 테스트 실습서 — 레슨을 읽고, 시나리오를 쓰고, 실제 TODO API에 부하를 걸어 보세요",
+    long_about = None,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 레슨을 한 섹션씩 읽습니다 (--print: 화면 출력만)
+    Learn(learn::LearnArgs),
+    /// 실습용 TODO API 서버를 띄웁니다 (가이드의 FastAPI 앱과 같은 API)
+    Serve(serve::ServeArgs),
+    /// 부하 테스트를 실행합니다 (Locust의 --headless 실행과 같은 플래그)
+    Run(run::RunArgs),
+}
+
+/// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
+pub fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match execute(&args) {
+        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err(error) => {
+            eprintln!("{}", format_error(&error));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one command line (without the program name) in this process and returns its exit
+/// code. The tutor uses this to run what a lesson offers.
+pub fn execute(args: &[String]) -> anyhow::Result<i32> {
+    configure_color();
+    let argv = std::iter::once("loadlab".to_string()).chain(args.iter().cloned());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(error) => return Ok(report_usage_error(&error)),
+    };
+    match cli.command {
+        None => learn::exec_tutor(),
+        Some(Command::Learn(args)) => learn::exec(args),
+        Some(Command::Serve(args)) => block_on(serve::exec(args)),
+        Some(Command::Run(args)) => block_on(run::exec(args)),
+    }
+}
+
+/// Prints clap's help or version as clap does, and any other parse error as one line.
+fn report_usage_error(error: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            0
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let first =
+                rendered.lines().next().unwrap_or("잘못된 명령줄입니다").trim_start_matches("error: ");
+            eprintln!("오류: {first} (도움말: loadlab --help)");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// A usage error found after parsing (an unknown user class, a bad duration): one line, exit 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Turns a usage error into a one-line message and exit code 2; other errors pass through.
+pub(crate) fn usage_result(result: anyhow::Result<i32>) -> anyhow::Result<i32> {
+    match result {
+        Err(error) if error.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("오류: {error}");
+            Ok(EXIT_USAGE)
+        }
+        other => other,
+    }
+}
+
+fn format_error(error: &anyhow::Error) -> String {
+    let mut message = format!("오류: {error}");
+    for cause in error.chain().skip(1) {
+        message.push_str(&format!("\n  원인: {cause}"));
+    }
+    message
+}
+
+fn block_on(future: impl std::future::Future<Output = anyhow::Result<i32>>) -> anyhow::Result<i32> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("tokio 런타임을 시작할 수 없습니다: {e}"))?;
+    usage_result(runtime.block_on(future))
+}
+
+/// Colour only for a terminal, and never with `NO_COLOR` set.
+fn configure_color() {
+    let wanted = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    colored::control::set_override(wanted);
+}
+
+/// The command line of the learner's exercises binary: `loadlab run`'s arguments, run against
+/// the learner's own `classes`.
+#[derive(Parser, Debug)]
+#[command(name = "exercises", about = "여러분의 시나리오(exercises/)로 부하 테스트를 실행합니다")]
+struct ExercisesCli {
+    #[command(flatten)]
+    run: run::RunArgs,
+}
+
+/// `main` of the exercises target (`exercises/main.rs`).
+pub fn exercises_main(classes: Vec<crate::engine::user::UserClass>) -> ExitCode {
+    configure_color();
+    let code = match ExercisesCli::try_parse() {
+        Ok(cli) => match block_on(run::exec_with_classes(cli.run, classes)) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("{}", format_error(&error));
+                1
+            }
+        },
+        Err(error) => report_usage_error(&error),
+    };
+    ExitCode::from(code.clamp(0, 255) as u8)
+}

@@ -45,7 +45,12 @@ struct Table {
 impl Table {
     fn new(header: Vec<&str>, left: Vec<bool>, breaks: Vec<usize>) -> Self {
         let header: Vec<String> = header.into_iter().map(str::to_string).collect();
-        Table { widths: header.iter().map(|h| h.width()).collect(), left, breaks, rows: vec![Some(header), None] }
+        Table {
+            widths: header.iter().map(|h| h.width()).collect(),
+            left,
+            breaks,
+            rows: vec![Some(header), None],
+        }
     }
 
     fn row(&mut self, cells: Vec<String>) {
@@ -92,7 +97,7 @@ fn failures_cell(stats: &EndpointStats) -> String {
 }
 
 /// The request statistics table (Locust's first table).
-pub fn request_table(result: &RunResult) -> String {
+pub fn request_table(rows: &[EndpointStats], total: &EndpointStats) -> String {
     let mut table = Table::new(
         vec!["종류", "이름", "요청 수", "실패(비율)", "평균", "최소", "최대", "중앙값", "req/s", "실패/s"],
         vec![true, true, false, false, false, false, false, false, false, false],
@@ -112,16 +117,16 @@ pub fn request_table(result: &RunResult) -> String {
             format!("{:.2}", stats.failures_per_second),
         ]
     };
-    for stats in &result.stats {
+    for stats in rows {
         table.row(cells(stats));
     }
     table.rule();
-    table.row(cells(&result.total));
+    table.row(cells(total));
     format!("{}\n{}", "요청 통계 (응답 시간 단위: ms)".bold(), table.render())
 }
 
 /// The response-time percentile table, exact (not Locust's bucketed approximation).
-pub fn percentile_table(result: &RunResult) -> String {
+pub fn percentile_table(rows: &[EndpointStats], total: &EndpointStats) -> String {
     let mut header = vec!["종류", "이름"];
     let labels: Vec<String> = PERCENTILES.iter().map(|q| percent_label(*q)).collect();
     header.extend(labels.iter().map(String::as_str));
@@ -137,11 +142,11 @@ pub fn percentile_table(result: &RunResult) -> String {
         row.push(stats.num_requests.to_string());
         row
     };
-    for stats in &result.stats {
+    for stats in rows {
         table.row(cells(stats));
     }
     table.rule();
-    table.row(cells(&result.total));
+    table.row(cells(total));
     format!("{}\n{}", "응답 시간 백분위 (ms, 근사 없이 정확한 값)".bold(), table.render())
 }
 
@@ -171,8 +176,11 @@ pub fn error_table(errors: &[ErrorRow]) -> String {
 
 /// The exceptions table: panics inside tasks, with where they happened.
 pub fn exception_table(exceptions: &[ExceptionRow]) -> String {
-    let mut table =
-        Table::new(vec!["횟수", "사용자 클래스", "태스크", "메시지", "위치"], vec![false, true, true, true, true], vec![0]);
+    let mut table = Table::new(
+        vec!["횟수", "사용자 클래스", "태스크", "메시지", "위치"],
+        vec![false, true, true, true, true],
+        vec![0],
+    );
     for exception in exceptions {
         table.row(vec![
             exception.count.to_string(),
@@ -200,12 +208,20 @@ pub fn headline(result: &RunResult) -> String {
         total.requests_per_second,
         if result.interrupted { " (Ctrl-C로 중단됨)" } else { "" },
     );
-    if total.num_failures > 0 || !result.exceptions.is_empty() { line.yellow().to_string() } else { line.green().to_string() }
+    if total.num_failures > 0 || !result.exceptions.is_empty() {
+        line.yellow().to_string()
+    } else {
+        line.green().to_string()
+    }
 }
 
 /// All of Locust's end-of-run tables, the failure and exception tables only when there are any.
 pub fn summary(result: &RunResult) -> String {
-    let mut out = format!("{}\n{}", request_table(result), percentile_table(result));
+    let mut out = format!(
+        "{}\n{}",
+        request_table(&result.stats, &result.total),
+        percentile_table(&result.stats, &result.total)
+    );
     if !result.errors.is_empty() {
         out.push('\n');
         out.push_str(&error_table(&result.errors));
@@ -228,8 +244,18 @@ mod tests {
     fn korean_names_align_by_display_width() {
         colored::control::set_override(false);
         let errors = vec![
-            ErrorRow { method: "PUT".into(), name: "/todos/{id} [수정]".into(), error: "수정 실패: 500".into(), occurrences: 3 },
-            ErrorRow { method: "GET".into(), name: "/todos/".into(), error: "HTTPError: 500".into(), occurrences: 12 },
+            ErrorRow {
+                method: "PUT".into(),
+                name: "/todos/{id} [수정]".into(),
+                error: "수정 실패: 500".into(),
+                occurrences: 3,
+            },
+            ErrorRow {
+                method: "GET".into(),
+                name: "/todos/".into(),
+                error: "HTTPError: 500".into(),
+                occurrences: 12,
+            },
         ];
         let text = error_table(&errors);
         let lines: Vec<&str> = text.lines().skip(1).collect();
@@ -241,7 +267,10 @@ mod tests {
     #[test]
     fn percent_labels_match_locust() {
         let labels: Vec<String> = PERCENTILES.iter().map(|q| percent_label(*q)).collect();
-        assert_eq!(labels, ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]);
+        assert_eq!(
+            labels,
+            ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]
+        );
     }
 
     #[test]

@@ -33,11 +33,7 @@ pub fn uniform(low: f64, high: f64) -> f64 {
 
 /// A random ASCII letters-and-digits string of `len` characters (payloads of a chosen size).
 pub fn random_string(len: usize) -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
+    rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
 }
 
 #[cfg(test)]

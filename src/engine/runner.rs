@@ -23,9 +23,7 @@ use tokio::task::JoinHandle;
 
 use super::client::Client;
 use super::shape::Schedule;
-use super::stats::{
-    ClassInfo, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary,
-};
+use super::stats::{ClassInfo, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary};
 use super::user::{User, UserClass};
 
 /// State every user of a run shares: where to send requests and where to record them.
@@ -110,7 +108,13 @@ pub struct RunConfig {
 
 impl RunConfig {
     /// `users` users spawned at `spawn_rate` per second for `run_time`, no extras.
-    pub fn new(classes: Vec<UserClass>, host: impl Into<String>, users: usize, spawn_rate: f64, run_time: Duration) -> Self {
+    pub fn new(
+        classes: Vec<UserClass>,
+        host: impl Into<String>,
+        users: usize,
+        spawn_rate: f64,
+        run_time: Duration,
+    ) -> Self {
         RunConfig {
             classes,
             host: host.into(),
@@ -141,7 +145,8 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     let host = config.host.trim_end_matches('/').to_string();
     let trace = match &config.trace {
         Some(path) => Some(Mutex::new(BufWriter::new(
-            File::create(path).with_context(|| format!("trace 파일을 만들 수 없습니다: {}", path.display()))?,
+            File::create(path)
+                .with_context(|| format!("trace 파일을 만들 수 없습니다: {}", path.display()))?,
         ))),
         None => None,
     };
@@ -192,7 +197,11 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
                 task_filter: task_filter.clone(),
             };
             spawned_total += 1;
-            users.push(RunningUser { handle: tokio::spawn(class.spawn(context)), stop: stop_sender, class_index });
+            users.push(RunningUser {
+                handle: tokio::spawn(class.spawn(context)),
+                stop: stop_sender,
+                class_index,
+            });
         }
         while users.len() > target.users && spawn_allowance >= 1.0 {
             spawn_allowance -= 1.0;
@@ -343,7 +352,9 @@ pub(crate) async fn live<U: User>(mut context: UserContext) {
     let tasks: Vec<_> = U::tasks()
         .into_iter()
         .filter(|task| task.weight() > 0)
-        .filter(|task| context.task_filter.as_ref().is_none_or(|only| only.iter().any(|name| name == task.name())))
+        .filter(|task| {
+            context.task_filter.as_ref().is_none_or(|only| only.iter().any(|name| name == task.name()))
+        })
         .collect();
     let wait_time = U::wait_time();
     let total_weight: u32 = tasks.iter().map(|task| task.weight()).sum();
@@ -421,14 +432,15 @@ impl<F: Future<Output = ()>> Future for CatchPanic<F> {
             Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
             Ok(Poll::Pending) => Poll::Pending,
             Err(payload) => {
-                let (message, location) = LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| {
-                    let message = payload
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| payload.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "panic".to_string());
-                    (message, "?".to_string())
-                });
+                let (message, location) =
+                    LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| {
+                        let message = payload
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| payload.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "panic".to_string());
+                        (message, "?".to_string())
+                    });
                 Poll::Ready(Err(CaughtPanic { message, location }))
             }
         }

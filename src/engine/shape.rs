@@ -79,9 +79,11 @@ impl Schedule {
                 for (index, stage) in stages.iter().enumerate() {
                     let end = start + stage.duration;
                     if elapsed < end {
-                        let progress = (elapsed - start).as_secs_f64() / stage.duration.as_secs_f64().max(1e-9);
+                        let progress =
+                            (elapsed - start).as_secs_f64() / stage.duration.as_secs_f64().max(1e-9);
                         let users = from as f64 + (stage.users as f64 - from as f64) * progress;
-                        let slope = (stage.users as f64 - from as f64).abs() / stage.duration.as_secs_f64().max(1e-9);
+                        let slope =
+                            (stage.users as f64 - from as f64).abs() / stage.duration.as_secs_f64().max(1e-9);
                         return Some(Target {
                             users: users.round() as usize,
                             // Fast enough to follow the ramp, never slower than 1 user a second.

@@ -16,8 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::user::WaitTime;
 
 /// The percentiles of Locust's percentile table.
-pub const PERCENTILES: [f64; 11] =
-    [0.50, 0.66, 0.75, 0.80, 0.90, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0];
+pub const PERCENTILES: [f64; 11] = [0.50, 0.66, 0.75, 0.80, 0.90, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0];
 
 /// One finished request as the client reports it.
 #[derive(Debug, Clone)]
@@ -189,9 +188,8 @@ impl StatsCollector {
     pub fn take_window(&self) -> WindowSnapshot {
         let mut counters = self.lock();
         let window = std::mem::take(&mut counters.window);
-        let quantile = |q: f64| {
-            window.histogram.as_ref().map_or(0.0, |h| h.value_at_quantile(q) as f64 / 1000.0)
-        };
+        let quantile =
+            |q: f64| window.histogram.as_ref().map_or(0.0, |h| h.value_at_quantile(q) as f64 / 1000.0);
         let (total_requests, total_failures) =
             counters.total.as_ref().map_or((0, 0), |t| (t.requests, t.failures));
         WindowSnapshot {
@@ -209,16 +207,12 @@ impl StatsCollector {
         let counters = self.lock();
         let mut names = counters.order.clone();
         names.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-        let stats = names
-            .iter()
-            .map(|key| counters.entries[key].summarize(&key.0, &key.1, seconds))
-            .collect();
-        let total = counters
-            .total
-            .as_ref()
-            .map_or_else(|| Entry::new().summarize("", "Aggregated", seconds), |t| {
-                t.summarize("", "Aggregated", seconds)
-            });
+        let stats =
+            names.iter().map(|key| counters.entries[key].summarize(&key.0, &key.1, seconds)).collect();
+        let total = counters.total.as_ref().map_or_else(
+            || Entry::new().summarize("", "Aggregated", seconds),
+            |t| t.summarize("", "Aggregated", seconds),
+        );
         let mut errors: Vec<ErrorRow> = counters
             .errors
             .iter()
@@ -277,10 +271,7 @@ pub struct EndpointStats {
 impl EndpointStats {
     /// The response time at quantile `q` (0.95 for p95), in ms.
     pub fn percentile(&self, q: f64) -> f64 {
-        self.percentiles
-            .iter()
-            .find(|p| (p.quantile - q).abs() < 1e-9)
-            .map_or(0.0, |p| p.response_time)
+        self.percentiles.iter().find(|p| (p.quantile - q).abs() < 1e-9).map_or(0.0, |p| p.response_time)
     }
 
     /// Failures as a share of requests, 0.0 ..= 1.0.

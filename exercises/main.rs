@@ -1,0 +1,28 @@
+//! 여러분의 부하 테스트 시나리오 — 가이드의 `locustfile.py`에 해당합니다.
+//!
+//! 채점:        cargo run --release -- check            (항목 하나만: check update_todo)
+//! 실행:        cargo run --release -- run TodoUser -u 20 -r 5 -t 15s
+//!
+//! 이 파일들은 loadlab 본체와 따로 컴파일되므로, 쓰다 만 코드가 있어도 튜터는 그대로 동작합니다.
+
+// 아직 채우지 않은 `todo!()` 본문 때문에 생기는 경고는 숨깁니다.
+#![allow(unused_variables, unused_imports, unreachable_code)]
+
+mod mixed_workload;
+mod stress_user;
+mod todo_user;
+
+use loadlab::prelude::*;
+
+/// `run`이 실행하는 사용자 클래스들. 새 클래스를 만들었다면 여기에 추가하세요.
+fn user_classes() -> Vec<UserClass> {
+    vec![
+        UserClass::of::<todo_user::TodoUser>(),
+        UserClass::of::<mixed_workload::MixedWorkloadUser>(),
+        UserClass::of::<stress_user::StressTestUser>(),
+    ]
+}
+
+fn main() -> std::process::ExitCode {
+    loadlab::cli::exercises_main(user_classes())
+}

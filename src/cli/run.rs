@@ -1,0 +1,271 @@
+//! `loadlab run`: a headless load test with Locust's flags. Without `-H` it starts the lab
+//! server in this process on a free loopback port, runs, prints Locust's tables, writes the
+//! requested report files, and exits non-zero when requests failed.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::UsageError;
+use crate::engine::console;
+use crate::engine::shape::{Schedule, parse_duration};
+use crate::engine::user::UserClass;
+use crate::engine::{LiveStatus, RunConfig, RunResult};
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// 실행할 사용자 클래스 (없으면 전부, 가중치대로 나눔)
+    #[arg(value_name = "USER_CLASS")]
+    pub classes: Vec<String>,
+    /// 동시 사용자 수 (Locust: --users)
+    #[arg(short = 'u', long = "users", default_value_t = 1)]
+    pub users: usize,
+    /// 초당 새로 띄울 사용자 수 (Locust: --spawn-rate)
+    #[arg(short = 'r', long = "spawn-rate", default_value_t = 1.0)]
+    pub spawn_rate: f64,
+    /// 실행 시간: 15s, 1m30s … (없으면 Ctrl-C까지)
+    #[arg(short = 't', long = "run-time", value_parser = parse_run_time)]
+    pub run_time: Option<Duration>,
+    /// 대상 서버 (없으면 내장 실습 서버를 띄웁니다)
+    #[arg(short = 'H', long = "host")]
+    pub host: Option<String>,
+    /// exercises/ 대신 완성된 solutions/의 시나리오를 실행합니다
+    #[arg(long)]
+    pub solutions: bool,
+    /// 실행 결과 전체를 JSON으로 저장합니다 (explain·compare의 입력)
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// 실행 중 주기적인 통계를 끄고 마지막 요약만 출력합니다
+    #[arg(long)]
+    pub only_summary: bool,
+    /// 종료할 때 진행 중인 태스크를 기다려 줄 시간(초)
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub stop_timeout: f64,
+    /// 단계별 부하: "사용자:시간,..." (예: "10:30s,50:1m,0:10s")
+    #[arg(long, value_name = "STAGES")]
+    pub shape: Option<String>,
+    /// 대기 시간 배율 (채점기가 대기 시간을 빨리 감을 때 씁니다)
+    #[arg(long, default_value_t = 1.0, hide = true)]
+    pub time_scale: f64,
+    /// 이 태스크만 실행합니다 (함수 이름, 쉼표로 구분)
+    #[arg(long, value_delimiter = ',', hide = true)]
+    pub tasks: Option<Vec<String>>,
+    /// 요청마다 한 줄씩 JSON으로 기록합니다 (채점기용)
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub trace: Option<PathBuf>,
+}
+
+fn parse_run_time(text: &str) -> Result<Duration, String> {
+    parse_duration(text)
+}
+
+/// Runs `args` with the finished scenarios (the learner's come through the exercises target).
+pub async fn exec(args: RunArgs) -> anyhow::Result<i32> {
+    if !args.solutions {
+        return Err(UsageError(
+            "아직 exercises/ 실행은 준비 중입니다: 완성된 시나리오는 --solutions 로 실행하세요".to_string(),
+        )
+        .into());
+    }
+    exec_with_classes(args, crate::solutions::user_classes()).await
+}
+
+/// Runs `args` against `available` classes: validates, starts the lab server when no host is
+/// given, runs, prints and writes the results, and returns the exit code.
+pub async fn exec_with_classes(args: RunArgs, available: Vec<UserClass>) -> anyhow::Result<i32> {
+    let classes = select_classes(&args.classes, available)?;
+    if args.users == 0 && args.shape.is_none() {
+        return Err(UsageError("사용자 수(-u)는 1 이상이어야 합니다".to_string()).into());
+    }
+    if !(args.spawn_rate > 0.0 && args.spawn_rate.is_finite()) {
+        return Err(UsageError("spawn rate(-r)는 0보다 커야 합니다".to_string()).into());
+    }
+    let schedule = match &args.shape {
+        Some(stages) => Schedule::parse_stages(stages).map_err(UsageError)?,
+        None => Schedule::fixed(args.users, args.spawn_rate, args.run_time),
+    };
+    if let Some(host) = &args.host {
+        if !(host.starts_with("http://") || host.starts_with("https://")) {
+            return Err(UsageError(format!(
+                "호스트 '{host}'는 http:// 로 시작해야 합니다 (예: -H http://127.0.0.1:8000)"
+            ))
+            .into());
+        }
+    }
+
+    let embedded = match &args.host {
+        Some(_) => None,
+        None => Some(
+            crate::server::start(crate::server::ServerConfig::in_memory())
+                .await
+                .context("내장 실습 서버를 시작할 수 없습니다")?,
+        ),
+    };
+    let host = match (&args.host, &embedded) {
+        (Some(host), _) => host.clone(),
+        (None, Some(server)) => server.url(),
+        (None, None) => unreachable!("a server was started when no host was given"),
+    };
+    let class_names: Vec<&str> = classes.iter().map(|class| class.name).collect();
+    println!(
+        "부하 테스트 시작: {} → {} (사용자 {}명, 초당 {}명{}){}",
+        class_names.join(", "),
+        host,
+        schedule.peak_users(),
+        args.spawn_rate,
+        schedule.run_time().map(|t| format!(", {}초", t.as_secs_f64())).unwrap_or_default(),
+        if embedded.is_some() { " — 내장 실습 서버" } else { "" }
+    );
+
+    let display = LiveDisplay::new(!args.only_summary);
+    let mut config = RunConfig::new(classes, host, 0, 1.0, Duration::ZERO);
+    config.schedule = schedule;
+    config.stop_timeout = Duration::from_secs_f64(args.stop_timeout.max(0.0));
+    config.time_scale = args.time_scale;
+    config.task_filter = args.tasks.clone();
+    config.trace = args.trace.clone();
+    config.embedded_server = embedded.is_some();
+    config.interrupt = Some(Box::pin(async {
+        let _ = tokio::signal::ctrl_c().await;
+    }));
+    let observer_display = display.clone();
+    config.observer = Some(Box::new(move |status: &LiveStatus<'_>| observer_display.update(status)));
+
+    let result = crate::engine::run(config).await;
+    display.finish();
+    if let Some(server) = embedded {
+        server.shutdown().await;
+    }
+    let result = result?;
+    println!();
+    print!("{}", console::summary(&result));
+    write_reports(&args, &result)?;
+    Ok(exit_code(&result))
+}
+
+/// Locust's `--exit-code-on-error` default: 1 when any request failed or a task panicked.
+pub fn exit_code(result: &RunResult) -> i32 {
+    if result.total.num_failures > 0 || !result.exceptions.is_empty() { 1 } else { 0 }
+}
+
+fn write_reports(args: &RunArgs, result: &RunResult) -> anyhow::Result<()> {
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(result).context("결과를 JSON으로 만들 수 없습니다")?;
+        std::fs::write(path, text)
+            .with_context(|| format!("JSON 파일을 쓸 수 없습니다: {}", path.display()))?;
+        println!("JSON 결과 저장: {}", path.display());
+    }
+    Ok(())
+}
+
+fn select_classes(names: &[String], available: Vec<UserClass>) -> anyhow::Result<Vec<UserClass>> {
+    if names.is_empty() {
+        return Ok(available);
+    }
+    let known: Vec<&str> = available.iter().map(|class| class.name).collect();
+    let mut chosen = Vec::new();
+    for name in names {
+        match available.iter().find(|class| class.name == name) {
+            Some(class) => chosen.push(class.clone()),
+            None => {
+                return Err(UsageError(format!(
+                    "알 수 없는 사용자 클래스 '{name}' — 있는 클래스: {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// The live part of the console: a progress bar on a terminal, a status line every few seconds
+/// otherwise, and the request table every ten seconds (unless `--only-summary`).
+#[derive(Clone)]
+struct LiveDisplay {
+    bar: Option<ProgressBar>,
+    periodic: bool,
+    last_line: std::sync::Arc<std::sync::Mutex<(Instant, Instant)>>,
+}
+
+const STATUS_EVERY: Duration = Duration::from_secs(2);
+const TABLE_EVERY: Duration = Duration::from_secs(10);
+
+impl LiveDisplay {
+    fn new(periodic: bool) -> Self {
+        let bar = std::io::stdout().is_terminal().then(|| {
+            let bar = ProgressBar::new(100);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:24.cyan/blue} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let now = Instant::now();
+        LiveDisplay { bar, periodic, last_line: std::sync::Arc::new(std::sync::Mutex::new((now, now))) }
+    }
+
+    fn update(&self, status: &LiveStatus<'_>) {
+        let line = status_line(status);
+        let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());
+        let table_due = self.periodic && last.1.elapsed() >= TABLE_EVERY;
+        if table_due {
+            last.1 = Instant::now();
+        }
+        let table = table_due.then(|| {
+            let summary = status.summary();
+            console::request_table(&summary.stats, &summary.total)
+        });
+        match &self.bar {
+            Some(bar) => {
+                if let Some(run_time) = status.run_time {
+                    bar.set_position((status.elapsed.as_secs_f64() / run_time.as_secs_f64() * 100.0) as u64);
+                }
+                bar.set_message(line);
+                if let Some(table) = table {
+                    bar.suspend(|| println!("{table}"));
+                }
+            }
+            None => {
+                if self.periodic && last.0.elapsed() >= STATUS_EVERY {
+                    last.0 = Instant::now();
+                    println!("{line}");
+                }
+                if let Some(table) = table {
+                    println!("{table}");
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn status_line(status: &LiveStatus<'_>) -> String {
+    let time = match status.run_time {
+        Some(total) => format!("{:>3.0}/{:.0}초", status.elapsed.as_secs_f64(), total.as_secs_f64()),
+        None => format!("{:>3.0}초", status.elapsed.as_secs_f64()),
+    };
+    let mut line = format!("[{time}] 사용자 {}/{}명", status.users, status.target_users);
+    if let Some(stage) = &status.stage {
+        line.push_str(&format!(" ({stage})"));
+    }
+    if let Some(second) = status.last_second {
+        line.push_str(&format!(
+            " | {:.1} req/s | 실패 {}건 | p50 {}ms p95 {}ms",
+            second.requests_per_second,
+            second.total_failures,
+            console::format_ms(second.p50_response_time),
+            console::format_ms(second.p95_response_time)
+        ));
+    }
+    line
+}
