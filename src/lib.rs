@@ -13,6 +13,7 @@ extern crate self as loadlab;
 pub mod checklist;
 pub mod cli;
 pub mod engine;
+pub mod grader;
 pub mod progress;
 pub mod server;
 pub mod tutor;
