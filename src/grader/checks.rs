@@ -51,8 +51,15 @@ impl Verdict {
 }
 
 /// The items `check` grades by running code, in checklist order.
-pub const GRADED_ITEMS: &[&str] =
-    &["create_todo", "list_todos", "get_single_todo", "update_todo", "delete_todo", "mixed_workload", "stress_user"];
+pub const GRADED_ITEMS: &[&str] = &[
+    "create_todo",
+    "list_todos",
+    "get_single_todo",
+    "update_todo",
+    "delete_todo",
+    "mixed_workload",
+    "stress_user",
+];
 
 const FAST: f64 = 0.01;
 
@@ -70,7 +77,10 @@ fn plan(class: &'static str, tasks: &[&'static str], users: usize, millis: u64, 
 /// Grades one item.
 pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict> {
     let Some(item) = GRADED_ITEMS.iter().copied().find(|known| *known == item) else {
-        anyhow::bail!("'{item}'은(는) 코드로 채점하는 항목이 아닙니다 (있는 항목: {})", GRADED_ITEMS.join(", "))
+        anyhow::bail!(
+            "'{item}'은(는) 코드로 채점하는 항목이 아닙니다 (있는 항목: {})",
+            GRADED_ITEMS.join(", ")
+        )
     };
     let with_faults = |mut plan: Plan, error_rate: f64, vanish_rate: f64| {
         plan.faults = Faults { error_rate, vanish_rate };
@@ -80,7 +90,9 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
         "create_todo" => plan("TodoUser", &["create_todo"], 2, 1500, FAST),
         "list_todos" => plan("TodoUser", &["create_todo", "list_todos"], 2, 1500, FAST),
         "get_single_todo" => plan("TodoUser", &["create_todo", "get_single_todo"], 2, 1500, FAST),
-        "update_todo" => with_faults(plan("TodoUser", &["create_todo", "update_todo"], 3, 2500, FAST), 0.1, 0.3),
+        "update_todo" => {
+            with_faults(plan("TodoUser", &["create_todo", "update_todo"], 3, 2500, FAST), 0.1, 0.3)
+        }
         "delete_todo" => with_faults(
             plan("TodoUser", &["create_todo", "get_single_todo", "delete_todo"], 3, 2500, FAST),
             0.1,
@@ -95,7 +107,9 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
         Err(Unobservable::UnknownClass(class)) => {
             return Ok(Verdict::failed(
                 item,
-                format!("사용자 클래스 {class}를 찾을 수 없습니다 — exercises/main.rs의 user_classes()에 있어야 합니다"),
+                format!(
+                    "사용자 클래스 {class}를 찾을 수 없습니다 — exercises/main.rs의 user_classes()에 있어야 합니다"
+                ),
             ));
         }
         Err(Unobservable::Broken(message)) => return Ok(Verdict::failed(item, message)),
@@ -113,7 +127,11 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
 }
 
 fn not_started(observation: &Observation, task: &str) -> bool {
-    observation.result.exceptions.iter().any(|e| e.task == task && e.message.starts_with("not yet implemented"))
+    observation
+        .result
+        .exceptions
+        .iter()
+        .any(|e| e.task == task && e.message.starts_with("not yet implemented"))
 }
 
 /// Panics other than `todo!()` inside `task`, as problems.
@@ -123,7 +141,12 @@ fn panics(observation: &Observation, task: &str) -> Vec<String> {
         .exceptions
         .iter()
         .filter(|e| e.task == task)
-        .map(|e| format!("{task}에서 panic이 {}번 났습니다: {} ({}) — 태스크는 panic 없이 끝나야 합니다", e.count, e.message, e.location))
+        .map(|e| {
+            format!(
+                "{task}에서 panic이 {}번 났습니다: {} ({}) — 태스크는 panic 없이 끝나야 합니다",
+                e.count, e.message, e.location
+            )
+        })
         .collect()
 }
 
@@ -178,7 +201,11 @@ fn marking_problems(lines: &[&TraceLine], label: &str, success_statuses: &[u16])
     for &status in success_statuses {
         let wrong = lines.iter().filter(|line| line.status == status && line.failure.is_some()).count();
         if wrong > 0 {
-            let why = if status == 404 { "404는 이미 삭제된 TODO이니 success()로 처리해야 합니다" } else { "정상 응답입니다" };
+            let why = if status == 404 {
+                "404는 이미 삭제된 TODO이니 success()로 처리해야 합니다"
+            } else {
+                "정상 응답입니다"
+            };
             problems.push(format!("{label} 응답 {status}이(가) 실패로 {wrong}번 기록됨 — {why}"));
         }
     }
@@ -199,7 +226,10 @@ fn ownership_problems(
     label: &str,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    let without_ids = lines.iter().filter(|line| !created.get(&line.user).is_some_and(|ids| ids.iter().any(|&(at, _)| at <= line.t))).count();
+    let without_ids = lines
+        .iter()
+        .filter(|line| !created.get(&line.user).is_some_and(|ids| ids.iter().any(|&(at, _)| at <= line.t)))
+        .count();
     if without_ids > 0 {
         problems.push(format!(
             "만든 TODO가 하나도 없을 때 {label} 요청을 {without_ids}번 보냈습니다 — 기대: 목록이 비어 있으면 아무것도 하지 않고 return"
@@ -208,7 +238,10 @@ fn ownership_problems(
     let foreign: Vec<&&TraceLine> = lines
         .iter()
         .filter(|line| match todo_id(&line.path) {
-            Some(id) => created.get(&line.user).is_some_and(|ids| ids.iter().any(|&(at, _)| at <= line.t)) && !owned_before(created, line.user, id, line.t),
+            Some(id) => {
+                created.get(&line.user).is_some_and(|ids| ids.iter().any(|&(at, _)| at <= line.t))
+                    && !owned_before(created, line.user, id, line.t)
+            }
             None => true,
         })
         .collect();
@@ -234,7 +267,10 @@ fn check_create(observation: &Observation) -> Verdict {
     }
     let not_created = posts.iter().filter(|line| line.status != 201).count();
     if not_created > 0 {
-        problems.push(format!("생성 요청 {not_created}건이 201이 아니었습니다 ({}) — 기대: 올바른 본문으로 201 Created", status_summary(&posts)));
+        problems.push(format!(
+            "생성 요청 {not_created}건이 201이 아니었습니다 ({}) — 기대: 올바른 본문으로 201 Created",
+            status_summary(&posts)
+        ));
     }
     if posts.iter().any(|line| line.path.split('?').next() != Some("/todos/")) {
         problems.push("생성 요청이 /todos/ 가 아닌 곳으로 갔습니다 — 기대: POST /todos/".to_string());
@@ -253,8 +289,13 @@ fn check_list(observation: &Observation) -> Verdict {
     if gets.is_empty() {
         problems.push("GET /todos/ 요청이 없었습니다 — 기대: 목록 조회".to_string());
     }
-    if let Some(line) = gets.iter().find(|line| !line.path.starts_with("/todos/") || todo_id(&line.path).is_some()) {
-        problems.push(format!("목록이 아닌 곳을 조회했습니다 ({}) — 기대: GET /todos/?skip=…&limit=…", line.path));
+    if let Some(line) =
+        gets.iter().find(|line| !line.path.starts_with("/todos/") || todo_id(&line.path).is_some())
+    {
+        problems.push(format!(
+            "목록이 아닌 곳을 조회했습니다 ({}) — 기대: GET /todos/?skip=…&limit=…",
+            line.path
+        ));
     }
     let failed = gets.iter().filter(|line| line.failure.is_some()).count();
     if failed > 0 {
@@ -295,7 +336,9 @@ fn check_update(observation: &Observation) -> Verdict {
     }
     let other = observation.trace.iter().filter(|line| line.task == ITEM && line.method != "PUT").count();
     if other > 0 {
-        problems.push(format!("update_todo가 PUT이 아닌 요청을 {other}번 보냈습니다 — 기대: PUT /todos/{{id}} 하나"));
+        problems.push(format!(
+            "update_todo가 PUT이 아닌 요청을 {other}번 보냈습니다 — 기대: PUT /todos/{{id}} 하나"
+        ));
     }
     problems.extend(ownership_problems(&puts, &created, "PUT"));
     let invalid = puts.iter().filter(|line| line.status == 422).count();
@@ -332,7 +375,9 @@ fn check_delete(observation: &Observation) -> Verdict {
     let created = created_ids(observation);
     let mut problems = panics(observation, ITEM);
     if deletes.is_empty() {
-        problems.push("DELETE 요청이 한 번도 없었습니다 — 기대: 만든 TODO가 있으면 DELETE /todos/{id}".to_string());
+        problems.push(
+            "DELETE 요청이 한 번도 없었습니다 — 기대: 만든 TODO가 있으면 DELETE /todos/{id}".to_string(),
+        );
         return Verdict::judge(ITEM, problems, String::new());
     }
     problems.extend(ownership_problems(&deletes, &created, "DELETE"));
@@ -398,7 +443,10 @@ fn check_mixed(observation: &Observation) -> Verdict {
             let labels: Vec<String> = workflow.iter().map(|line| step_label(line)).collect();
             if labels.iter().map(String::as_str).ne(WORKFLOW) {
                 order_problem.get_or_insert_with(|| {
-                    format!("순서가 다릅니다: {} — 기대: POST×3 → GET /todos/ → PUT(완료) → DELETE", labels.join(" → "))
+                    format!(
+                        "순서가 다릅니다: {} — 기대: POST×3 → GET /todos/ → PUT(완료) → DELETE",
+                        labels.join(" → ")
+                    )
                 });
                 continue;
             }
@@ -425,7 +473,10 @@ fn check_mixed(observation: &Observation) -> Verdict {
         }
     }
     if complete == 0 && order_problem.is_none() {
-        let seen = by_user.values().next().map(|lines| lines.iter().map(|line| step_label(line)).collect::<Vec<_>>().join(" → "));
+        let seen = by_user
+            .values()
+            .next()
+            .map(|lines| lines.iter().map(|line| step_label(line)).collect::<Vec<_>>().join(" → "));
         problems.push(format!(
             "끝까지 간 워크플로우가 하나도 없습니다 (관찰: {}) — 기대: POST×3 → GET /todos/ → PUT(완료) → DELETE",
             seen.unwrap_or_else(|| "요청 없음".to_string())
@@ -444,14 +495,22 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
     const ITEM: &str = "stress_user";
     let tasks: BTreeSet<&str> = observation.result.exceptions.iter().map(|e| e.task.as_str()).collect();
     if let Some(task) = tasks.iter().find(|task| {
-        observation.result.exceptions.iter().any(|e| &e.task == *task && e.message.starts_with("not yet implemented"))
+        observation
+            .result
+            .exceptions
+            .iter()
+            .any(|e| &e.task == *task && e.message.starts_with("not yet implemented"))
     }) {
         return Verdict::not_started(ITEM, task);
     }
     let mut problems: Vec<String> = tasks.iter().flat_map(|task| panics(observation, task)).collect();
     if let Some(class) = observation.result.settings.classes.first() {
         if class.wait_time.max_seconds() > 0.5 {
-            problems.push(format!("대기 시간이 {}로 최대 {}초입니다 — 기대: 0.5초 이하 (예: between(0.1, 0.5))", class.wait_time, class.wait_time.max_seconds()));
+            problems.push(format!(
+                "대기 시간이 {}로 최대 {}초입니다 — 기대: 0.5초 이하 (예: between(0.1, 0.5))",
+                class.wait_time,
+                class.wait_time.max_seconds()
+            ));
         }
     }
     let requests = &observation.trace;
@@ -465,7 +524,10 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
         .map(|line| format!("{} {}", line.method, line.path))
         .collect();
     if let Some(example) = others.first() {
-        problems.push(format!("생성 외의 요청이 {}번 있었습니다 (예: {example}) — 기대: 생성(POST /todos/)만", others.len()));
+        problems.push(format!(
+            "생성 외의 요청이 {}번 있었습니다 (예: {example}) — 기대: 생성(POST /todos/)만",
+            others.len()
+        ));
     }
     let lengths: Vec<usize> = requests
         .iter()
@@ -485,7 +547,9 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
     }
     let per_user = requests.len() as f64 / plan.users as f64 / plan.run_time.as_secs_f64();
     if per_user < 1.5 {
-        problems.push(format!("사용자 한 명이 초당 {per_user:.1}건만 보냈습니다 — 기대: 대기를 최소로 줄여 초당 2건 이상"));
+        problems.push(format!(
+            "사용자 한 명이 초당 {per_user:.1}건만 보냈습니다 — 기대: 대기를 최소로 줄여 초당 2건 이상"
+        ));
     }
     Verdict::judge(
         ITEM,

@@ -5,3 +5,4 @@
 pub mod build;
 pub mod checks;
 pub mod observe;
+pub mod source;

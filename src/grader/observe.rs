@@ -51,32 +51,34 @@ pub enum Unobservable {
 }
 
 /// Runs `plan` and collects the observation.
-pub async fn observe(scenarios: &Scenarios, plan: &Plan) -> anyhow::Result<Result<Observation, Unobservable>> {
-    let server = crate::server::start(ServerConfig { faults: plan.faults.clone(), ..ServerConfig::in_memory() })
-        .await
-        .context("채점용 실습 서버를 시작할 수 없습니다")?;
+pub async fn observe(
+    scenarios: &Scenarios,
+    plan: &Plan,
+) -> anyhow::Result<Result<Observation, Unobservable>> {
+    let server =
+        crate::server::start(ServerConfig { faults: plan.faults.clone(), ..ServerConfig::in_memory() })
+            .await
+            .context("채점용 실습 서버를 시작할 수 없습니다")?;
     let scratch = tempfile::tempdir().context("임시 폴더를 만들 수 없습니다")?;
     let trace_path = scratch.path().join("trace.jsonl");
     let outcome = match scenarios {
-        Scenarios::InProcess(classes) => {
-            match classes.iter().find(|class| class.name == plan.class) {
-                None => Err(Unobservable::UnknownClass(plan.class.to_string())),
-                Some(class) => {
-                    let mut config = RunConfig::new(
-                        vec![class.clone()],
-                        server.url(),
-                        plan.users,
-                        plan.users as f64,
-                        plan.run_time,
-                    );
-                    config.time_scale = plan.time_scale;
-                    config.trace = Some(trace_path.clone());
-                    config.task_filter = (!plan.tasks.is_empty())
-                        .then(|| plan.tasks.iter().map(|task| task.to_string()).collect());
-                    Ok(crate::engine::run(config).await?)
-                }
+        Scenarios::InProcess(classes) => match classes.iter().find(|class| class.name == plan.class) {
+            None => Err(Unobservable::UnknownClass(plan.class.to_string())),
+            Some(class) => {
+                let mut config = RunConfig::new(
+                    vec![class.clone()],
+                    server.url(),
+                    plan.users,
+                    plan.users as f64,
+                    plan.run_time,
+                );
+                config.time_scale = plan.time_scale;
+                config.trace = Some(trace_path.clone());
+                config.task_filter = (!plan.tasks.is_empty())
+                    .then(|| plan.tasks.iter().map(|task| task.to_string()).collect());
+                Ok(crate::engine::run(config).await?)
             }
-        }
+        },
         Scenarios::Binary(binary) => run_binary(binary, plan, &server.url(), scratch.path()).await?,
     };
     server.shutdown().await;
@@ -118,9 +120,11 @@ async fn run_binary(
     if !plan.tasks.is_empty() {
         command.arg("--tasks").arg(plan.tasks.join(","));
     }
-    let output = command.output().await.with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+    let output =
+        command.output().await.with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.code() == Some(crate::cli::EXIT_USAGE) && stderr.contains("알 수 없는 사용자 클래스") {
+    if output.status.code() == Some(crate::cli::EXIT_USAGE) && stderr.contains("알 수 없는 사용자 클래스")
+    {
         return Ok(Err(Unobservable::UnknownClass(plan.class.to_string())));
     }
     let Ok(text) = std::fs::read_to_string(&json_path) else {
