@@ -71,11 +71,20 @@ impl Default for Progress {
     }
 }
 
-/// The workbook folder: `LOADLAB_HOME` if set and not empty, else the current directory.
+/// The workbook folder (holding `exercises/`, `solutions/` and the progress file):
+/// `LOADLAB_HOME` if set and not empty, else the source tree `loadlab` was built from, else the
+/// current directory.
 pub fn workbook_dir() -> PathBuf {
     match std::env::var_os(HOME_ENV) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        _ => {
+            let source_tree = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            if source_tree.join("exercises").is_dir() {
+                source_tree
+            } else {
+                std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+            }
+        }
     }
 }
 
@@ -93,10 +102,7 @@ impl Progress {
 
     /// Loads a progress file from `path` (see [`Progress::load`]).
     pub fn load_from(path: &Path) -> (Progress, Option<String>) {
-        let fresh = Progress {
-            path: path.to_path_buf(),
-            ..Progress::default()
-        };
+        let fresh = Progress { path: path.to_path_buf(), ..Progress::default() };
         let text = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (fresh, None),
@@ -177,9 +183,7 @@ impl Progress {
 
     /// Ticks a checklist item now (keeps the first time if it was ticked already).
     pub fn mark_item_done(&mut self, id: &str) {
-        self.items_done
-            .entry(id.to_string())
-            .or_insert_with(|| chrono::Local::now().to_rfc3339());
+        self.items_done.entry(id.to_string()).or_insert_with(|| chrono::Local::now().to_rfc3339());
     }
 
     /// Unticks a checklist item (`loadlab reset ITEM`).
@@ -266,26 +270,24 @@ mod tests {
         assert_eq!(loaded, progress);
         assert!(loaded.is_item_done("update_todo"));
         assert!(!loaded.is_item_done("delete_todo"));
-        assert_eq!(
-            loaded.quiz_results["03-test-types#1"],
-            QuizResult { correct: true, attempts: 2 }
-        );
+        assert_eq!(loaded.quiz_results["03-test-types#1"], QuizResult { correct: true, attempts: 2 });
         assert_eq!(loaded.quiz_score(), (1, 1));
         let stamp = &loaded.items_done["update_todo"];
         assert!(chrono::DateTime::parse_from_rfc3339(stamp).is_ok(), "{stamp}");
         // No temporary file is left behind.
-        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> =
+            std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from(FILE_NAME)]);
     }
 
     #[test]
     fn older_files_with_missing_fields_load() {
         let (_dir, path) = temp_file();
-        std::fs::write(&path, r#"{"current_lesson": 4, "items_done": {"create_todo": "2024-01-01T00:00:00+09:00"}}"#)
-            .unwrap();
+        std::fs::write(
+            &path,
+            r#"{"current_lesson": 4, "items_done": {"create_todo": "2024-01-01T00:00:00+09:00"}}"#,
+        )
+        .unwrap();
         let (progress, warning) = Progress::load_from(&path);
         assert!(warning.is_none());
         assert_eq!(progress.current_lesson, Some(4));

@@ -32,7 +32,11 @@ pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
             Some(item) => vec![item.id],
             None => {
                 let known: Vec<&str> = checklist::ITEMS.iter().map(|item| item.id).collect();
-                return Err(super::UsageError(format!("알 수 없는 항목 '{id}' — 있는 항목: {}", known.join(", "))).into());
+                return Err(super::UsageError(format!(
+                    "알 수 없는 항목 '{id}' — 있는 항목: {}",
+                    known.join(", ")
+                ))
+                .into());
             }
         },
     };
@@ -91,7 +95,8 @@ pub fn print_verdict(verdict: &Verdict) {
         Status::Failed => ("❌", item.title.red()),
         Status::NotStarted => ("⏳", item.title.normal()),
     };
-    let observed = if verdict.observed.is_empty() { String::new() } else { format!("  ({})", verdict.observed) };
+    let observed =
+        if verdict.observed.is_empty() { String::new() } else { format!("  ({})", verdict.observed) };
     println!("{mark} {}  {title}{}", verdict.item.bold(), observed.dimmed());
     for problem in &verdict.problems {
         println!("   - {problem}");
@@ -109,7 +114,10 @@ pub fn print_verdict(verdict: &Verdict) {
 }
 
 const PRACTICE_HOW: &[(&str, &str)] = &[
-    ("practice1", "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%로 마치면 자동으로 체크됩니다."),
+    (
+        "practice1",
+        "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%로 마치면 자동으로 체크됩니다.",
+    ),
     ("practice2", "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크됩니다."),
     ("practice3", "스트레스 테스트(--shape stress)를 실행하고 튜터의 질문에 답하면 체크됩니다."),
     ("practice4", "같은 시나리오로 부하·스트레스·스파이크 결과를 모두 남기면 체크됩니다."),

@@ -30,7 +30,12 @@ pub fn exec(args: HintArgs) -> anyhow::Result<i32> {
     let Some(text) = hints(&args.item) else {
         let known: Vec<&str> = HINTS.iter().map(|(id, _)| *id).collect();
         let kind = if checklist::find(&args.item).is_some() { "힌트가 없는" } else { "알 수 없는" };
-        return Err(super::UsageError(format!("{kind} 항목 '{}' — 힌트가 있는 항목: {}", args.item, known.join(", "))).into());
+        return Err(super::UsageError(format!(
+            "{kind} 항목 '{}' — 힌트가 있는 항목: {}",
+            args.item,
+            known.join(", ")
+        ))
+        .into());
     };
     let color = colored::control::SHOULD_COLORIZE.should_colorize();
     print!("{}", crate::tutor::render_markdown(text, crate::tutor::terminal_width(), color));

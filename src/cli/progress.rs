@@ -9,6 +9,6 @@ pub fn exec() -> anyhow::Result<i32> {
     if let Some(warning) = warning {
         eprintln!("{}", warning.yellow());
     }
-    print!("{}", crate::tutor::progress_report(&progress));
+    print!("{}", crate::tutor::progress_report(&progress)?);
     Ok(0)
 }

@@ -86,7 +86,10 @@ pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
             return Ok(1);
         }
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("tokio 런타임 시작 실패")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("tokio 런타임 시작 실패")?;
     runtime.block_on(async {
         let mut child = tokio::process::Command::new(&binary)
             .args(&raw_args)
@@ -105,7 +108,11 @@ pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
 
 /// Runs `args` against `available` classes: validates, starts the lab server when no host is
 /// given, runs, prints and writes the results, and returns the exit code.
-pub async fn exec_with_classes(args: RunArgs, available: Vec<UserClass>, origin: Origin) -> anyhow::Result<i32> {
+pub async fn exec_with_classes(
+    args: RunArgs,
+    available: Vec<UserClass>,
+    origin: Origin,
+) -> anyhow::Result<i32> {
     let classes = select_classes(&args.classes, available)?;
     if args.users == 0 && args.shape.is_none() {
         return Err(UsageError("사용자 수(-u)는 1 이상이어야 합니다".to_string()).into());

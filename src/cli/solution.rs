@@ -18,9 +18,13 @@ pub(crate) fn code_item(id: &str) -> anyhow::Result<&'static checklist::Item> {
     match checklist::find(id) {
         Some(item) if item.kind != ItemKind::Practice => Ok(item),
         _ => {
-            let known: Vec<&str> =
-                checklist::ITEMS.iter().filter(|item| item.kind != ItemKind::Practice).map(|item| item.id).collect();
-            Err(super::UsageError(format!("코드 항목이 아닙니다: '{id}' — 있는 항목: {}", known.join(", "))).into())
+            let known: Vec<&str> = checklist::ITEMS
+                .iter()
+                .filter(|item| item.kind != ItemKind::Practice)
+                .map(|item| item.id)
+                .collect();
+            Err(super::UsageError(format!("코드 항목이 아닙니다: '{id}' — 있는 항목: {}", known.join(", ")))
+                .into())
         }
     }
 }
@@ -29,11 +33,15 @@ pub fn exec(args: SolutionArgs) -> anyhow::Result<i32> {
     let item = code_item(&args.item)?;
     let workbook = workbook_dir();
     let read = |path: std::path::PathBuf| {
-        std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("{}을(를) 읽을 수 없습니다: {e}", path.display()))
+        std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("{}을(를) 읽을 수 없습니다: {e}", path.display()))
     };
     let mine = source::item_text(&read(source::exercise_path(&workbook, item))?, item);
     let reference = source::item_text(&read(source::solution_path(&workbook, item))?, item);
-    println!("{}", format!("--- exercises/{} (내 코드)\n+++ solutions/{} (모범 답안)", item.file, item.file).bold());
+    println!(
+        "{}",
+        format!("--- exercises/{} (내 코드)\n+++ solutions/{} (모범 답안)", item.file, item.file).bold()
+    );
     if mine == reference {
         println!("{}", "내 코드가 모범 답안과 똑같아요.".green());
         return Ok(0);

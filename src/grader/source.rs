@@ -158,7 +158,8 @@ mod tests {
 
     #[test]
     fn pristine_copies_keep_every_exercise_unfinished() {
-        for item in crate::checklist::ITEMS.iter().filter(|i| i.kind == crate::checklist::ItemKind::Exercise) {
+        for item in crate::checklist::ITEMS.iter().filter(|i| i.kind == crate::checklist::ItemKind::Exercise)
+        {
             let text = item_text(pristine(item.file).unwrap(), item);
             assert!(text.contains("TODO:"), "{} has no TODO marker", item.id);
         }

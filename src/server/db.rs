@@ -172,7 +172,13 @@ impl Store {
                 "INSERT INTO todos (title, description, completed, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![new.title, new.description, new.completed, created_at, updated_at])?;
+            .execute(params![
+                new.title,
+                new.description,
+                new.completed,
+                created_at,
+                updated_at
+            ])?;
             Ok(Todo {
                 id: conn.last_insert_rowid(),
                 title: new.title,
@@ -201,14 +207,7 @@ impl Store {
             let description = patch.description.flatten();
             conn.prepare_cached(&sql)?
                 .query_row(
-                    params![
-                        patch.title,
-                        set_description,
-                        description,
-                        patch.completed,
-                        now_timestamp(),
-                        id
-                    ],
+                    params![patch.title, set_description, description, patch.completed, now_timestamp(), id],
                     row_to_todo,
                 )
                 .optional()
@@ -226,8 +225,7 @@ impl Store {
     }
 
     pub async fn count_todos(&self) -> Result<i64> {
-        self.read(|conn| conn.prepare_cached("SELECT COUNT(*) FROM todos")?.query_row([], |r| r.get(0)))
-            .await
+        self.read(|conn| conn.prepare_cached("SELECT COUNT(*) FROM todos")?.query_row([], |r| r.get(0))).await
     }
 }
 

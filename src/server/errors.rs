@@ -45,8 +45,7 @@ impl From<anyhow::Error> for ApiError {
 
 pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut res = (status, body).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     res
 }
 
@@ -63,9 +62,7 @@ impl IntoResponse for ApiError {
                 json_response(StatusCode::UNPROCESSABLE_ENTITY, render_errors(&errors))
             }
             ApiError::BadRequest(text) => detail(StatusCode::BAD_REQUEST, text),
-            ApiError::InjectedFault => {
-                detail(StatusCode::INTERNAL_SERVER_ERROR, DETAIL_INJECTED_FAULT)
-            }
+            ApiError::InjectedFault => detail(StatusCode::INTERNAL_SERVER_ERROR, DETAIL_INJECTED_FAULT),
             ApiError::Database(e) => {
                 eprintln!("loadlab 실습 서버: 데이터베이스 오류: {e:#}");
                 detail(StatusCode::INTERNAL_SERVER_ERROR, DETAIL_DATABASE)

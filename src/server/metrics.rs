@@ -84,7 +84,9 @@ impl Metrics {
         let mut keys: Vec<&String> = routes.keys().collect();
         keys.sort();
 
-        out.push_str("# HELP loadlab_http_requests_total 처리한 HTTP 요청 수 (메서드, 경로 패턴, 상태 코드별)\n");
+        out.push_str(
+            "# HELP loadlab_http_requests_total 처리한 HTTP 요청 수 (메서드, 경로 패턴, 상태 코드별)\n",
+        );
         out.push_str("# TYPE loadlab_http_requests_total counter\n");
         for route in &keys {
             for (method, stats) in &routes[*route] {
@@ -105,8 +107,7 @@ impl Metrics {
         out.push_str("# TYPE loadlab_http_request_duration_seconds histogram\n");
         for route in &keys {
             for (method, stats) in &routes[*route] {
-                let labels =
-                    format!("method=\"{}\",route=\"{}\"", escape(method.as_str()), escape(route));
+                let labels = format!("method=\"{}\",route=\"{}\"", escape(method.as_str()), escape(route));
                 let mut cumulative = 0;
                 for (bound, n) in BUCKETS.iter().zip(stats.buckets) {
                     cumulative += n;
@@ -125,11 +126,8 @@ impl Metrics {
                     "loadlab_http_request_duration_seconds_sum{{{labels}}} {}",
                     stats.sum_seconds
                 );
-                let _ = writeln!(
-                    out,
-                    "loadlab_http_request_duration_seconds_count{{{labels}}} {}",
-                    stats.count
-                );
+                let _ =
+                    writeln!(out, "loadlab_http_request_duration_seconds_count{{{labels}}} {}", stats.count);
             }
         }
         drop(routes);
@@ -138,7 +136,9 @@ impl Metrics {
         out.push_str("# TYPE loadlab_http_open_connections gauge\n");
         let _ = writeln!(out, "loadlab_http_open_connections {}", self.open_connections());
 
-        out.push_str("# HELP loadlab_process_resident_memory_bytes 서버 프로세스의 상주 메모리(RSS, 바이트)\n");
+        out.push_str(
+            "# HELP loadlab_process_resident_memory_bytes 서버 프로세스의 상주 메모리(RSS, 바이트)\n",
+        );
         out.push_str("# TYPE loadlab_process_resident_memory_bytes gauge\n");
         let _ = writeln!(out, "loadlab_process_resident_memory_bytes {}", resident_memory_bytes());
 
@@ -232,9 +232,7 @@ impl axum::serve::Listener for CountingListener {
 fn is_connection_error(e: &io::Error) -> bool {
     matches!(
         e.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
+        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
     )
 }
 
@@ -261,11 +259,7 @@ impl AsyncRead for CountedStream {
 }
 
 impl AsyncWrite for CountedStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
@@ -301,12 +295,12 @@ mod tests {
         m.record(&Method::GET, "/health", 200, Duration::from_millis(30));
         m.record(&Method::GET, "/health", 503, Duration::from_secs(20));
         let text = m.render(Some(7));
-        assert!(text.contains(
-            "loadlab_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 2"
-        ));
-        assert!(text.contains(
-            "loadlab_http_requests_total{method=\"GET\",route=\"/health\",status=\"503\"} 1"
-        ));
+        assert!(
+            text.contains("loadlab_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 2")
+        );
+        assert!(
+            text.contains("loadlab_http_requests_total{method=\"GET\",route=\"/health\",status=\"503\"} 1")
+        );
         assert!(text.contains(
             "loadlab_http_request_duration_seconds_bucket{method=\"GET\",route=\"/health\",le=\"0.0005\"} 1"
         ));

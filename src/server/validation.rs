@@ -414,10 +414,7 @@ impl Scanner<'_> {
         }
         loop {
             if self.at(i) != Some('"') {
-                return Err(ScanFail::Decode(
-                    i,
-                    "Expecting property name enclosed in double quotes",
-                ));
+                return Err(ScanFail::Decode(i, "Expecting property name enclosed in double quotes"));
             }
             i = self.string(i + 1)?;
             i = self.skip_ws(i);
@@ -460,7 +457,10 @@ impl Scanner<'_> {
 pub enum PyInt {
     Small(i64),
     /// Too large for i64: the decimal digits with sign, normalised (no `+`, no leading zeros).
-    Big { digits: String, negative: bool },
+    Big {
+        digits: String,
+        negative: bool,
+    },
 }
 
 impl PyInt {
@@ -663,9 +663,7 @@ pub fn validate_create(raw: &RawBody) -> Result<NewTodo, Vec<FieldError>> {
         Some(v) => parse_py_bool(v, body_loc("completed")).map_err(|e| errors.push(e)).ok(),
     };
     match (title, completed) {
-        (Some(title), Some(completed)) if errors.is_empty() => {
-            Ok(NewTodo { title, description, completed })
-        }
+        (Some(title), Some(completed)) if errors.is_empty() => Ok(NewTodo { title, description, completed }),
         _ => Err(errors),
     }
 }
@@ -779,10 +777,7 @@ mod tests {
         let body: Body = serde_json::from_str(r#"{"zeta": 1, "completed": true, "a": 2}"#).unwrap();
         let errors = validate_create(&RawBody::Value(body)).unwrap_err();
         let rendered = String::from_utf8(render_errors(&errors)).unwrap();
-        assert!(
-            rendered.contains(r#""input":{"zeta":1,"completed":true,"a":2}"#),
-            "{rendered}"
-        );
+        assert!(rendered.contains(r#""input":{"zeta":1,"completed":true,"a":2}"#), "{rendered}");
         let parsed: Value = serde_json::from_str(&rendered).unwrap();
         assert_eq!(parsed["detail"][0]["type"], "missing");
     }

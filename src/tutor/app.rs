@@ -120,11 +120,19 @@ fn answered<T>(answer: InquireResult<T>) -> Result<Option<T>> {
 
 fn select<T: fmt::Display>(prompt: &str, options: Vec<T>, cursor: usize) -> Result<Option<T>> {
     let cursor = cursor.min(options.len().saturating_sub(1));
-    answered(Select::new(prompt, options).with_starting_cursor(cursor).with_help_message(SELECT_HELP).with_page_size(12).prompt())
+    answered(
+        Select::new(prompt, options)
+            .with_starting_cursor(cursor)
+            .with_help_message(SELECT_HELP)
+            .with_page_size(12)
+            .prompt(),
+    )
 }
 
 fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
-    answered(Confirm::new(prompt).with_default(default).with_help_message("y 예 · n 아니요 · Esc 뒤로").prompt())
+    answered(
+        Confirm::new(prompt).with_default(default).with_help_message("y 예 · n 아니요 · Esc 뒤로").prompt(),
+    )
 }
 
 impl<'h> App<'h> {
@@ -183,7 +191,10 @@ impl<'h> App<'h> {
         };
         let index = self.lessons.iter().position(|lesson| lesson.number == number)?;
         let last_page = self.lessons[index].pages.len().saturating_sub(1);
-        if progress.is_lesson_done(number) && progress.current_page >= last_page && index + 1 < self.lessons.len() {
+        if progress.is_lesson_done(number)
+            && progress.current_page >= last_page
+            && index + 1 < self.lessons.len()
+        {
             return Some((index + 1, 0));
         }
         Some((index, progress.current_page.min(last_page)))
@@ -269,14 +280,22 @@ impl<'h> App<'h> {
                 let label = if progress.is_lesson_done(lesson.number) {
                     format!("✅ {}", lesson.label())
                 } else if current {
-                    format!("📖 {} (읽는 중 {}/{}쪽)", lesson.label(), progress.current_page + 1, lesson.pages.len())
+                    format!(
+                        "📖 {} (읽는 중 {}/{}쪽)",
+                        lesson.label(),
+                        progress.current_page + 1,
+                        lesson.pages.len()
+                    )
                 } else {
                     format!("⬜ {}", lesson.label())
                 };
                 Labelled { label, value: index }
             })
             .collect();
-        let cursor = progress.current_lesson.and_then(|n| self.lessons.iter().position(|l| l.number == n)).unwrap_or(0);
+        let cursor = progress
+            .current_lesson
+            .and_then(|n| self.lessons.iter().position(|l| l.number == n))
+            .unwrap_or(0);
         let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else { return Ok(()) };
         let lesson = &self.lessons[choice.value];
         let page = if progress.current_lesson == Some(lesson.number) { progress.current_page } else { 0 };
@@ -368,7 +387,10 @@ impl<'h> App<'h> {
             .choices
             .iter()
             .enumerate()
-            .map(|(index, choice)| Labelled { label: format!("{}. {}", index + 1, choice.text), value: index })
+            .map(|(index, choice)| Labelled {
+                label: format!("{}. {}", index + 1, choice.text),
+                value: index,
+            })
             .collect();
         let answer = Select::new(&quiz.question, options).with_help_message(QUIZ_HELP).prompt();
         let Some(chosen) = answered(answer)? else {
@@ -401,7 +423,9 @@ impl<'h> App<'h> {
                 ExerciseAction::Solution,
                 ExerciseAction::Back,
             ];
-            let Some(action) = select("실습 과제: 무엇을 할까요?", actions, 0)? else { return Ok(()) };
+            let Some(action) = select("실습 과제: 무엇을 할까요?", actions, 0)? else {
+                return Ok(());
+            };
             let (command, item) = match action {
                 ExerciseAction::Back => return Ok(()),
                 ExerciseAction::CheckAll => {
@@ -426,17 +450,23 @@ impl<'h> App<'h> {
             Labelled { label: "완성된 정답 시나리오 (solutions/)".to_string(), value: true },
             Labelled { label: "내가 작성한 시나리오 (exercises/)".to_string(), value: false },
         ];
-        let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else { return Ok(()) };
+        let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else {
+            return Ok(());
+        };
         let Some(classes) = answered(
             Text::new("사용자 클래스:")
                 .with_default("TodoUser")
                 .with_help_message("TodoUser, MixedWorkloadUser, StressTestUser — 여러 개는 띄어 쓰기로 구분")
                 .with_validator(|text: &str| {
-                    let ok = text.split_whitespace().all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
+                    let ok = text
+                        .split_whitespace()
+                        .all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
                     Ok(if ok && !text.trim().is_empty() {
                         inquire::validator::Validation::Valid
                     } else {
-                        inquire::validator::Validation::Invalid("클래스 이름을 띄어 쓰기로 구분해 적어 주세요.".into())
+                        inquire::validator::Validation::Invalid(
+                            "클래스 이름을 띄어 쓰기로 구분해 적어 주세요.".into(),
+                        )
                     })
                 })
                 .prompt(),
@@ -497,16 +527,25 @@ impl<'h> App<'h> {
             args.push("--solutions".into());
         }
         args.extend(classes.split_whitespace().map(String::from));
-        args.extend(["-u".into(), users.to_string(), "-r".into(), spawn_rate.to_string(), "-t".into(), run_time.trim().to_string()]);
+        args.extend([
+            "-u".into(),
+            users.to_string(),
+            "-r".into(),
+            spawn_rate.to_string(),
+            "-t".into(),
+            run_time.trim().to_string(),
+        ]);
         self.run_command(args);
         Ok(())
     }
 
-    fn progress_markdown(&self, progress: &Progress) -> String {
+    pub(crate) fn progress_markdown(&self, progress: &Progress) -> String {
         let mut md = String::from("## 📊 진행 상황\n\n### 레슨\n\n");
         for lesson in &self.lessons {
             let done = if progress.is_lesson_done(lesson.number) { "x" } else { " " };
-            let reading = if progress.current_lesson == Some(lesson.number) && !progress.is_lesson_done(lesson.number) {
+            let reading = if progress.current_lesson == Some(lesson.number)
+                && !progress.is_lesson_done(lesson.number)
+            {
                 format!(" — 읽는 중 ({}/{}쪽)", progress.current_page + 1, lesson.pages.len())
             } else {
                 String::new()
@@ -515,7 +554,9 @@ impl<'h> App<'h> {
         }
         let total: usize = self.lessons.iter().map(|lesson| lesson.quizzes().count()).sum();
         let (right, answered) = progress.quiz_score();
-        md.push_str(&format!("\n### 퀴즈\n\n맞힌 문제 **{right}** / 푼 문제 {answered} (전체 {total}문제)\n"));
+        md.push_str(&format!(
+            "\n### 퀴즈\n\n맞힌 문제 **{right}** / 푼 문제 {answered} (전체 {total}문제)\n"
+        ));
         md.push_str("\n### 체크리스트\n");
         md.push_str(&page::checklist_markdown(progress));
         md.push_str(&format!("\n진행 상황 파일: `{}`\n", progress.path().display()));

@@ -25,19 +25,20 @@ impl Language {
     fn keywords(self) -> &'static [&'static str] {
         match self {
             Language::Rust => &[
-                "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "false", "fn", "for",
-                "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
-                "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "Some", "None",
-                "Ok", "Err",
+                "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+                "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+                "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+                "unsafe", "use", "where", "while", "Some", "None", "Ok", "Err",
             ],
             Language::Python => &[
-                "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
-                "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
-                "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "self",
+                "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+                "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
+                "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+                "while", "with", "yield", "self",
             ],
             Language::Shell => &[
-                "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in",
-                "function", "export", "local", "return", "exit",
+                "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac",
+                "in", "function", "export", "local", "return", "exit",
             ],
         }
     }
@@ -234,7 +235,12 @@ mod tests {
 
     #[test]
     fn text_is_never_changed() {
-        let rust = ["async fn update(user: &mut U<'a>) { let c = 'x'; // 주석", "    let s = \"여러", "줄 \\\" 문자열\"; /* a", "b */ x"];
+        let rust = [
+            "async fn update(user: &mut U<'a>) { let c = 'x'; // 주석",
+            "    let s = \"여러",
+            "줄 \\\" 문자열\"; /* a",
+            "b */ x",
+        ];
         for (language, lines) in [
             (Language::Rust, &rust[..]),
             (Language::Python, &["def f(self):  # 주석", "    s = f\"{x}\" + '''a", "b''' + \"c\\\"d\""][..]),
@@ -265,7 +271,11 @@ mod tests {
         assert!(out[1].contains(&"def 아님".green().to_string()), "{:?}", out[1]);
         assert!(out[2].contains(&"if".bright_blue().bold().to_string()), "{:?}", out[2]);
         let out = colour(Language::Shell, &["echo \"열린 문자열", "for x in y"]);
-        assert!(out[1].contains(&"for".bright_blue().bold().to_string()), "shell strings end at the line: {:?}", out[1]);
+        assert!(
+            out[1].contains(&"for".bright_blue().bold().to_string()),
+            "shell strings end at the line: {:?}",
+            out[1]
+        );
     }
 
     #[test]

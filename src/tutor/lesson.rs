@@ -65,17 +65,18 @@ pub struct Exercise {
 impl Lesson {
     /// Parses a lesson file. Errors name the file and say what is wrong, in Korean.
     pub fn parse(file_name: &str, text: &str) -> Result<Lesson> {
-        Self::parse_inner(file_name, text).with_context(|| format!("레슨 파일 {file_name}을(를) 읽을 수 없습니다"))
+        Self::parse_inner(file_name, text)
+            .with_context(|| format!("레슨 파일 {file_name}을(를) 읽을 수 없습니다"))
     }
 
     fn parse_inner(file_name: &str, text: &str) -> Result<Lesson> {
         let stem = file_name.strip_suffix(".md").unwrap_or(file_name).to_string();
         let mut lines = text.lines();
         let first = lines.next().unwrap_or("");
-        let Some((number, title)) = first
-            .strip_prefix("# ")
-            .and_then(|rest| rest.split_once(". "))
-            .and_then(|(number, title)| Some((number.trim().parse::<usize>().ok()?, title.trim().to_string())))
+        let Some((number, title)) =
+            first.strip_prefix("# ").and_then(|rest| rest.split_once(". ")).and_then(|(number, title)| {
+                Some((number.trim().parse::<usize>().ok()?, title.trim().to_string()))
+            })
         else {
             bail!("첫 줄이 `# N. 제목` 형식이 아닙니다: {first:?}");
         };
@@ -105,7 +106,8 @@ impl Lesson {
         let pages = pages
             .into_iter()
             .map(|(title, text)| {
-                let steps = parse_steps(&text, &stem, &mut quiz_count).with_context(|| format!("`{title}` 쪽"))?;
+                let steps =
+                    parse_steps(&text, &stem, &mut quiz_count).with_context(|| format!("`{title}` 쪽"))?;
                 Ok(Page { title, steps })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -130,7 +132,12 @@ impl Lesson {
 pub fn parse_guide_comment(line: &str) -> Option<Vec<String>> {
     let inner = line.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
     let list = inner.strip_prefix("guide:")?;
-    Some(list.split('|').map(|entry| entry.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|e| !e.is_empty()).collect())
+    Some(
+        list.split('|')
+            .map(|entry| entry.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|e| !e.is_empty())
+            .collect(),
+    )
 }
 
 /// Tracks fenced code blocks: the open fence (character and length) after `line`.
@@ -141,7 +148,11 @@ fn fence_after(open: Option<(char, usize)>, line: &str) -> Option<(char, usize)>
     let run = marker.map_or(0, |ch| trimmed.chars().take_while(|c| *c == ch).count());
     match (open, marker) {
         (None, Some(ch)) if run >= 3 && indent < 4 => Some((ch, run)),
-        (Some((ch, length)), Some(marker)) if marker == ch && run >= length && trimmed[run..].trim().is_empty() => None,
+        (Some((ch, length)), Some(marker))
+            if marker == ch && run >= length && trimmed[run..].trim().is_empty() =>
+        {
+            None
+        }
         (open, _) => open,
     }
 }
@@ -195,7 +206,8 @@ fn special_step(tag: &str, body: &str, stem: &str, quiz_count: &mut usize) -> Re
     match tag {
         "loadlab-run" => {
             let line = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
-            let args = command_args(line).with_context(|| format!("loadlab-run 명령을 읽을 수 없습니다: {line:?}"))?;
+            let args = command_args(line)
+                .with_context(|| format!("loadlab-run 명령을 읽을 수 없습니다: {line:?}"))?;
             if args.is_empty() {
                 bail!("loadlab-run 블록에 명령이 없습니다");
             }
@@ -299,7 +311,8 @@ pub fn from_dir(dir: &Path) -> Result<Vec<Lesson>> {
     files
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path).with_context(|| format!("{}을(를) 읽지 못했습니다", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}을(를) 읽지 못했습니다", path.display()))?;
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             Lesson::parse(name, &text)
         })
@@ -325,7 +338,8 @@ pub fn todo_line(text: &str, exercise: &Exercise) -> Option<usize> {
             })
         })
     };
-    let todos: Vec<usize> = lines.iter().enumerate().filter(|(_, line)| line.contains("TODO:")).map(|(index, _)| index).collect();
+    let todos: Vec<usize> =
+        lines.iter().enumerate().filter(|(_, line)| line.contains("TODO:")).map(|(index, _)| index).collect();
     let anchor = names.iter().find_map(|name| lines.iter().position(|line| defines(line, name)));
     let found = match anchor {
         Some(anchor) => {
@@ -386,8 +400,17 @@ file: exercises/todo_user.rs
         assert_eq!(titles, ["부하 테스트", "퀴즈"]);
 
         let first = &lesson.pages[0].steps;
-        assert!(matches!(&first[0], Step::Markdown(md) if md.contains("소개 문단") && md.contains("## 코드 안의 제목")));
-        assert_eq!(first[1], Step::Run(["run", "--solutions", "TodoUser", "-u", "20", "-r", "5", "-t", "15s"].map(String::from).to_vec()));
+        assert!(
+            matches!(&first[0], Step::Markdown(md) if md.contains("소개 문단") && md.contains("## 코드 안의 제목"))
+        );
+        assert_eq!(
+            first[1],
+            Step::Run(
+                ["run", "--solutions", "TodoUser", "-u", "20", "-r", "5", "-t", "15s"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
 
         let second = &lesson.pages[1].steps;
         let Step::Quiz(quiz) = &second[1] else { panic!("{second:?}") };
@@ -395,7 +418,11 @@ file: exercises/todo_user.rs
         assert_eq!(quiz.choices.len(), 2);
         assert_eq!(
             second[2],
-            Step::Exercise(Exercise { item: "update_todo".into(), file: "exercises/todo_user.rs".into(), function: None })
+            Step::Exercise(Exercise {
+                item: "update_todo".into(),
+                file: "exercises/todo_user.rs".into(),
+                function: None
+            })
         );
         assert_eq!(second[3], Step::Checklist);
         assert_eq!(lesson.quizzes().count(), 1);
@@ -413,7 +440,8 @@ file: exercises/todo_user.rs
 
     #[test]
     fn command_lines_split_like_a_shell() {
-        let args = command_args(r#"cargo run --release -- run TodoUser --check "p95<500ms, fail<0.1%""#).unwrap();
+        let args =
+            command_args(r#"cargo run --release -- run TodoUser --check "p95<500ms, fail<0.1%""#).unwrap();
         assert_eq!(args, ["run", "TodoUser", "--check", "p95<500ms, fail<0.1%"]);
         assert_eq!(command_args("loadlab serve --port 8000").unwrap(), ["serve", "--port", "8000"]);
         assert!(command_args("run 'unclosed").is_err());

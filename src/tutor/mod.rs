@@ -91,6 +91,13 @@ pub fn print_lesson(number: Option<usize>, width: usize, color: bool) -> Result<
     Ok(page::lesson_text(lesson, &progress, &crate::progress::workbook_dir(), &opts))
 }
 
+/// The progress view (lessons, quiz score, checklist) as terminal text, for `loadlab progress`.
+pub fn progress_report(progress: &crate::progress::Progress) -> Result<String> {
+    let hooks = Hooks { run_command: Box::new(|_: &[String]| Ok(0)) };
+    let app = app::App::new(&hooks, color_enabled())?;
+    Ok(render_markdown(&app.progress_markdown(progress), terminal_width(), color_enabled()))
+}
+
 /// Whether colours go to stdout: colored's switch (NO_COLOR, CLICOLOR_FORCE, a terminal).
 pub fn color_enabled() -> bool {
     colored::control::SHOULD_COLORIZE.should_colorize()

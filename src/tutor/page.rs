@@ -16,8 +16,8 @@ pub fn command_line(args: &[String]) -> String {
     let quoted: Vec<String> = args
         .iter()
         .map(|arg| {
-            let plain = !arg.is_empty()
-                && arg.chars().all(|ch| ch.is_alphanumeric() || "-_./:=,%@+".contains(ch));
+            let plain =
+                !arg.is_empty() && arg.chars().all(|ch| ch.is_alphanumeric() || "-_./:=,%@+".contains(ch));
             if plain { arg.clone() } else { format!("\"{}\"", arg.replace('"', "\\\"")) }
         })
         .collect();
@@ -121,7 +121,10 @@ mod tests {
         progress.mark_item_done("update_todo");
         let text = render(&checklist_markdown(&progress), &plain(100));
         for item in ITEMS {
-            let line = text.lines().find(|line| line.contains(item.title)).unwrap_or_else(|| panic!("{}: {text}", item.id));
+            let line = text
+                .lines()
+                .find(|line| line.contains(item.title))
+                .unwrap_or_else(|| panic!("{}: {text}", item.id));
             let expected = if item.id == "update_todo" { "✅" } else { "⬜" };
             assert!(line.starts_with(expected), "{line}");
         }
@@ -134,9 +137,13 @@ mod tests {
     fn exercise_points_at_the_todo_line_when_the_file_exists() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("exercises")).unwrap();
-        std::fs::write(dir.path().join("exercises/todo_user.rs"), "fn a() {}\n\nasync fn update_todo() {\n    // TODO: 수정\n}\n")
-            .unwrap();
-        let exercise = Exercise { item: "update_todo".into(), file: "exercises/todo_user.rs".into(), function: None };
+        std::fs::write(
+            dir.path().join("exercises/todo_user.rs"),
+            "fn a() {}\n\nasync fn update_todo() {\n    // TODO: 수정\n}\n",
+        )
+        .unwrap();
+        let exercise =
+            Exercise { item: "update_todo".into(), file: "exercises/todo_user.rs".into(), function: None };
         let progress = Progress::default();
         let text = render(&exercise_markdown(&exercise, dir.path(), &progress), &plain(80));
         assert!(text.contains("exercises/todo_user.rs:4 의 TODO를 완성하세요"), "{text}");
@@ -149,7 +156,8 @@ mod tests {
 
     #[test]
     fn commands_are_quoted_for_a_shell() {
-        let args: Vec<String> = ["run", "--check", "p95<500ms,fail<0.1%", "-t", "15s"].map(String::from).to_vec();
+        let args: Vec<String> =
+            ["run", "--check", "p95<500ms,fail<0.1%", "-t", "15s"].map(String::from).to_vec();
         assert_eq!(command_line(&args), "cargo run --release -- run --check \"p95<500ms,fail<0.1%\" -t 15s");
     }
 

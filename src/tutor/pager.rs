@@ -75,7 +75,9 @@ fn read_move(screen: usize) -> Result<Move> {
 }
 
 fn key_move(key: KeyEvent, screen: usize) -> Option<Move> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('d')) {
+    if key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('d'))
+    {
         return Some(Move::Quit);
     }
     match key.code {

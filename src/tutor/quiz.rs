@@ -47,7 +47,11 @@ impl Quiz {
             if let Some((marker, text)) = trimmed.split_at_checked(1).filter(|(m, rest)| {
                 unindented && (*m == "-" || *m == "+") && (rest.is_empty() || rest.starts_with(' '))
             }) {
-                quiz.choices.push(Choice { text: text.trim().to_string(), correct: marker == "+", explanation: String::new() });
+                quiz.choices.push(Choice {
+                    text: text.trim().to_string(),
+                    correct: marker == "+",
+                    explanation: String::new(),
+                });
             } else if let Some(explanation) = trimmed.strip_prefix('>') {
                 let Some(choice) = quiz.choices.last_mut() else {
                     bail!("설명(`>`)보다 선택지(`-`/`+`)가 먼저 와야 합니다: {trimmed:?}");
@@ -82,7 +86,9 @@ impl Quiz {
         if right != 1 {
             bail!("{name}: 정답(`+`)이 정확히 하나여야 하는데 {right}개입니다");
         }
-        if let Some(choice) = self.choices.iter().find(|choice| choice.explanation.is_empty() || choice.text.is_empty()) {
+        if let Some(choice) =
+            self.choices.iter().find(|choice| choice.explanation.is_empty() || choice.text.is_empty())
+        {
             bail!("{name}: 선택지 {:?}에 내용이나 설명(`  > ...`)이 없습니다", choice.text);
         }
         Ok(())
@@ -105,7 +111,8 @@ impl Quiz {
     /// Markdown of the answer with every choice's explanation (print mode, end of the page).
     pub fn answer_markdown(&self) -> String {
         let answer = self.answer();
-        let mut md = format!("**퀴즈 {} 정답: {}. {}**\n\n", self.number, answer + 1, self.choices[answer].text);
+        let mut md =
+            format!("**퀴즈 {} 정답: {}. {}**\n\n", self.number, answer + 1, self.choices[answer].text);
         for (index, choice) in self.choices.iter().enumerate() {
             let mark = if choice.correct { "✅" } else { "❌" };
             md.push_str(&format!("- {mark} {}. {} — {}\n", index + 1, choice.text, choice.explanation));

@@ -7,7 +7,9 @@
 
 use super::highlight;
 use colored::Colorize;
-use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use std::io::IsTerminal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -75,7 +77,8 @@ pub fn hyperlinks_supported() -> bool {
         .iter()
         .any(|key| std::env::var_os(key).is_some());
     let vte = var("VTE_VERSION").parse::<u32>().is_ok_and(|version| version >= 5000);
-    let known_term = ["kitty", "alacritty", "foot", "ghostty", "wezterm"].iter().any(|name| term.contains(name));
+    let known_term =
+        ["kitty", "alacritty", "foot", "ghostty", "wezterm"].iter().any(|name| term.contains(name));
     known_program || known_marker || vte || known_term
 }
 
@@ -165,7 +168,10 @@ struct Builder<'o> {
 }
 
 fn parse(md: &str, opts: &RenderOptions) -> Vec<Block> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_GFM;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM;
     let mut builder = Builder {
         opts,
         stack: vec![Frame::Blocks { quote: None, blocks: Vec::new() }],
@@ -208,7 +214,8 @@ impl Builder<'_> {
     fn push_text(&mut self, text: &str, style: Style) {
         if self.inline.is_none() {
             // Text straight inside a list item (a tight list) or after a block in it.
-            self.inline = Some(if self.table.is_some() { InlineTarget::Cell } else { InlineTarget::Implicit });
+            self.inline =
+                Some(if self.table.is_some() { InlineTarget::Cell } else { InlineTarget::Implicit });
         }
         let url = match self.links.last() {
             Some((url, _)) if self.opts.hyperlinks => Some(url.clone()),
@@ -404,7 +411,8 @@ impl Builder<'_> {
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
             TagEnd::Link | TagEnd::Image => {
                 if let Some((url, first)) = self.links.pop() {
-                    let text: String = self.spans[first.min(self.spans.len())..].iter().map(|s| s.text.as_str()).collect();
+                    let text: String =
+                        self.spans[first.min(self.spans.len())..].iter().map(|s| s.text.as_str()).collect();
                     let shows_itself = text.trim() == url || url.strip_prefix("mailto:") == Some(text.trim());
                     // In-page anchors mean nothing in a terminal; other targets are shown.
                     if !self.opts.hyperlinks && !url.is_empty() && !url.starts_with('#') && !shows_itself {
@@ -444,7 +452,8 @@ fn render_blocks(blocks: &[Block], width: usize, ctx: Ctx, opts: &RenderOptions)
     let mut out = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
         if index > 0 {
-            let roomy = |b: &Block| matches!(b, Block::Code { .. } | Block::Table { .. } | Block::Quote { .. });
+            let roomy =
+                |b: &Block| matches!(b, Block::Code { .. } | Block::Table { .. } | Block::Quote { .. });
             if !ctx.tight || roomy(block) || roomy(&blocks[index - 1]) {
                 out.push(String::new());
             }
@@ -492,7 +501,13 @@ fn render_heading(level: u8, spans: &[Span], width: usize, opts: &RenderOptions)
     out
 }
 
-fn render_list(start: Option<u64>, items: &[Item], width: usize, ctx: Ctx, opts: &RenderOptions) -> Vec<String> {
+fn render_list(
+    start: Option<u64>,
+    items: &[Item],
+    width: usize,
+    ctx: Ctx,
+    opts: &RenderOptions,
+) -> Vec<String> {
     let tight = items.iter().all(|item| !item.loose);
     let last_number = start.unwrap_or(1) + items.len().saturating_sub(1) as u64;
     let number_width = last_number.to_string().len();
@@ -505,12 +520,16 @@ fn render_list(start: Option<u64>, items: &[Item], width: usize, ctx: Ctx, opts:
         let (marker, marker_style) = match (item.task, start) {
             (Some(true), _) => ("✅ ".to_string(), Style::default()),
             (Some(false), _) => ("⬜ ".to_string(), Style::default()),
-            (None, Some(first)) => (format!("{:>number_width$}. ", first + index as u64), Style { bold: true, ..Style::default() }),
+            (None, Some(first)) => (
+                format!("{:>number_width$}. ", first + index as u64),
+                Style { bold: true, ..Style::default() },
+            ),
             (None, None) => (format!("{bullet} "), Style { bold: true, ..Style::default() }),
         };
         let marker_width = display_width(&marker);
         let inner = Ctx { depth: ctx.depth + 1, tight };
-        let body = render_blocks(&item.blocks, width.saturating_sub(marker_width).max(MIN_WIDTH / 2), inner, opts);
+        let body =
+            render_blocks(&item.blocks, width.saturating_sub(marker_width).max(MIN_WIDTH / 2), inner, opts);
         let indent = " ".repeat(marker_width);
         if body.is_empty() {
             out.push(paint(marker.trim_end().to_string(), marker_style, None, opts));
@@ -528,7 +547,13 @@ fn render_list(start: Option<u64>, items: &[Item], width: usize, ctx: Ctx, opts:
     out
 }
 
-fn render_quote(kind: Option<BlockQuoteKind>, blocks: &[Block], width: usize, ctx: Ctx, opts: &RenderOptions) -> Vec<String> {
+fn render_quote(
+    kind: Option<BlockQuoteKind>,
+    blocks: &[Block],
+    width: usize,
+    ctx: Ctx,
+    opts: &RenderOptions,
+) -> Vec<String> {
     let bar = paint("│".to_string(), Style { dim: true, ..Style::default() }, None, opts);
     let mut body = Vec::new();
     if let Some(kind) = kind {
@@ -541,10 +566,13 @@ fn render_quote(kind: Option<BlockQuoteKind>, blocks: &[Block], width: usize, ct
         };
         body.push(paint(label.to_string(), Style { bold: true, ..Style::default() }, None, opts));
     }
-    body.extend(render_blocks(blocks, width.saturating_sub(2).max(MIN_WIDTH / 2), Ctx { tight: false, ..ctx }, opts));
-    body.into_iter()
-        .map(|line| if line.is_empty() { bar.clone() } else { format!("{bar} {line}") })
-        .collect()
+    body.extend(render_blocks(
+        blocks,
+        width.saturating_sub(2).max(MIN_WIDTH / 2),
+        Ctx { tight: false, ..ctx },
+        opts,
+    ));
+    body.into_iter().map(|line| if line.is_empty() { bar.clone() } else { format!("{bar} {line}") }).collect()
 }
 
 fn render_code(lang: &str, text: &str, opts: &RenderOptions) -> Vec<String> {
@@ -564,7 +592,12 @@ fn render_code(lang: &str, text: &str, opts: &RenderOptions) -> Vec<String> {
         .collect()
 }
 
-fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opts: &RenderOptions) -> Vec<String> {
+fn render_table(
+    aligns: &[Alignment],
+    rows: &[Vec<Vec<Span>>],
+    width: usize,
+    opts: &RenderOptions,
+) -> Vec<String> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0).max(aligns.len());
     if columns == 0 {
         return Vec::new();
@@ -612,7 +645,10 @@ fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opt
             .map(|column| {
                 let spans: Vec<Span> = cell(row, column)
                     .iter()
-                    .map(|span| Span { style: Style { bold: span.style.bold || header, ..span.style }, ..span.clone() })
+                    .map(|span| Span {
+                        style: Style { bold: span.style.bold || header, ..span.style },
+                        ..span.clone()
+                    })
                     .collect();
                 wrap(&spans, widths[column], opts)
             })
@@ -621,9 +657,14 @@ fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opt
         for line_index in 0..height {
             let mut text = bar.clone();
             for (column, lines) in cells.iter().enumerate() {
-                let (content, content_width) = lines.get(line_index).map(|line| (line.text.as_str(), line.width)).unwrap_or(("", 0));
+                let (content, content_width) =
+                    lines.get(line_index).map(|line| (line.text.as_str(), line.width)).unwrap_or(("", 0));
                 let room = widths[column].saturating_sub(content_width);
-                let align = if header { Alignment::Center } else { aligns.get(column).copied().unwrap_or(Alignment::None) };
+                let align = if header {
+                    Alignment::Center
+                } else {
+                    aligns.get(column).copied().unwrap_or(Alignment::None)
+                };
                 let (before, after) = match align {
                     Alignment::Right => (room, 0),
                     Alignment::Center => (room / 2, room - room / 2),
@@ -748,10 +789,7 @@ fn wrap(spans: &[Span], width: usize, opts: &RenderOptions) -> Vec<Line> {
     if lines.len() == 1 && lines[0].0.is_empty() {
         return Vec::new();
     }
-    lines
-        .into_iter()
-        .map(|(spans, width)| Line { text: paint_spans(&spans, opts), width })
-        .collect()
+    lines.into_iter().map(|(spans, width)| Line { text: paint_spans(&spans, opts), width }).collect()
 }
 
 /// Paints a line, merging neighbouring spans of the same style into one escape sequence.
@@ -886,7 +924,8 @@ mod tests {
 
     #[test]
     fn links_show_their_target_in_plain_text() {
-        let out = plain("[Locust 문서](https://docs.locust.io) 와 <https://example.com> 와 [목차](#목차)", 80);
+        let out =
+            plain("[Locust 문서](https://docs.locust.io) 와 <https://example.com> 와 [목차](#목차)", 80);
         assert_eq!(out, "Locust 문서 (https://docs.locust.io) 와 https://example.com 와 목차\n");
     }
 
