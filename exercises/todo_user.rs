@@ -5,7 +5,7 @@ use loadlab::prelude::*;
 #[derive(Default)]
 pub struct TodoUser {
     /// 이 사용자가 만든 TODO의 id (수정·삭제는 자기 것만 건드립니다)
-    created_todo_ids: Vec<i64>,
+    pub created_todo_ids: Vec<i64>,
 }
 
 impl User for TodoUser {
