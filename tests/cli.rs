@@ -27,7 +27,9 @@ fn quick_start_with_solutions_prints_locust_tables_and_succeeds() {
     let output = loadlab(&["run", "--solutions", "TodoUser", "-u", "5", "-r", "5", "-t", "3s"]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
-    for expected in ["요청 통계", "/todos/ [POST - Create]", "Aggregated", "응답 시간 백분위", "99.99%", "실패 0건"] {
+    for expected in
+        ["요청 통계", "/todos/ [POST - Create]", "Aggregated", "응답 시간 백분위", "99.99%", "실패 0건"]
+    {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert!(!text.contains("실패 (Failures)"), "no error table without failures:\n{text}");
@@ -36,9 +38,11 @@ fn quick_start_with_solutions_prints_locust_tables_and_succeeds() {
 #[test]
 fn all_classes_run_against_a_given_host() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(loadlab::server::start(loadlab::server::ServerConfig::in_memory())).unwrap();
+    let server =
+        runtime.block_on(loadlab::server::start(loadlab::server::ServerConfig::in_memory())).unwrap();
     let url = server.url();
-    let output = loadlab(&["run", "--solutions", "-u", "6", "-r", "6", "-t", "2s", "-H", &url, "--only-summary"]);
+    let output =
+        loadlab(&["run", "--solutions", "-u", "6", "-r", "6", "-t", "2s", "-H", &url, "--only-summary"]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}\n{}", stderr(&output));
     assert!(text.contains(&url), "{text}");
@@ -82,10 +86,21 @@ fn json_results_are_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("result.json");
     let output = loadlab(&[
-        "run", "--solutions", "TodoUser", "-u", "2", "-r", "2", "-t", "1s", "--json", path.to_str().unwrap(),
+        "run",
+        "--solutions",
+        "TodoUser",
+        "-u",
+        "2",
+        "-r",
+        "2",
+        "-t",
+        "1s",
+        "--json",
+        path.to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let result: loadlab::engine::RunResult = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let result: loadlab::engine::RunResult =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(result.settings.users, 2);
     assert!(result.total.num_requests > 0);
     assert!(result.settings.embedded_server);
@@ -108,4 +123,51 @@ fn ctrl_c_stops_the_run_and_still_prints_the_summary() {
     let text = stdout(&output);
     assert!(text.contains("Aggregated"), "summary after Ctrl-C:\n{text}\n{}", stderr(&output));
     assert!(text.contains("Ctrl-C로 중단됨"), "{text}");
+}
+
+#[test]
+fn check_builds_the_real_exercises_and_grades_them() {
+    let output = loadlab(&["check", "update_todo"]);
+    let text = stdout(&output);
+    let verdict_line = text.lines().find(|line| line.contains("update_todo  ")).unwrap_or_else(|| {
+        panic!("no verdict line:\n{text}\n{}", stderr(&output));
+    });
+    // Whatever state the learner's file is in, the verdict and the exit code agree.
+    let passed = verdict_line.starts_with("✅");
+    assert!(passed || verdict_line.starts_with("❌") || verdict_line.starts_with("⏳"), "{verdict_line}");
+    assert_eq!(output.status.code(), Some(if passed { 0 } else { 1 }), "{text}");
+    if !passed {
+        assert!(text.contains("exercises/todo_user.rs"), "points at the file:\n{text}");
+    }
+}
+
+#[test]
+fn a_compile_error_in_exercises_is_reported_and_progress_still_works() {
+    let workbook = tempfile::tempdir().unwrap();
+    std::fs::write(
+        workbook.path().join("Cargo.toml"),
+        "[package]\nname = \"broken-workbook\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\npath = \"lib.rs\"\n\n[[example]]\nname = \"exercises\"\npath = \"exercises/main.rs\"\n",
+    )
+    .unwrap();
+    std::fs::write(workbook.path().join("lib.rs"), "").unwrap();
+    std::fs::create_dir(workbook.path().join("exercises")).unwrap();
+    std::fs::write(workbook.path().join("exercises/main.rs"), "fn main() { let x = ; }\n").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_loadlab"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("LOADLAB_WORKBOOK", workbook.path())
+            .env("LOADLAB_HOME", workbook.path())
+            .env("CARGO_TARGET_DIR", workbook.path().join("target"))
+            .output()
+            .unwrap()
+    };
+    let output = run(&["check"]);
+    let errors = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{errors}");
+    assert!(errors.contains("expected expression"), "cargo's own diagnostic is shown:\n{errors}");
+    assert!(errors.contains("exercises/ 컴파일에 실패했습니다"), "{errors}");
+    let progress = run(&["progress"]);
+    assert_eq!(progress.status.code(), Some(0), "{}", stderr(&progress));
+    assert!(stdout(&progress).contains("체크리스트"), "{}", stdout(&progress));
 }

@@ -8,7 +8,15 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context;
 
-pub use crate::progress::workbook_dir;
+/// The folder holding `Cargo.toml`, `exercises/` and `solutions/`: the source tree this binary
+/// was built from, unless `LOADLAB_WORKBOOK` points elsewhere. (The progress file follows
+/// `LOADLAB_HOME` instead, so tests can keep progress apart while grading the real exercises.)
+pub fn workbook_dir() -> PathBuf {
+    match std::env::var_os("LOADLAB_WORKBOOK") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+    }
+}
 
 /// Whether the running binary is a release build (`target/release/...`).
 fn running_release() -> bool {
@@ -39,7 +47,7 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
     let manifest = workbook.join("Cargo.toml");
     anyhow::ensure!(
         manifest.exists(),
-        "실습서 폴더를 찾을 수 없습니다: {} (LOADLAB_HOME으로 지정할 수 있어요)",
+        "실습서 폴더를 찾을 수 없습니다: {} (LOADLAB_WORKBOOK으로 지정할 수 있어요)",
         workbook.display()
     );
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());

@@ -12,7 +12,7 @@ use super::quiz::Quiz;
 use super::render::{RenderOptions, render};
 use super::{Hooks, Interrupted, pager, terminal_width};
 use crate::checklist::{ITEMS, Item};
-use crate::progress::{self, Progress};
+use crate::progress::Progress;
 use anyhow::{Context, Result};
 use colored::Colorize;
 use inquire::error::InquireResult;
@@ -346,7 +346,7 @@ impl<'h> App<'h> {
         clear_screen();
         let header = format!("📖 {} · {}/{}쪽", lesson.label(), page + 1, lesson.pages.len());
         println!("{}\n", header.dimmed());
-        let workbook = progress::workbook_dir();
+        let workbook = crate::grader::build::workbook_dir();
         for step in &lesson.pages[page].steps {
             match step {
                 Step::Run(args) => {

@@ -88,7 +88,7 @@ pub fn print_lesson(number: Option<usize>, width: usize, color: bool) -> Result<
         None => lessons.first().context("레슨이 없습니다")?,
     };
     let opts = RenderOptions::new(width, color);
-    Ok(page::lesson_text(lesson, &progress, &crate::progress::workbook_dir(), &opts))
+    Ok(page::lesson_text(lesson, &progress, &crate::grader::build::workbook_dir(), &opts))
 }
 
 /// The progress view (lessons, quiz score, checklist) as terminal text, for `loadlab progress`.
