@@ -77,7 +77,10 @@ pub fn now_timestamp() -> String {
 
 enum Backend {
     Memory(Mutex<Connection>),
-    File { writer: Mutex<Connection>, readers: Pool<SqliteConnectionManager> },
+    File {
+        writer: Mutex<Connection>,
+        readers: Pool<SqliteConnectionManager>,
+    },
 }
 
 /// Cheap to clone; all clones share the connections.
@@ -97,13 +100,17 @@ impl Store {
     pub fn open(storage: &Storage) -> Result<Store> {
         let backend = match storage {
             Storage::InMemory => {
-                let conn = Connection::open_in_memory().context("메모리 데이터베이스를 만들 수 없습니다")?;
-                conn.execute_batch(SCHEMA).context("테이블을 만들 수 없습니다")?;
+                let conn = Connection::open_in_memory()
+                    .context("메모리 데이터베이스를 만들 수 없습니다")?;
+                conn.execute_batch(SCHEMA)
+                    .context("테이블을 만들 수 없습니다")?;
                 Backend::Memory(Mutex::new(conn))
             }
             Storage::File(path) => open_file(path)?,
         };
-        Ok(Store { backend: Arc::new(backend) })
+        Ok(Store {
+            backend: Arc::new(backend),
+        })
     }
 
     /// Runs `f` on a connection that may only read, on a blocking thread.
@@ -159,7 +166,9 @@ impl Store {
     pub async fn get_todo(&self, id: i64) -> Result<Option<Todo>> {
         self.read(move |conn| {
             let sql = format!("SELECT {COLUMNS} FROM todos WHERE id = ?1");
-            conn.prepare_cached(&sql)?.query_row([id], row_to_todo).optional()
+            conn.prepare_cached(&sql)?
+                .query_row([id], row_to_todo)
+                .optional()
         })
         .await
     }
@@ -172,7 +181,13 @@ impl Store {
                 "INSERT INTO todos (title, description, completed, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![new.title, new.description, new.completed, created_at, updated_at])?;
+            .execute(params![
+                new.title,
+                new.description,
+                new.completed,
+                created_at,
+                updated_at
+            ])?;
             Ok(Todo {
                 id: conn.last_insert_rowid(),
                 title: new.title,
@@ -219,22 +234,28 @@ impl Store {
     /// `true` if a todo was deleted.
     pub async fn delete_todo(&self, id: i64) -> Result<bool> {
         self.write(move |conn| {
-            let n = conn.prepare_cached("DELETE FROM todos WHERE id = ?1")?.execute([id])?;
+            let n = conn
+                .prepare_cached("DELETE FROM todos WHERE id = ?1")?
+                .execute([id])?;
             Ok(n > 0)
         })
         .await
     }
 
     pub async fn count_todos(&self) -> Result<i64> {
-        self.read(|conn| conn.prepare_cached("SELECT COUNT(*) FROM todos")?.query_row([], |r| r.get(0)))
-            .await
+        self.read(|conn| {
+            conn.prepare_cached("SELECT COUNT(*) FROM todos")?
+                .query_row([], |r| r.get(0))
+        })
+        .await
     }
 }
 
 fn open_file(path: &Path) -> Result<Backend> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("데이터베이스 폴더 {} 를 만들 수 없습니다", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| {
+            format!("데이터베이스 폴더 {} 를 만들 수 없습니다", parent.display())
+        })?;
     }
     let writer = Connection::open(path)
         .with_context(|| format!("데이터베이스 파일 {} 을 열 수 없습니다", path.display()))?;
@@ -252,5 +273,8 @@ fn open_file(path: &Path) -> Result<Backend> {
         .max_size(READER_POOL_SIZE)
         .build(manager)
         .context("읽기 연결 풀을 만들 수 없습니다")?;
-    Ok(Backend::File { writer: Mutex::new(writer), readers })
+    Ok(Backend::File {
+        writer: Mutex::new(writer),
+        readers,
+    })
 }

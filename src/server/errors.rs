@@ -45,8 +45,10 @@ impl From<anyhow::Error> for ApiError {
 
 pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut res = (status, body).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     res
 }
 

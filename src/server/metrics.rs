@@ -25,8 +25,9 @@ use tokio::net::{TcpListener, TcpStream};
 use super::routes::AppState;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
-const BUCKETS: [f64; 14] =
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 /// Label for requests that matched no route (404s), so scanners cannot blow up the label set.
 pub const UNMATCHED_ROUTE: &str = "unmatched";
@@ -101,12 +102,17 @@ impl Metrics {
             }
         }
 
-        out.push_str("# HELP loadlab_http_request_duration_seconds 요청 처리 시간(초) 히스토그램\n");
+        out.push_str(
+            "# HELP loadlab_http_request_duration_seconds 요청 처리 시간(초) 히스토그램\n",
+        );
         out.push_str("# TYPE loadlab_http_request_duration_seconds histogram\n");
         for route in &keys {
             for (method, stats) in &routes[*route] {
-                let labels =
-                    format!("method=\"{}\",route=\"{}\"", escape(method.as_str()), escape(route));
+                let labels = format!(
+                    "method=\"{}\",route=\"{}\"",
+                    escape(method.as_str()),
+                    escape(route)
+                );
                 let mut cumulative = 0;
                 for (bound, n) in BUCKETS.iter().zip(stats.buckets) {
                     cumulative += n;
@@ -136,11 +142,19 @@ impl Metrics {
 
         out.push_str("# HELP loadlab_http_open_connections 지금 열려 있는 TCP 연결 수\n");
         out.push_str("# TYPE loadlab_http_open_connections gauge\n");
-        let _ = writeln!(out, "loadlab_http_open_connections {}", self.open_connections());
+        let _ = writeln!(
+            out,
+            "loadlab_http_open_connections {}",
+            self.open_connections()
+        );
 
         out.push_str("# HELP loadlab_process_resident_memory_bytes 서버 프로세스의 상주 메모리(RSS, 바이트)\n");
         out.push_str("# TYPE loadlab_process_resident_memory_bytes gauge\n");
-        let _ = writeln!(out, "loadlab_process_resident_memory_bytes {}", resident_memory_bytes());
+        let _ = writeln!(
+            out,
+            "loadlab_process_resident_memory_bytes {}",
+            resident_memory_bytes()
+        );
 
         if let Some(n) = todos {
             out.push_str("# HELP loadlab_todos 데이터베이스에 있는 TODO 개수\n");
@@ -152,7 +166,10 @@ impl Metrics {
 }
 
 fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Resident set size of this process. Linux: `/proc/self/statm` (resident pages) times the
@@ -182,10 +199,15 @@ fn statm_resident_pages() -> Option<u64> {
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
     let res = next.run(req).await;
     let route = route.as_deref().unwrap_or(UNMATCHED_ROUTE);
-    state.metrics.record(&method, route, res.status().as_u16(), start.elapsed());
+    state
+        .metrics
+        .record(&method, route, res.status().as_u16(), start.elapsed());
     res
 }
 
@@ -200,7 +222,10 @@ pub struct CountingListener {
 
 impl CountingListener {
     pub fn new(inner: TcpListener, metrics: &Metrics) -> Self {
-        CountingListener { inner, open: metrics.open_connections.clone() }
+        CountingListener {
+            inner,
+            open: metrics.open_connections.clone(),
+        }
     }
 }
 
@@ -215,7 +240,13 @@ impl axum::serve::Listener for CountingListener {
                     // Small JSON answers must not wait for Nagle's algorithm.
                     let _ = stream.set_nodelay(true);
                     self.open.fetch_add(1, Ordering::Relaxed);
-                    return (CountedStream { inner: stream, open: self.open.clone() }, addr);
+                    return (
+                        CountedStream {
+                            inner: stream,
+                            open: self.open.clone(),
+                        },
+                        addr,
+                    );
                 }
                 Err(e) if is_connection_error(&e) => continue,
                 // Out of file descriptors and the like: back off instead of spinning.

@@ -90,7 +90,10 @@ impl ServerConfig {
 
     /// Like [`ServerConfig::in_memory`], but stored in a SQLite file.
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        ServerConfig { storage: Storage::File(path.into()), ..Self::in_memory() }
+        ServerConfig {
+            storage: Storage::File(path.into()),
+            ..Self::in_memory()
+        }
     }
 }
 
@@ -129,11 +132,13 @@ impl LabServer {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
-                task.abort();
-                let _ = task.await;
-            }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+            let _ = task.await;
         }
     }
 }
@@ -154,13 +159,16 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
         .await
         .context("데이터베이스를 여는 작업이 중단되었습니다")??;
     let bind = SocketAddr::new(config.host, config.port);
-    let listener = TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("{bind} 에서 서버를 열 수 없습니다 (포트를 이미 쓰는 중일 수 있습니다)"))?;
-    let addr = listener.local_addr().context("서버 주소를 알 수 없습니다")?;
+    let listener = TcpListener::bind(bind).await.with_context(|| {
+        format!("{bind} 에서 서버를 열 수 없습니다 (포트를 이미 쓰는 중일 수 있습니다)")
+    })?;
+    let addr = listener
+        .local_addr()
+        .context("서버 주소를 알 수 없습니다")?;
 
     let metrics = Arc::new(metrics::Metrics::default());
-    let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없습니다")?;
+    let openapi =
+        serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없습니다")?;
     let state = routes::AppState {
         store,
         metrics: metrics.clone(),
@@ -178,7 +186,11 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
             })
             .await
     });
-    Ok(LabServer { addr, stop: Some(stop_tx), task: Some(task) })
+    Ok(LabServer {
+        addr,
+        stop: Some(stop_tx),
+        task: Some(task),
+    })
 }
 
 const BANNER_STARTED: &str = "TODO 실습 서버가 실행 중입니다";
@@ -206,7 +218,9 @@ pub async fn serve_forever(config: ServerConfig) -> Result<()> {
         );
     }
     println!("  {BANNER_STOP_HINT}");
-    tokio::signal::ctrl_c().await.context("Ctrl-C 신호를 기다릴 수 없습니다")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("Ctrl-C 신호를 기다릴 수 없습니다")?;
     println!("\n{MSG_STOPPING}");
     server.shutdown().await;
     println!("{MSG_STOPPED}");

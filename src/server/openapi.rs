@@ -22,7 +22,10 @@ fn ok(description: &str, schema: Value) -> Value {
 }
 
 fn validation_error() -> Value {
-    ok("Validation Error", json!({"$ref": "#/components/schemas/HTTPValidationError"}))
+    ok(
+        "Validation Error",
+        json!({"$ref": "#/components/schemas/HTTPValidationError"}),
+    )
 }
 
 fn todo_ref() -> Value {

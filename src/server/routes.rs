@@ -51,7 +51,10 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let todos = Router::new()
         .route("/todos/", get(list_todos).post(create_todo))
-        .route("/todos/{todo_id}", get(read_todo).put(update_todo).delete(delete_todo))
+        .route(
+            "/todos/{todo_id}",
+            get(read_todo).put(update_todo).delete(delete_todo),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), inject_faults));
     let mut app = Router::new()
         .route("/", get(root))
@@ -65,7 +68,10 @@ pub fn router(state: AppState) -> Router {
     }
     app.fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
         .with_state(state)
 }
@@ -129,7 +135,13 @@ async fn list_todos(
 ) -> Result<Response, ApiError> {
     let pairs = query.map(|Query(p)| p).unwrap_or_default();
     // Starlette keeps the last of repeated keys.
-    let last = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let last = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
     let mut errors = Vec::new();
     let mut read = |key: &'static str, default: i64| match last(key) {
         None => default,
@@ -176,7 +188,9 @@ async fn read_todo(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
-    let PyInt::Small(n) = id else { return Err(ApiError::NotFound(not_found_detail(id))) };
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
     match state.store.get_todo(n).await? {
         Some(todo) => todo_json(StatusCode::OK, &todo),
         None => Err(ApiError::NotFound(not_found_detail(n))),
@@ -203,7 +217,9 @@ async fn update_todo(
             return Err(ApiError::Validation(errors));
         }
     };
-    let PyInt::Small(n) = id else { return Err(ApiError::NotFound(not_found_detail(id))) };
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
     match state.store.update_todo(n, patch).await? {
         Some(todo) => todo_json(StatusCode::OK, &todo),
         None => Err(ApiError::NotFound(not_found_detail(n))),
@@ -216,7 +232,9 @@ async fn delete_todo(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
-    let PyInt::Small(n) = id else { return Err(ApiError::NotFound(not_found_detail(id))) };
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
     if state.store.delete_todo(n).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
@@ -254,15 +272,21 @@ async fn test_delay(Path(raw): Path<String>) -> Result<Response, ApiError> {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::Status(StatusCode::METHOD_NOT_ALLOWED, DETAIL_METHOD_NOT_ALLOWED.into())
+    ApiError::Status(
+        StatusCode::METHOD_NOT_ALLOWED,
+        DETAIL_METHOD_NOT_ALLOWED.into(),
+    )
 }
 
 fn route_exists(path: &str, test_routes: bool) -> bool {
     let segment = |prefix: &str| {
-        path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
     };
-    matches!(path, "/" | "/health" | "/todos/" | "/openapi.json" | "/docs" | "/metrics")
-        || segment("/todos/")
+    matches!(
+        path,
+        "/" | "/health" | "/todos/" | "/openapi.json" | "/docs" | "/metrics"
+    ) || segment("/todos/")
         || (test_routes && segment("/__test/delay/"))
 }
 
@@ -277,7 +301,10 @@ async fn fallback(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -
             None => format!("{path}/"),
         };
         if route_exists(&toggled, state.test_routes) {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
             let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
             let location = format!("http://{host}{toggled}{query}");
             let mut res = StatusCode::TEMPORARY_REDIRECT.into_response();

@@ -23,7 +23,8 @@ const MSG_MISSING: &str = "Field required";
 const MSG_STRING_TYPE: &str = "Input should be a valid string";
 const MSG_BOOL_TYPE: &str = "Input should be a valid boolean";
 const MSG_BOOL_PARSING: &str = "Input should be a valid boolean, unable to interpret input";
-const MSG_INT_PARSING: &str = "Input should be a valid integer, unable to parse string as an integer";
+const MSG_INT_PARSING: &str =
+    "Input should be a valid integer, unable to parse string as an integer";
 const MSG_INT_SIZE: &str = "Unable to parse input string as an integer, exceeded maximum size";
 const MSG_MODEL_TYPE: &str = "Input should be a valid dictionary or object to extract fields from";
 const MSG_JSON_INVALID: &str = "JSON decode error";
@@ -37,7 +38,8 @@ pub struct FieldError {
     pub loc: Vec<Value>,
     pub msg: String,
     pub input: Input,
-    pub ctx: Option<Value>,
+    /// Boxed: most errors have none, and it keeps `Result<_, FieldError>` small.
+    pub ctx: Option<Box<Value>>,
 }
 
 /// The `input` of an error: a plain value, or a request object kept in request key order
@@ -50,7 +52,13 @@ pub enum Input {
 
 impl FieldError {
     fn new(kind: &'static str, loc: Vec<Value>, msg: impl Into<String>, input: Value) -> Self {
-        FieldError { kind, loc, msg: msg.into(), input: Input::Value(input), ctx: None }
+        FieldError {
+            kind,
+            loc,
+            msg: msg.into(),
+            input: Input::Value(input),
+            ctx: None,
+        }
     }
 }
 
@@ -150,7 +158,11 @@ impl<'de> Visitor<'de> for BodyVisitor {
         Ok(Body::Other(Value::from(v)))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Body, E> {
-        Ok(Body::Other(Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)))
+        Ok(Body::Other(
+            Number::from_f64(v)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
+        ))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Body, E> {
         Ok(Body::Other(Value::from(v)))
@@ -198,12 +210,12 @@ pub fn read_body(headers: &HeaderMap, bytes: &[u8]) -> Result<RawBody, ApiError>
     if bytes.is_empty() {
         return Ok(RawBody::Missing);
     }
-    if let Some(ct) = headers.get(CONTENT_TYPE) {
-        if !is_json_content_type(ct.to_str().unwrap_or("")) {
-            // FastAPI passes the raw bytes to the model, which refuses them as a non-object.
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            return Ok(RawBody::Value(Body::Other(Value::String(text))));
-        }
+    if let Some(ct) = headers.get(CONTENT_TYPE)
+        && !is_json_content_type(ct.to_str().unwrap_or(""))
+    {
+        // FastAPI passes the raw bytes to the model, which refuses them as a non-object.
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Ok(RawBody::Value(Body::Other(Value::String(text))));
     }
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -220,7 +232,7 @@ pub fn read_body(headers: &HeaderMap, bytes: &[u8]) -> Result<RawBody, ApiError>
                     MSG_JSON_INVALID,
                     json!({}),
                 );
-                e.ctx = Some(json!({ "error": msg }));
+                e.ctx = Some(Box::new(json!({ "error": msg })));
                 Err(ApiError::Validation(vec![e]))
             }
             // Python would have decoded it (NaN, huge numbers, lone surrogates, deep nesting
@@ -231,7 +243,12 @@ pub fn read_body(headers: &HeaderMap, bytes: &[u8]) -> Result<RawBody, ApiError>
 }
 
 fn is_json_content_type(ct: &str) -> bool {
-    let main = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let main = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match main.split_once('/') {
         Some(("application", sub)) => sub == "json" || sub.ends_with("+json"),
         _ => false,
@@ -257,12 +274,18 @@ pub fn python_json_error(text: &str) -> Option<PyJsonError> {
     let scan = Scanner { s: &s };
     let start = scan.skip_ws(0);
     match scan.value(start, 0) {
-        Err(ScanFail::Stop(idx)) => Some(PyJsonError::Decode { pos: idx, msg: "Expecting value" }),
+        Err(ScanFail::Stop(idx)) => Some(PyJsonError::Decode {
+            pos: idx,
+            msg: "Expecting value",
+        }),
         Err(ScanFail::Decode(pos, msg)) => Some(PyJsonError::Decode { pos, msg }),
         Err(ScanFail::TooDeep) => Some(PyJsonError::TooDeep),
         Ok(end) => {
             let end = scan.skip_ws(end);
-            (end != s.len()).then_some(PyJsonError::Decode { pos: end, msg: "Extra data" })
+            (end != s.len()).then_some(PyJsonError::Decode {
+                pos: end,
+                msg: "Extra data",
+            })
         }
     }
 }
@@ -291,7 +314,9 @@ impl Scanner<'_> {
     }
 
     fn starts(&self, i: usize, word: &str) -> bool {
-        word.chars().enumerate().all(|(k, c)| self.at(i + k) == Some(c))
+        word.chars()
+            .enumerate()
+            .all(|(k, c)| self.at(i + k) == Some(c))
     }
 
     fn value(&self, idx: usize, depth: usize) -> Result<usize, ScanFail> {
@@ -374,7 +399,9 @@ impl Scanner<'_> {
                 return Ok(i + 1);
             }
             i += 1; // past the backslash
-            let Some(esc) = self.at(i) else { return Err(unterminated) };
+            let Some(esc) = self.at(i) else {
+                return Err(unterminated);
+            };
             if esc != 'u' {
                 if !matches!(esc, '"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't') {
                     return Err(ScanFail::Decode(i - 1, "Invalid \\escape"));
@@ -460,7 +487,10 @@ impl Scanner<'_> {
 pub enum PyInt {
     Small(i64),
     /// Too large for i64: the decimal digits with sign, normalised (no `+`, no leading zeros).
-    Big { digits: String, negative: bool },
+    Big {
+        digits: String,
+        negative: bool,
+    },
 }
 
 impl PyInt {
@@ -469,7 +499,9 @@ impl PyInt {
         match self {
             PyInt::Small(v) => *v,
             PyInt::Big { negative: true, .. } => i64::MIN,
-            PyInt::Big { negative: false, .. } => i64::MAX,
+            PyInt::Big {
+                negative: false, ..
+            } => i64::MAX,
         }
     }
 }
@@ -521,10 +553,17 @@ pub fn parse_py_int(raw: &str, loc: Vec<Value>) -> Result<PyInt, FieldError> {
     let cleaned: String = s.chars().filter(|c| *c != '_').collect();
     let digits = cleaned.trim_start_matches('0');
     let digits = if digits.is_empty() { "0" } else { digits };
-    let signed = if negative { format!("-{digits}") } else { digits.to_string() };
+    let signed = if negative {
+        format!("-{digits}")
+    } else {
+        digits.to_string()
+    };
     Ok(match signed.parse::<i64>() {
         Ok(v) => PyInt::Small(v),
-        Err(_) => PyInt::Big { digits: digits.to_string(), negative },
+        Err(_) => PyInt::Big {
+            digits: digits.to_string(),
+            negative,
+        },
     })
 }
 
@@ -575,7 +614,12 @@ fn parse_py_bool(v: &Value, loc: Vec<Value>) -> Result<bool, FieldError> {
 fn parse_str(v: &Value, field: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let loc = body_loc(field);
     let Value::String(s) = v else {
-        return Err(FieldError::new("string_type", loc, MSG_STRING_TYPE, v.clone()));
+        return Err(FieldError::new(
+            "string_type",
+            loc,
+            MSG_STRING_TYPE,
+            v.clone(),
+        ));
     };
     let n = s.chars().count();
     if n < min {
@@ -585,7 +629,7 @@ fn parse_str(v: &Value, field: &str, min: usize, max: usize) -> Result<String, F
             format!("String should have at least {min} character{}", plural(min)),
             v.clone(),
         );
-        e.ctx = Some(json!({ "min_length": min }));
+        e.ctx = Some(Box::new(json!({ "min_length": min })));
         return Err(e);
     }
     if n > max {
@@ -595,7 +639,7 @@ fn parse_str(v: &Value, field: &str, min: usize, max: usize) -> Result<String, F
             format!("String should have at most {max} character{}", plural(max)),
             v.clone(),
         );
-        e.ctx = Some(json!({ "max_length": max }));
+        e.ctx = Some(Box::new(json!({ "max_length": max })));
         return Err(e);
     }
     Ok(s.clone())
@@ -628,9 +672,12 @@ pub struct TodoPatch {
 
 fn model_errors(raw: &RawBody) -> Result<&Body, Vec<FieldError>> {
     match raw {
-        RawBody::Missing => {
-            Err(vec![FieldError::new("missing", vec![Value::from("body")], MSG_MISSING, Value::Null)])
-        }
+        RawBody::Missing => Err(vec![FieldError::new(
+            "missing",
+            vec![Value::from("body")],
+            MSG_MISSING,
+            Value::Null,
+        )]),
         RawBody::Value(Body::Other(v)) => Err(vec![FieldError::new(
             "model_attributes_type",
             vec![Value::from("body")],
@@ -652,20 +699,28 @@ pub fn validate_create(raw: &RawBody) -> Result<NewTodo, Vec<FieldError>> {
             });
             None
         }
-        Some(v) => parse_str(v, "title", 1, TITLE_MAX).map_err(|e| errors.push(e)).ok(),
+        Some(v) => parse_str(v, "title", 1, TITLE_MAX)
+            .map_err(|e| errors.push(e))
+            .ok(),
     };
     let description = match body.get("description") {
         None | Some(Value::Null) => None,
-        Some(v) => parse_str(v, "description", 0, DESCRIPTION_MAX).map_err(|e| errors.push(e)).ok(),
+        Some(v) => parse_str(v, "description", 0, DESCRIPTION_MAX)
+            .map_err(|e| errors.push(e))
+            .ok(),
     };
     let completed = match body.get("completed") {
         None => Some(false),
-        Some(v) => parse_py_bool(v, body_loc("completed")).map_err(|e| errors.push(e)).ok(),
+        Some(v) => parse_py_bool(v, body_loc("completed"))
+            .map_err(|e| errors.push(e))
+            .ok(),
     };
     match (title, completed) {
-        (Some(title), Some(completed)) if errors.is_empty() => {
-            Ok(NewTodo { title, description, completed })
-        }
+        (Some(title), Some(completed)) if errors.is_empty() => Ok(NewTodo {
+            title,
+            description,
+            completed,
+        }),
         _ => Err(errors),
     }
 }
@@ -696,7 +751,11 @@ pub fn validate_update(raw: &RawBody) -> Result<TodoPatch, Vec<FieldError>> {
             Err(e) => errors.push(e),
         },
     }
-    if errors.is_empty() { Ok(patch) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(patch)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -714,16 +773,31 @@ mod tests {
     fn python_json_errors_match_cpython() {
         // Positions and messages as CPython's json.loads reports them.
         assert_eq!(decode_err("{\"title\": }"), (10, "Expecting value"));
-        assert_eq!(decode_err("{title: 1}"), (1, "Expecting property name enclosed in double quotes"));
+        assert_eq!(
+            decode_err("{title: 1}"),
+            (1, "Expecting property name enclosed in double quotes")
+        );
         assert_eq!(decode_err("{\"a\" 1}"), (5, "Expecting ':' delimiter"));
-        assert_eq!(decode_err("{\"a\": 1 \"b\": 2}"), (8, "Expecting ',' delimiter"));
-        assert_eq!(decode_err("{\"a\": \"abc"), (6, "Unterminated string starting at"));
+        assert_eq!(
+            decode_err("{\"a\": 1 \"b\": 2}"),
+            (8, "Expecting ',' delimiter")
+        );
+        assert_eq!(
+            decode_err("{\"a\": \"abc"),
+            (6, "Unterminated string starting at")
+        );
         assert_eq!(decode_err("{} x"), (3, "Extra data"));
         assert_eq!(decode_err("[1,]"), (3, "Expecting value"));
-        assert_eq!(decode_err("{\"a\":1,}"), (7, "Expecting property name enclosed in double quotes"));
+        assert_eq!(
+            decode_err("{\"a\":1,}"),
+            (7, "Expecting property name enclosed in double quotes")
+        );
         assert_eq!(decode_err("\"a\\qb\""), (2, "Invalid \\escape"));
         assert_eq!(decode_err("\"\\u12x4\""), (2, "Invalid \\uXXXX escape"));
-        assert_eq!(decode_err("\"a\u{1}\""), (2, "Invalid control character at"));
+        assert_eq!(
+            decode_err("\"a\u{1}\""),
+            (2, "Invalid control character at")
+        );
         assert_eq!(decode_err("   "), (3, "Expecting value"));
         // Characters, not bytes: Hangul before the error counts once per syllable.
         assert_eq!(decode_err("{\"제목\": }"), (7, "Expecting value"));
@@ -750,7 +824,10 @@ mod tests {
         assert_eq!(p("+-1"), Err("int_parsing"));
         assert_eq!(
             p("0099999999999999999999"),
-            Ok(PyInt::Big { digits: "99999999999999999999".into(), negative: false })
+            Ok(PyInt::Big {
+                digits: "99999999999999999999".into(),
+                negative: false
+            })
         );
         assert_eq!(p(&"9".repeat(5000)), Err("int_parsing_size"));
     }
