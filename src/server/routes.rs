@@ -171,7 +171,9 @@ async fn read_todo(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
-    let PyInt::Small(n) = id else { return Err(ApiError::NotFound(not_found_detail(id))) };
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
     match state.store.get_todo(n).await? {
         Some(todo) => todo_json(StatusCode::OK, &todo),
         None => Err(ApiError::NotFound(not_found_detail(n))),
@@ -198,7 +200,9 @@ async fn update_todo(
             return Err(ApiError::Validation(errors));
         }
     };
-    let PyInt::Small(n) = id else { return Err(ApiError::NotFound(not_found_detail(id))) };
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
     match state.store.update_todo(n, patch).await? {
         Some(todo) => todo_json(StatusCode::OK, &todo),
         None => Err(ApiError::NotFound(not_found_detail(n))),
@@ -211,7 +215,9 @@ async fn delete_todo(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
-    let PyInt::Small(n) = id else { return Err(ApiError::NotFound(not_found_detail(id))) };
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
     if state.store.delete_todo(n).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {

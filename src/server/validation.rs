@@ -37,7 +37,8 @@ pub struct FieldError {
     pub loc: Vec<Value>,
     pub msg: String,
     pub input: Input,
-    pub ctx: Option<Value>,
+    /// Boxed: most errors have none, and it keeps `Result<_, FieldError>` small.
+    pub ctx: Option<Box<Value>>,
 }
 
 /// The `input` of an error: a plain value, or a request object kept in request key order
@@ -198,12 +199,12 @@ pub fn read_body(headers: &HeaderMap, bytes: &[u8]) -> Result<RawBody, ApiError>
     if bytes.is_empty() {
         return Ok(RawBody::Missing);
     }
-    if let Some(ct) = headers.get(CONTENT_TYPE) {
-        if !is_json_content_type(ct.to_str().unwrap_or("")) {
-            // FastAPI passes the raw bytes to the model, which refuses them as a non-object.
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            return Ok(RawBody::Value(Body::Other(Value::String(text))));
-        }
+    if let Some(ct) = headers.get(CONTENT_TYPE)
+        && !is_json_content_type(ct.to_str().unwrap_or(""))
+    {
+        // FastAPI passes the raw bytes to the model, which refuses them as a non-object.
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Ok(RawBody::Value(Body::Other(Value::String(text))));
     }
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -220,7 +221,7 @@ pub fn read_body(headers: &HeaderMap, bytes: &[u8]) -> Result<RawBody, ApiError>
                     MSG_JSON_INVALID,
                     json!({}),
                 );
-                e.ctx = Some(json!({ "error": msg }));
+                e.ctx = Some(Box::new(json!({ "error": msg })));
                 Err(ApiError::Validation(vec![e]))
             }
             // Python would have decoded it (NaN, huge numbers, lone surrogates, deep nesting
@@ -374,7 +375,9 @@ impl Scanner<'_> {
                 return Ok(i + 1);
             }
             i += 1; // past the backslash
-            let Some(esc) = self.at(i) else { return Err(unterminated) };
+            let Some(esc) = self.at(i) else {
+                return Err(unterminated);
+            };
             if esc != 'u' {
                 if !matches!(esc, '"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't') {
                     return Err(ScanFail::Decode(i - 1, "Invalid \\escape"));
@@ -585,7 +588,7 @@ fn parse_str(v: &Value, field: &str, min: usize, max: usize) -> Result<String, F
             format!("String should have at least {min} character{}", plural(min)),
             v.clone(),
         );
-        e.ctx = Some(json!({ "min_length": min }));
+        e.ctx = Some(Box::new(json!({ "min_length": min })));
         return Err(e);
     }
     if n > max {
@@ -595,7 +598,7 @@ fn parse_str(v: &Value, field: &str, min: usize, max: usize) -> Result<String, F
             format!("String should have at most {max} character{}", plural(max)),
             v.clone(),
         );
-        e.ctx = Some(json!({ "max_length": max }));
+        e.ctx = Some(Box::new(json!({ "max_length": max })));
         return Err(e);
     }
     Ok(s.clone())
