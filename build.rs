@@ -9,7 +9,9 @@ fn main() {
     println!("cargo:rerun-if-changed=lessons");
     println!("cargo:rerun-if-changed=build.rs");
 
-    let dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("lessons");
+    let dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("lessons");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
@@ -20,16 +22,21 @@ fn main() {
         .unwrap_or_default();
     files.sort();
 
-    let mut code = String::from("/// Every `lessons/*.md`, sorted by file name: (file name, text).\n");
+    let mut code =
+        String::from("/// Every `lessons/*.md`, sorted by file name: (file name, text).\n");
     code.push_str("pub static EMBEDDED: &[(&str, &str)] = &[\n");
     for path in &files {
-        let name = path.file_name().and_then(|name| name.to_str()).expect("lesson file names are UTF-8");
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .expect("lesson file names are UTF-8");
         let full = path.to_str().expect("lesson paths are UTF-8");
         writeln!(code, "    ({name:?}, include_str!({full:?})),").unwrap();
     }
     code.push_str("];\n");
 
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("lessons.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("lessons.rs");
     // Rewrite only on change, so an unchanged list does not rebuild the crate.
     if std::fs::read_to_string(&out).ok().as_deref() != Some(code.as_str()) {
         std::fs::write(&out, code).expect("write lessons.rs");

@@ -155,21 +155,30 @@ impl Progress {
     /// Saves atomically: writes a temporary file beside the real one, then renames it.
     pub fn save(&self) -> Result<()> {
         if let Some(dir) = self.path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("진행 상황 폴더 {}을(를) 만들지 못했습니다", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!("진행 상황 폴더 {}을(를) 만들지 못했습니다", dir.display())
+            })?;
         }
         let mut saved = self.clone();
         saved.version = VERSION;
-        let json = serde_json::to_string_pretty(&saved).context("진행 상황을 JSON으로 바꾸지 못했습니다")?;
+        let json = serde_json::to_string_pretty(&saved)
+            .context("진행 상황을 JSON으로 바꾸지 못했습니다")?;
         let mut temp = self.path.clone().into_os_string();
         temp.push(format!(".tmp{}", std::process::id()));
         let temp = PathBuf::from(temp);
-        std::fs::write(&temp, json + "\n")
-            .with_context(|| format!("진행 상황 임시 파일 {}을(를) 쓰지 못했습니다", temp.display()))?;
+        std::fs::write(&temp, json + "\n").with_context(|| {
+            format!(
+                "진행 상황 임시 파일 {}을(를) 쓰지 못했습니다",
+                temp.display()
+            )
+        })?;
         if let Err(err) = std::fs::rename(&temp, &self.path) {
             let _ = std::fs::remove_file(&temp);
             return Err(err).with_context(|| {
-                format!("진행 상황 파일 {}을(를) 저장하지 못했습니다", self.path.display())
+                format!(
+                    "진행 상황 파일 {}을(를) 저장하지 못했습니다",
+                    self.path.display()
+                )
             });
         }
         Ok(())
@@ -268,11 +277,17 @@ mod tests {
         assert!(!loaded.is_item_done("delete_todo"));
         assert_eq!(
             loaded.quiz_results["03-test-types#1"],
-            QuizResult { correct: true, attempts: 2 }
+            QuizResult {
+                correct: true,
+                attempts: 2
+            }
         );
         assert_eq!(loaded.quiz_score(), (1, 1));
         let stamp = &loaded.items_done["update_todo"];
-        assert!(chrono::DateTime::parse_from_rfc3339(stamp).is_ok(), "{stamp}");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(stamp).is_ok(),
+            "{stamp}"
+        );
         // No temporary file is left behind.
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
@@ -284,8 +299,11 @@ mod tests {
     #[test]
     fn older_files_with_missing_fields_load() {
         let (_dir, path) = temp_file();
-        std::fs::write(&path, r#"{"current_lesson": 4, "items_done": {"create_todo": "2024-01-01T00:00:00+09:00"}}"#)
-            .unwrap();
+        std::fs::write(
+            &path,
+            r#"{"current_lesson": 4, "items_done": {"create_todo": "2024-01-01T00:00:00+09:00"}}"#,
+        )
+        .unwrap();
         let (progress, warning) = Progress::load_from(&path);
         assert!(warning.is_none());
         assert_eq!(progress.current_lesson, Some(4));
@@ -296,7 +314,12 @@ mod tests {
 
     #[test]
     fn damaged_files_are_reported_kept_and_rebuilt() {
-        for damaged in ["{ this is not json", r#"{"current_lesson": "three"}"#, "", "[1, 2]"] {
+        for damaged in [
+            "{ this is not json",
+            r#"{"current_lesson": "three"}"#,
+            "",
+            "[1, 2]",
+        ] {
             let (_dir, path) = temp_file();
             std::fs::write(&path, damaged).unwrap();
             let (progress, warning) = Progress::load_from(&path);
@@ -318,9 +341,14 @@ mod tests {
     fn ticking_twice_keeps_the_first_time_and_reset_unticks() {
         let (_dir, path) = temp_file();
         let (mut progress, _) = Progress::load_from(&path);
-        progress.items_done.insert("delete_todo".into(), "2020-01-01T00:00:00+00:00".into());
+        progress
+            .items_done
+            .insert("delete_todo".into(), "2020-01-01T00:00:00+00:00".into());
         progress.mark_item_done("delete_todo");
-        assert_eq!(progress.items_done["delete_todo"], "2020-01-01T00:00:00+00:00");
+        assert_eq!(
+            progress.items_done["delete_todo"],
+            "2020-01-01T00:00:00+00:00"
+        );
         progress.unmark_item("delete_todo");
         assert!(!progress.is_item_done("delete_todo"));
     }

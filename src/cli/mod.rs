@@ -18,10 +18,12 @@ pub fn main() {
         Some("learn") => {
             let number = args[1..].iter().find_map(|arg| arg.parse::<usize>().ok());
             if args.iter().any(|arg| arg == "--print") {
-                tutor::print_lesson(number, tutor::terminal_width(), tutor::color_enabled()).map(|text| {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                })
+                tutor::print_lesson(number, tutor::terminal_width(), tutor::color_enabled()).map(
+                    |text| {
+                        print!("{text}");
+                        ExitCode::SUCCESS
+                    },
+                )
             } else {
                 tutor::learn(number, hooks())
             }
@@ -30,7 +32,11 @@ pub fn main() {
     };
     match result {
         // main.rs returns (); ExitCode has no stable getter, so find the number it holds.
-        Ok(code) => std::process::exit((0..=255u8).find(|&n| ExitCode::from(n) == code).map_or(1, i32::from)),
+        Ok(code) => std::process::exit(
+            (0..=255u8)
+                .find(|&n| ExitCode::from(n) == code)
+                .map_or(1, i32::from),
+        ),
         Err(err) => {
             eprintln!("오류: {err:#}");
             std::process::exit(1);

@@ -23,6 +23,7 @@ const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 
 const QUIZ_HELP: &str = "↑↓ 이동 · Enter 답하기 · Esc 건너뛰기";
 const SERVE_NOTE: &str = "실습 서버를 http://127.0.0.1:8000 에서 시작합니다. 다른 터미널에서 요청을 보내 보세요.\n\
                           멈추려면 Ctrl-C를 누르세요. 서버가 멈추면 메뉴로 돌아옵니다.";
+const BANNER: &str = "loadlab — 한국어 성능 테스트 실습서";
 const NO_LESSONS: &str = "레슨이 없습니다. lessons/ 폴더에 레슨 파일이 있는지 확인하세요.";
 const SOLUTION_WARNING: &str = "정답을 먼저 보면 스스로 풀어 볼 기회가 사라집니다. 그래도 볼까요?";
 
@@ -120,17 +121,38 @@ fn answered<T>(answer: InquireResult<T>) -> Result<Option<T>> {
 
 fn select<T: fmt::Display>(prompt: &str, options: Vec<T>, cursor: usize) -> Result<Option<T>> {
     let cursor = cursor.min(options.len().saturating_sub(1));
-    answered(Select::new(prompt, options).with_starting_cursor(cursor).with_help_message(SELECT_HELP).with_page_size(12).prompt())
+    answered(
+        Select::new(prompt, options)
+            .with_starting_cursor(cursor)
+            .with_help_message(SELECT_HELP)
+            .with_page_size(12)
+            .prompt(),
+    )
 }
 
 fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
-    answered(Confirm::new(prompt).with_default(default).with_help_message("y 예 · n 아니요 · Esc 뒤로").prompt())
+    println!();
+    let prompt = Confirm::new(prompt)
+        .with_default(default)
+        .with_formatter(&|yes| {
+            if yes {
+                "예".into()
+            } else {
+                "아니요".into()
+            }
+        })
+        .with_help_message("y 예 · n 아니요 · Esc 건너뛰기");
+    answered(prompt.prompt())
 }
 
 impl<'h> App<'h> {
     pub fn new(hooks: &'h Hooks, color: bool) -> Result<Self> {
         let lessons = lesson::all()?;
-        Ok(Self { hooks, lessons, color })
+        Ok(Self {
+            hooks,
+            lessons,
+            color,
+        })
     }
 
     fn options(&self) -> RenderOptions {
@@ -164,16 +186,29 @@ impl<'h> App<'h> {
         println!("{}", format!("$ {}", page::command_line(&args)).dimmed());
         match (self.hooks.run_command)(&args) {
             Ok(0) => {}
-            Ok(code) => println!("{}", format!("(명령이 종료 코드 {code}(으)로 끝났습니다)").yellow()),
+            Ok(code) => println!(
+                "{}",
+                format!("(명령이 종료 코드 {code}(으)로 끝났습니다)").yellow()
+            ),
             Err(err) => println!("{} {err:#}", "명령을 실행하지 못했습니다:".red()),
         }
     }
 
     fn lesson_index(&self, number: usize) -> Result<usize> {
-        self.lessons.iter().position(|lesson| lesson.number == number).with_context(|| {
-            let numbers: Vec<String> = self.lessons.iter().map(|lesson| lesson.number.to_string()).collect();
-            format!("{number}번 레슨이 없습니다. 있는 레슨: {}", numbers.join(", "))
-        })
+        self.lessons
+            .iter()
+            .position(|lesson| lesson.number == number)
+            .with_context(|| {
+                let numbers: Vec<String> = self
+                    .lessons
+                    .iter()
+                    .map(|lesson| lesson.number.to_string())
+                    .collect();
+                format!(
+                    "{number}번 레슨이 없습니다. 있는 레슨: {}",
+                    numbers.join(", ")
+                )
+            })
     }
 
     /// Where "continue" goes: the saved page, or the next lesson once a lesson is finished.
@@ -181,9 +216,15 @@ impl<'h> App<'h> {
         let Some(number) = progress.current_lesson else {
             return (!self.lessons.is_empty()).then_some((0, 0));
         };
-        let index = self.lessons.iter().position(|lesson| lesson.number == number)?;
+        let index = self
+            .lessons
+            .iter()
+            .position(|lesson| lesson.number == number)?;
         let last_page = self.lessons[index].pages.len().saturating_sub(1);
-        if progress.is_lesson_done(number) && progress.current_page >= last_page && index + 1 < self.lessons.len() {
+        if progress.is_lesson_done(number)
+            && progress.current_page >= last_page
+            && index + 1 < self.lessons.len()
+        {
             return Some((index + 1, 0));
         }
         Some((index, progress.current_page.min(last_page)))
@@ -195,7 +236,11 @@ impl<'h> App<'h> {
         let (index, page) = match number {
             Some(number) => {
                 let index = self.lesson_index(number)?;
-                let page = if progress.current_lesson == Some(number) { progress.current_page } else { 0 };
+                let page = if progress.current_lesson == Some(number) {
+                    progress.current_page
+                } else {
+                    0
+                };
                 (index, page)
             }
             None => self.resume_point(&progress).context(NO_LESSONS)?,
@@ -208,6 +253,7 @@ impl<'h> App<'h> {
 
     /// The main menu, until the learner quits.
     pub fn menu(&self) -> Result<()> {
+        println!("{}", BANNER.bold());
         loop {
             let progress = self.progress();
             let resume = self.resume_point(&progress);
@@ -217,7 +263,12 @@ impl<'h> App<'h> {
                 let label = if progress.current_lesson.is_none() {
                     format!("처음부터 시작하기: {}", lesson.label())
                 } else {
-                    format!("이어서 하기: {} ({}/{}쪽)", lesson.label(), page + 1, lesson.pages.len())
+                    format!(
+                        "이어서 하기: {} ({}/{}쪽)",
+                        lesson.label(),
+                        page + 1,
+                        lesson.pages.len()
+                    )
                 };
                 items.push(MenuItem::Continue(label));
             }
@@ -230,7 +281,9 @@ impl<'h> App<'h> {
                 MenuItem::Quit,
             ]);
             println!();
-            let Some(choice) = select("무엇을 할까요?", items, 0)? else { continue };
+            let Some(choice) = select("무엇을 할까요?", items, 0)? else {
+                continue;
+            };
             match choice {
                 MenuItem::Continue(_) => {
                     if let Some((index, page)) = resume
@@ -269,17 +322,34 @@ impl<'h> App<'h> {
                 let label = if progress.is_lesson_done(lesson.number) {
                     format!("✅ {}", lesson.label())
                 } else if current {
-                    format!("📖 {} (읽는 중 {}/{}쪽)", lesson.label(), progress.current_page + 1, lesson.pages.len())
+                    format!(
+                        "📖 {} (읽는 중 {}/{}쪽)",
+                        lesson.label(),
+                        progress.current_page + 1,
+                        lesson.pages.len()
+                    )
                 } else {
                     format!("⬜ {}", lesson.label())
                 };
-                Labelled { label, value: index }
+                Labelled {
+                    label,
+                    value: index,
+                }
             })
             .collect();
-        let cursor = progress.current_lesson.and_then(|n| self.lessons.iter().position(|l| l.number == n)).unwrap_or(0);
-        let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else { return Ok(()) };
+        let cursor = progress
+            .current_lesson
+            .and_then(|n| self.lessons.iter().position(|l| l.number == n))
+            .unwrap_or(0);
+        let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else {
+            return Ok(());
+        };
         let lesson = &self.lessons[choice.value];
-        let page = if progress.current_lesson == Some(lesson.number) { progress.current_page } else { 0 };
+        let page = if progress.current_lesson == Some(lesson.number) {
+            progress.current_page
+        } else {
+            0
+        };
         self.read(choice.value, page)?;
         Ok(())
     }
@@ -325,7 +395,12 @@ impl<'h> App<'h> {
 
     fn show_page(&self, lesson: &Lesson, page: usize) -> Result<()> {
         clear_screen();
-        let header = format!("📖 {} · {}/{}쪽", lesson.label(), page + 1, lesson.pages.len());
+        let header = format!(
+            "📖 {} · {}/{}쪽",
+            lesson.label(),
+            page + 1,
+            lesson.pages.len()
+        );
         println!("{}\n", header.dimmed());
         let workbook = progress::workbook_dir();
         for step in &lesson.pages[page].steps {
@@ -338,7 +413,11 @@ impl<'h> App<'h> {
                 }
                 Step::Quiz(quiz) => self.ask(quiz)?,
                 Step::Exercise(exercise) => {
-                    self.show(&page::exercise_markdown(exercise, &workbook, &self.progress()))?;
+                    self.show(&page::exercise_markdown(
+                        exercise,
+                        &workbook,
+                        &self.progress(),
+                    ))?;
                     if confirm("지금 채점해 볼까요?", false)? == Some(true) {
                         self.run_command(vec!["check".into(), exercise.item.clone()]);
                     }
@@ -354,7 +433,11 @@ impl<'h> App<'h> {
 
     fn ask(&self, quiz: &Quiz) -> Result<()> {
         let progress = self.progress();
-        if progress.quiz_results.get(&quiz.id).is_some_and(|result| result.correct) {
+        if progress
+            .quiz_results
+            .get(&quiz.id)
+            .is_some_and(|result| result.correct)
+        {
             let right = &quiz.choices[quiz.answer()];
             return self.show(&format!(
                 "{}\n✅ 이미 맞힌 문제입니다. 정답: **{}. {}**\n",
@@ -368,15 +451,24 @@ impl<'h> App<'h> {
             .choices
             .iter()
             .enumerate()
-            .map(|(index, choice)| Labelled { label: format!("{}. {}", index + 1, choice.text), value: index })
+            .map(|(index, choice)| Labelled {
+                label: format!("{}. {}", index + 1, choice.text),
+                value: index,
+            })
             .collect();
-        let answer = Select::new(&quiz.question, options).with_help_message(QUIZ_HELP).prompt();
+        let answer = Select::new(&quiz.question, options)
+            .with_help_message(QUIZ_HELP)
+            .prompt();
         let Some(chosen) = answered(answer)? else {
-            println!("{}", "퀴즈를 건너뛰었습니다. 이 쪽에 다시 오면 풀 수 있습니다.".dimmed());
+            println!(
+                "{}",
+                "퀴즈를 건너뛰었습니다. 이 쪽에 다시 오면 풀 수 있습니다.".dimmed()
+            );
             return Ok(());
         };
         let correct = quiz.choices[chosen.value].correct;
         self.record(|progress| progress.record_quiz(&quiz.id, correct));
+        println!();
         self.show(&quiz.feedback_markdown(chosen.value))
     }
 
@@ -385,8 +477,15 @@ impl<'h> App<'h> {
         let options: Vec<Labelled<&'static Item>> = ITEMS
             .iter()
             .map(|item| {
-                let mark = if progress.is_item_done(item.id) { "✅" } else { "⬜" };
-                Labelled { label: format!("{mark} {} — {}", item.id, item.title), value: item }
+                let mark = if progress.is_item_done(item.id) {
+                    "✅"
+                } else {
+                    "⬜"
+                };
+                Labelled {
+                    label: format!("{mark} {} — {}", item.id, item.title),
+                    value: item,
+                }
             })
             .collect();
         Ok(select(prompt, options, 0)?.map(|choice| choice.value))
@@ -401,7 +500,9 @@ impl<'h> App<'h> {
                 ExerciseAction::Solution,
                 ExerciseAction::Back,
             ];
-            let Some(action) = select("실습 과제: 무엇을 할까요?", actions, 0)? else { return Ok(()) };
+            let Some(action) = select("실습 과제: 무엇을 할까요?", actions, 0)? else {
+                return Ok(());
+            };
             let (command, item) = match action {
                 ExerciseAction::Back => return Ok(()),
                 ExerciseAction::CheckAll => {
@@ -410,7 +511,9 @@ impl<'h> App<'h> {
                 }
                 ExerciseAction::Check => ("check", self.pick_item("어느 항목을 채점할까요?")?),
                 ExerciseAction::Hint => ("hint", self.pick_item("어느 항목의 힌트를 볼까요?")?),
-                ExerciseAction::Solution => ("solution", self.pick_item("어느 항목의 정답을 볼까요?")?),
+                ExerciseAction::Solution => {
+                    ("solution", self.pick_item("어느 항목의 정답을 볼까요?")?)
+                }
             };
             let Some(item) = item else { continue };
             if command == "solution" && confirm(SOLUTION_WARNING, false)? != Some(true) {
@@ -423,20 +526,34 @@ impl<'h> App<'h> {
     /// Asks the run's parameters (Locust's defaults for 실습 1) and runs it.
     fn load_test(&self) -> Result<()> {
         let sources = vec![
-            Labelled { label: "완성된 정답 시나리오 (solutions/)".to_string(), value: true },
-            Labelled { label: "내가 작성한 시나리오 (exercises/)".to_string(), value: false },
+            Labelled {
+                label: "완성된 정답 시나리오 (solutions/)".to_string(),
+                value: true,
+            },
+            Labelled {
+                label: "내가 작성한 시나리오 (exercises/)".to_string(),
+                value: false,
+            },
         ];
-        let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else { return Ok(()) };
+        let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else {
+            return Ok(());
+        };
         let Some(classes) = answered(
             Text::new("사용자 클래스:")
                 .with_default("TodoUser")
-                .with_help_message("TodoUser, MixedWorkloadUser, StressTestUser — 여러 개는 띄어 쓰기로 구분")
+                .with_help_message(
+                    "TodoUser, MixedWorkloadUser, StressTestUser — 여러 개는 띄어 쓰기로 구분",
+                )
                 .with_validator(|text: &str| {
-                    let ok = text.split_whitespace().all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
+                    let ok = text
+                        .split_whitespace()
+                        .all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
                     Ok(if ok && !text.trim().is_empty() {
                         inquire::validator::Validation::Valid
                     } else {
-                        inquire::validator::Validation::Invalid("클래스 이름을 띄어 쓰기로 구분해 적어 주세요.".into())
+                        inquire::validator::Validation::Invalid(
+                            "클래스 이름을 띄어 쓰기로 구분해 적어 주세요.".into(),
+                        )
                     })
                 })
                 .prompt(),
@@ -484,7 +601,9 @@ impl<'h> App<'h> {
                     Ok(if valid_run_time(text) {
                         inquire::validator::Validation::Valid
                     } else {
-                        inquire::validator::Validation::Invalid("15s, 1m, 1m30s 처럼 입력하세요.".into())
+                        inquire::validator::Validation::Invalid(
+                            "15s, 1m, 1m30s 처럼 입력하세요.".into(),
+                        )
                     })
                 })
                 .prompt(),
@@ -497,7 +616,14 @@ impl<'h> App<'h> {
             args.push("--solutions".into());
         }
         args.extend(classes.split_whitespace().map(String::from));
-        args.extend(["-u".into(), users.to_string(), "-r".into(), spawn_rate.to_string(), "-t".into(), run_time.trim().to_string()]);
+        args.extend([
+            "-u".into(),
+            users.to_string(),
+            "-r".into(),
+            spawn_rate.to_string(),
+            "-t".into(),
+            run_time.trim().to_string(),
+        ]);
         self.run_command(args);
         Ok(())
     }
@@ -505,20 +631,39 @@ impl<'h> App<'h> {
     fn progress_markdown(&self, progress: &Progress) -> String {
         let mut md = String::from("## 📊 진행 상황\n\n### 레슨\n\n");
         for lesson in &self.lessons {
-            let done = if progress.is_lesson_done(lesson.number) { "x" } else { " " };
-            let reading = if progress.current_lesson == Some(lesson.number) && !progress.is_lesson_done(lesson.number) {
-                format!(" — 읽는 중 ({}/{}쪽)", progress.current_page + 1, lesson.pages.len())
+            let done = if progress.is_lesson_done(lesson.number) {
+                "x"
+            } else {
+                " "
+            };
+            let reading = if progress.current_lesson == Some(lesson.number)
+                && !progress.is_lesson_done(lesson.number)
+            {
+                format!(
+                    " — 읽는 중 ({}/{}쪽)",
+                    progress.current_page + 1,
+                    lesson.pages.len()
+                )
             } else {
                 String::new()
             };
             md.push_str(&format!("- [{done}] {}{reading}\n", lesson.label()));
         }
-        let total: usize = self.lessons.iter().map(|lesson| lesson.quizzes().count()).sum();
+        let total: usize = self
+            .lessons
+            .iter()
+            .map(|lesson| lesson.quizzes().count())
+            .sum();
         let (right, answered) = progress.quiz_score();
-        md.push_str(&format!("\n### 퀴즈\n\n맞힌 문제 **{right}** / 푼 문제 {answered} (전체 {total}문제)\n"));
+        md.push_str(&format!(
+            "\n### 퀴즈\n\n맞힌 문제 **{right}** / 푼 문제 {answered} (전체 {total}문제)\n"
+        ));
         md.push_str("\n### 체크리스트\n");
         md.push_str(&page::checklist_markdown(progress));
-        md.push_str(&format!("\n진행 상황 파일: `{}`\n", progress.path().display()));
+        md.push_str(&format!(
+            "\n진행 상황 파일: `{}`\n",
+            progress.path().display()
+        ));
         md
     }
 }

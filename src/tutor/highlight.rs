@@ -25,19 +25,21 @@ impl Language {
     fn keywords(self) -> &'static [&'static str] {
         match self {
             Language::Rust => &[
-                "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "false", "fn", "for",
-                "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
-                "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "Some", "None",
-                "Ok", "Err",
+                "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else",
+                "enum", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
+                "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+                "trait", "true", "type", "unsafe", "use", "where", "while", "Some", "None", "Ok",
+                "Err",
             ],
             Language::Python => &[
-                "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
-                "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
-                "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "self",
+                "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+                "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
+                "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
+                "raise", "return", "try", "while", "with", "yield", "self",
             ],
             Language::Shell => &[
-                "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "in",
-                "function", "export", "local", "return", "exit",
+                "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case",
+                "esac", "in", "function", "export", "local", "return", "exit",
             ],
         }
     }
@@ -81,7 +83,10 @@ pub fn line(language: Language, line: &str, state: &mut State) -> String {
     let mut out = String::new();
     let mut index = 0;
 
-    if language == Language::Shell && state.open.is_none() && (line.starts_with("$ ") || line == "$") {
+    if language == Language::Shell
+        && state.open.is_none()
+        && (line.starts_with("$ ") || line == "$")
+    {
         paint(&mut out, "$", Kind::Prompt);
         index = 1;
     }
@@ -89,7 +94,11 @@ pub fn line(language: Language, line: &str, state: &mut State) -> String {
     while index < chars.len() {
         // Inside a string or comment from an earlier line or character.
         if let Some(close) = state.open {
-            let kind = if close == "*/" { Kind::Comment } else { Kind::Text };
+            let kind = if close == "*/" {
+                Kind::Comment
+            } else {
+                Kind::Text
+            };
             let start = index;
             match find_close(&chars, index, close) {
                 Some(end) => {
@@ -140,7 +149,8 @@ pub fn line(language: Language, line: &str, state: &mut State) -> String {
         }
         if ch.is_alphabetic() || ch == '_' {
             let start = index;
-            while index < chars.len() && (chars[index].1.is_alphanumeric() || chars[index].1 == '_') {
+            while index < chars.len() && (chars[index].1.is_alphanumeric() || chars[index].1 == '_')
+            {
                 index += 1;
             }
             let word = &line[byte(start)..byte(index)];
@@ -175,16 +185,38 @@ fn string_opening(language: Language, chars: &[(usize, char)], index: usize) -> 
     match (language, ch) {
         (Language::Python, '"' | '\'') if at(1) == Some(ch) && at(2) == Some(ch) => {
             let close = if ch == '"' { "\"\"\"" } else { "'''" };
-            Some(Opening { close, length: 3, multiline: true })
+            Some(Opening {
+                close,
+                length: 3,
+                multiline: true,
+            })
         }
-        (Language::Rust, '"') => Some(Opening { close: "\"", length: 1, multiline: true }),
+        (Language::Rust, '"') => Some(Opening {
+            close: "\"",
+            length: 1,
+            multiline: true,
+        }),
         // 'a' or '\n' is a char; 'a alone is a lifetime.
-        (Language::Rust, '\'') if at(1) == Some('\\') || (at(1).is_some() && at(2) == Some('\'')) => {
-            Some(Opening { close: "'", length: 1, multiline: false })
+        (Language::Rust, '\'')
+            if at(1) == Some('\\') || (at(1).is_some() && at(2) == Some('\'')) =>
+        {
+            Some(Opening {
+                close: "'",
+                length: 1,
+                multiline: false,
+            })
         }
         (Language::Rust, _) => None,
-        (_, '"') => Some(Opening { close: "\"", length: 1, multiline: false }),
-        (_, '\'') => Some(Opening { close: "'", length: 1, multiline: false }),
+        (_, '"') => Some(Opening {
+            close: "\"",
+            length: 1,
+            multiline: false,
+        }),
+        (_, '\'') => Some(Opening {
+            close: "'",
+            length: 1,
+            multiline: false,
+        }),
         _ => None,
     }
 }
@@ -197,7 +229,12 @@ fn find_close(chars: &[(usize, char)], mut index: usize, close: &str) -> Option<
             index += 2;
             continue;
         }
-        if chars[index..].iter().map(|&(_, ch)| ch).take(close.len()).eq(close.iter().copied()) {
+        if chars[index..]
+            .iter()
+            .map(|&(_, ch)| ch)
+            .take(close.len())
+            .eq(close.iter().copied())
+        {
             return Some(index + close.len());
         }
         index += 1;
@@ -229,16 +266,34 @@ mod tests {
     fn colour(language: Language, lines: &[&str]) -> Vec<String> {
         colored::control::set_override(true);
         let mut state = State::default();
-        lines.iter().map(|l| line(language, l, &mut state)).collect()
+        lines
+            .iter()
+            .map(|l| line(language, l, &mut state))
+            .collect()
     }
 
     #[test]
     fn text_is_never_changed() {
-        let rust = ["async fn update(user: &mut U<'a>) { let c = 'x'; // 주석", "    let s = \"여러", "줄 \\\" 문자열\"; /* a", "b */ x"];
+        let rust = [
+            "async fn update(user: &mut U<'a>) { let c = 'x'; // 주석",
+            "    let s = \"여러",
+            "줄 \\\" 문자열\"; /* a",
+            "b */ x",
+        ];
         for (language, lines) in [
             (Language::Rust, &rust[..]),
-            (Language::Python, &["def f(self):  # 주석", "    s = f\"{x}\" + '''a", "b''' + \"c\\\"d\""][..]),
-            (Language::Shell, &["$ cargo run -- run # 실행", "echo \"$HOME\" 'a#b' a#b"][..]),
+            (
+                Language::Python,
+                &[
+                    "def f(self):  # 주석",
+                    "    s = f\"{x}\" + '''a",
+                    "b''' + \"c\\\"d\"",
+                ][..],
+            ),
+            (
+                Language::Shell,
+                &["$ cargo run -- run # 실행", "echo \"$HOME\" 'a#b' a#b"][..],
+            ),
         ] {
             let painted = colour(language, lines);
             for (painted, original) in painted.iter().zip(lines) {
@@ -249,28 +304,56 @@ mod tests {
 
     #[test]
     fn keywords_strings_and_comments_are_coloured() {
-        let out = colour(Language::Rust, &["fn main() { let s = \"문자열\"; } // 주석"]).remove(0);
+        let out = colour(
+            Language::Rust,
+            &["fn main() { let s = \"문자열\"; } // 주석"],
+        )
+        .remove(0);
         let keyword = "fn".bright_blue().bold().to_string();
         let string = "\"문자열\"".green().to_string();
         let comment = "// 주석".bright_black().italic().to_string();
-        assert!(out.contains(&keyword) && out.contains(&string) && out.contains(&comment), "{out:?}");
+        assert!(
+            out.contains(&keyword) && out.contains(&string) && out.contains(&comment),
+            "{out:?}"
+        );
         // A keyword inside a longer word is not a keyword.
         let out = colour(Language::Rust, &["let format_fn = 1;"]).remove(0);
-        assert!(!out.contains(&"fn".bright_blue().bold().to_string()), "{out:?}");
+        assert!(
+            !out.contains(&"fn".bright_blue().bold().to_string()),
+            "{out:?}"
+        );
     }
 
     #[test]
     fn multiline_strings_and_comments_carry_over() {
-        let out = colour(Language::Python, &["x = \"\"\"시작", "def 아님", "끝\"\"\" if y"]);
-        assert!(out[1].contains(&"def 아님".green().to_string()), "{:?}", out[1]);
-        assert!(out[2].contains(&"if".bright_blue().bold().to_string()), "{:?}", out[2]);
+        let out = colour(
+            Language::Python,
+            &["x = \"\"\"시작", "def 아님", "끝\"\"\" if y"],
+        );
+        assert!(
+            out[1].contains(&"def 아님".green().to_string()),
+            "{:?}",
+            out[1]
+        );
+        assert!(
+            out[2].contains(&"if".bright_blue().bold().to_string()),
+            "{:?}",
+            out[2]
+        );
         let out = colour(Language::Shell, &["echo \"열린 문자열", "for x in y"]);
-        assert!(out[1].contains(&"for".bright_blue().bold().to_string()), "shell strings end at the line: {:?}", out[1]);
+        assert!(
+            out[1].contains(&"for".bright_blue().bold().to_string()),
+            "shell strings end at the line: {:?}",
+            out[1]
+        );
     }
 
     #[test]
     fn shell_hash_inside_a_word_is_not_a_comment() {
         let out = colour(Language::Shell, &["echo a#b"]).remove(0);
-        assert!(!out.contains(&"#b".bright_black().italic().to_string()), "{out:?}");
+        assert!(
+            !out.contains(&"#b".bright_black().italic().to_string()),
+            "{out:?}"
+        );
     }
 }

@@ -65,21 +65,33 @@ pub struct Exercise {
 impl Lesson {
     /// Parses a lesson file. Errors name the file and say what is wrong, in Korean.
     pub fn parse(file_name: &str, text: &str) -> Result<Lesson> {
-        Self::parse_inner(file_name, text).with_context(|| format!("레슨 파일 {file_name}을(를) 읽을 수 없습니다"))
+        Self::parse_inner(file_name, text)
+            .with_context(|| format!("레슨 파일 {file_name}을(를) 읽을 수 없습니다"))
     }
 
     fn parse_inner(file_name: &str, text: &str) -> Result<Lesson> {
-        let stem = file_name.strip_suffix(".md").unwrap_or(file_name).to_string();
+        let stem = file_name
+            .strip_suffix(".md")
+            .unwrap_or(file_name)
+            .to_string();
         let mut lines = text.lines();
         let first = lines.next().unwrap_or("");
         let Some((number, title)) = first
             .strip_prefix("# ")
             .and_then(|rest| rest.split_once(". "))
-            .and_then(|(number, title)| Some((number.trim().parse::<usize>().ok()?, title.trim().to_string())))
+            .and_then(|(number, title)| {
+                Some((
+                    number.trim().parse::<usize>().ok()?,
+                    title.trim().to_string(),
+                ))
+            })
         else {
             bail!("첫 줄이 `# N. 제목` 형식이 아닙니다: {first:?}");
         };
-        let guide = lines.next().and_then(parse_guide_comment).unwrap_or_default();
+        let guide = lines
+            .next()
+            .and_then(parse_guide_comment)
+            .unwrap_or_default();
 
         let mut pages: Vec<(String, String)> = vec![(title.clone(), String::new())];
         let mut fence: Option<(char, usize)> = None;
@@ -105,19 +117,29 @@ impl Lesson {
         let pages = pages
             .into_iter()
             .map(|(title, text)| {
-                let steps = parse_steps(&text, &stem, &mut quiz_count).with_context(|| format!("`{title}` 쪽"))?;
+                let steps = parse_steps(&text, &stem, &mut quiz_count)
+                    .with_context(|| format!("`{title}` 쪽"))?;
                 Ok(Page { title, steps })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Lesson { number, title, stem, guide, pages })
+        Ok(Lesson {
+            number,
+            title,
+            stem,
+            guide,
+            pages,
+        })
     }
 
     /// Every quiz of the lesson, in order.
     pub fn quizzes(&self) -> impl Iterator<Item = &Quiz> {
-        self.pages.iter().flat_map(|page| &page.steps).filter_map(|step| match step {
-            Step::Quiz(quiz) => Some(quiz),
-            _ => None,
-        })
+        self.pages
+            .iter()
+            .flat_map(|page| &page.steps)
+            .filter_map(|step| match step {
+                Step::Quiz(quiz) => Some(quiz),
+                _ => None,
+            })
     }
 
     /// `N. 제목`
@@ -128,9 +150,18 @@ impl Lesson {
 
 /// The headings of a `<!-- guide: ## a | ### b -->` line.
 pub fn parse_guide_comment(line: &str) -> Option<Vec<String>> {
-    let inner = line.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    let inner = line
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
     let list = inner.strip_prefix("guide:")?;
-    Some(list.split('|').map(|entry| entry.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|e| !e.is_empty()).collect())
+    Some(
+        list.split('|')
+            .map(|entry| entry.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|e| !e.is_empty())
+            .collect(),
+    )
 }
 
 /// Tracks fenced code blocks: the open fence (character and length) after `line`.
@@ -141,7 +172,11 @@ fn fence_after(open: Option<(char, usize)>, line: &str) -> Option<(char, usize)>
     let run = marker.map_or(0, |ch| trimmed.chars().take_while(|c| *c == ch).count());
     match (open, marker) {
         (None, Some(ch)) if run >= 3 && indent < 4 => Some((ch, run)),
-        (Some((ch, length)), Some(marker)) if marker == ch && run >= length && trimmed[run..].trim().is_empty() => None,
+        (Some((ch, length)), Some(marker))
+            if marker == ch && run >= length && trimmed[run..].trim().is_empty() =>
+        {
+            None
+        }
         (open, _) => open,
     }
 }
@@ -170,7 +205,10 @@ fn parse_steps(text: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Ste
             && let Some(opening) = fence
         {
             let tag = line.trim_start().trim_start_matches(opening.0).trim();
-            if matches!(tag, "loadlab-run" | "quiz" | "loadlab-exercise" | "loadlab-checklist") {
+            if matches!(
+                tag,
+                "loadlab-run" | "quiz" | "loadlab-exercise" | "loadlab-checklist"
+            ) {
                 if !markdown.trim().is_empty() {
                     steps.push(Step::Markdown(std::mem::take(&mut markdown)));
                 }
@@ -194,8 +232,13 @@ fn parse_steps(text: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Ste
 fn special_step(tag: &str, body: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Step>> {
     match tag {
         "loadlab-run" => {
-            let line = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
-            let args = command_args(line).with_context(|| format!("loadlab-run 명령을 읽을 수 없습니다: {line:?}"))?;
+            let line = body
+                .lines()
+                .map(str::trim)
+                .find(|line| !line.is_empty())
+                .unwrap_or("");
+            let args = command_args(line)
+                .with_context(|| format!("loadlab-run 명령을 읽을 수 없습니다: {line:?}"))?;
             if args.is_empty() {
                 bail!("loadlab-run 블록에 명령이 없습니다");
             }
@@ -223,9 +266,15 @@ fn special_step(tag: &str, body: &str, stem: &str, quiz_count: &mut usize) -> Re
             let item = item.context("loadlab-exercise 블록에 `item:` 줄이 없습니다")?;
             let file = file.context("loadlab-exercise 블록에 `file:` 줄이 없습니다")?;
             if checklist::find(&item).is_none() {
-                bail!("loadlab-exercise의 item `{item}`이(가) 체크리스트(src/checklist.rs)에 없습니다");
+                bail!(
+                    "loadlab-exercise의 item `{item}`이(가) 체크리스트(src/checklist.rs)에 없습니다"
+                );
             }
-            Ok(vec![Step::Exercise(Exercise { item, file, function })])
+            Ok(vec![Step::Exercise(Exercise {
+                item,
+                file,
+                function,
+            })])
         }
         _ => Ok(vec![Step::Checklist]),
     }
@@ -279,7 +328,10 @@ pub fn command_args(line: &str) -> Result<Vec<String>> {
 pub fn all() -> Result<Vec<Lesson>> {
     match std::env::var_os(LESSONS_ENV) {
         Some(dir) if !dir.is_empty() => from_dir(Path::new(&dir)),
-        _ => embedded().into_iter().map(|(name, text)| Lesson::parse(name, text)).collect(),
+        _ => embedded()
+            .into_iter()
+            .map(|(name, text)| Lesson::parse(name, text))
+            .collect(),
     }
 }
 
@@ -299,8 +351,12 @@ pub fn from_dir(dir: &Path) -> Result<Vec<Lesson>> {
     files
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path).with_context(|| format!("{}을(를) 읽지 못했습니다", path.display()))?;
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}을(를) 읽지 못했습니다", path.display()))?;
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             Lesson::parse(name, &text)
         })
         .collect()
@@ -319,20 +375,31 @@ pub fn todo_line(text: &str, exercise: &Exercise) -> Option<usize> {
     };
     let defines = |line: &str, name: &str| {
         ["fn ", "struct ", "impl "].iter().any(|keyword| {
-            line.match_indices(&format!("{keyword}{name}")).any(|(at, found)| {
-                let after = line[at + found.len()..].chars().next();
-                !after.is_some_and(|ch| ch.is_alphanumeric() || ch == '_')
-            })
+            line.match_indices(&format!("{keyword}{name}"))
+                .any(|(at, found)| {
+                    let after = line[at + found.len()..].chars().next();
+                    !after.is_some_and(|ch| ch.is_alphanumeric() || ch == '_')
+                })
         })
     };
-    let todos: Vec<usize> = lines.iter().enumerate().filter(|(_, line)| line.contains("TODO:")).map(|(index, _)| index).collect();
-    let anchor = names.iter().find_map(|name| lines.iter().position(|line| defines(line, name)));
+    let todos: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.contains("TODO:"))
+        .map(|(index, _)| index)
+        .collect();
+    let anchor = names
+        .iter()
+        .find_map(|name| lines.iter().position(|line| defines(line, name)));
     let found = match anchor {
         Some(anchor) => {
             let after = todos.iter().copied().find(|&todo| todo + 3 >= anchor);
             after.or_else(|| todos.iter().copied().rev().find(|&todo| todo < anchor))
         }
-        None => todos.iter().copied().find(|&todo| lines[todo].contains(exercise.item.as_str())),
+        None => todos
+            .iter()
+            .copied()
+            .find(|&todo| lines[todo].contains(exercise.item.as_str())),
     };
     found.map(|index| index + 1)
 }
@@ -381,21 +448,49 @@ file: exercises/todo_user.rs
         assert_eq!(lesson.number, 3);
         assert_eq!(lesson.title, "테스트 종류");
         assert_eq!(lesson.stem, "03-test-types");
-        assert_eq!(lesson.guide, vec!["## 성능 테스트의 종류", "### 1. 부하 테스트"]);
+        assert_eq!(
+            lesson.guide,
+            vec!["## 성능 테스트의 종류", "### 1. 부하 테스트"]
+        );
         let titles: Vec<&str> = lesson.pages.iter().map(|p| p.title.as_str()).collect();
         assert_eq!(titles, ["부하 테스트", "퀴즈"]);
 
         let first = &lesson.pages[0].steps;
-        assert!(matches!(&first[0], Step::Markdown(md) if md.contains("소개 문단") && md.contains("## 코드 안의 제목")));
-        assert_eq!(first[1], Step::Run(["run", "--solutions", "TodoUser", "-u", "20", "-r", "5", "-t", "15s"].map(String::from).to_vec()));
+        assert!(
+            matches!(&first[0], Step::Markdown(md) if md.contains("소개 문단") && md.contains("## 코드 안의 제목"))
+        );
+        assert_eq!(
+            first[1],
+            Step::Run(
+                [
+                    "run",
+                    "--solutions",
+                    "TodoUser",
+                    "-u",
+                    "20",
+                    "-r",
+                    "5",
+                    "-t",
+                    "15s"
+                ]
+                .map(String::from)
+                .to_vec()
+            )
+        );
 
         let second = &lesson.pages[1].steps;
-        let Step::Quiz(quiz) = &second[1] else { panic!("{second:?}") };
+        let Step::Quiz(quiz) = &second[1] else {
+            panic!("{second:?}")
+        };
         assert_eq!(quiz.id, "03-test-types#1");
         assert_eq!(quiz.choices.len(), 2);
         assert_eq!(
             second[2],
-            Step::Exercise(Exercise { item: "update_todo".into(), file: "exercises/todo_user.rs".into(), function: None })
+            Step::Exercise(Exercise {
+                item: "update_todo".into(),
+                file: "exercises/todo_user.rs".into(),
+                function: None
+            })
         );
         assert_eq!(second[3], Step::Checklist);
         assert_eq!(lesson.quizzes().count(), 1);
@@ -404,7 +499,8 @@ file: exercises/todo_user.rs
     #[test]
     fn bad_lessons_are_errors() {
         assert!(Lesson::parse("x.md", "제목 없음\n").is_err());
-        let unknown_item = "# 1. 제목\n\n```loadlab-exercise\nitem: no_such_item\nfile: a.rs\n```\n";
+        let unknown_item =
+            "# 1. 제목\n\n```loadlab-exercise\nitem: no_such_item\nfile: a.rs\n```\n";
         let err = format!("{:#}", Lesson::parse("x.md", unknown_item).unwrap_err());
         assert!(err.contains("no_such_item"), "{err}");
         let unclosed = "# 1. 제목\n\n```quiz\n? 질문\n";
@@ -413,9 +509,14 @@ file: exercises/todo_user.rs
 
     #[test]
     fn command_lines_split_like_a_shell() {
-        let args = command_args(r#"cargo run --release -- run TodoUser --check "p95<500ms, fail<0.1%""#).unwrap();
+        let args =
+            command_args(r#"cargo run --release -- run TodoUser --check "p95<500ms, fail<0.1%""#)
+                .unwrap();
         assert_eq!(args, ["run", "TodoUser", "--check", "p95<500ms, fail<0.1%"]);
-        assert_eq!(command_args("loadlab serve --port 8000").unwrap(), ["serve", "--port", "8000"]);
+        assert_eq!(
+            command_args("loadlab serve --port 8000").unwrap(),
+            ["serve", "--port", "8000"]
+        );
         assert!(command_args("run 'unclosed").is_err());
     }
 
@@ -440,7 +541,11 @@ impl MixedWorkloadUser {
     }
 }
 ";
-        let exercise = |item: &str| Exercise { item: item.into(), file: String::new(), function: None };
+        let exercise = |item: &str| Exercise {
+            item: item.into(),
+            file: String::new(),
+            function: None,
+        };
         assert_eq!(todo_line(file, &exercise("update_todo")), Some(3));
         assert_eq!(todo_line(file, &exercise("delete_todo")), Some(9));
         assert_eq!(todo_line(file, &exercise("mixed_workload")), Some(15));

@@ -17,8 +17,14 @@ pub fn command_line(args: &[String]) -> String {
         .iter()
         .map(|arg| {
             let plain = !arg.is_empty()
-                && arg.chars().all(|ch| ch.is_alphanumeric() || "-_./:=,%@+".contains(ch));
-            if plain { arg.clone() } else { format!("\"{}\"", arg.replace('"', "\\\"")) }
+                && arg
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || "-_./:=,%@+".contains(ch));
+            if plain {
+                arg.clone()
+            } else {
+                format!("\"{}\"", arg.replace('"', "\\\""))
+            }
         })
         .collect();
     format!("{COMMAND_PREFIX} {}", quoted.join(" "))
@@ -64,7 +70,11 @@ pub fn checklist_markdown(progress: &Progress) -> String {
             group = item.group;
             md.push_str(&format!("\n**{group}**\n\n"));
         }
-        let mark = if progress.is_item_done(item.id) { "x" } else { " " };
+        let mark = if progress.is_item_done(item.id) {
+            "x"
+        } else {
+            " "
+        };
         md.push_str(&format!("- [{mark}] {} (`{}`)\n", item.title, item.id));
     }
     md
@@ -83,7 +93,12 @@ pub fn step_markdown(step: &Step, workbook: &Path, progress: &Progress) -> Strin
 
 /// A whole lesson for print mode: every page, separated by rules; each page's quiz answers
 /// in a quote at its end.
-pub fn lesson_text(lesson: &Lesson, progress: &Progress, workbook: &Path, opts: &RenderOptions) -> String {
+pub fn lesson_text(
+    lesson: &Lesson,
+    progress: &Progress,
+    workbook: &Path,
+    opts: &RenderOptions,
+) -> String {
     let mut md = String::new();
     for (index, page) in lesson.pages.iter().enumerate() {
         if index > 0 {
@@ -99,7 +114,11 @@ pub fn lesson_text(lesson: &Lesson, progress: &Progress, workbook: &Path, opts: 
             }
         }
         if !answers.is_empty() {
-            let quoted: Vec<String> = answers.trim_end().lines().map(|line| format!("> {line}")).collect();
+            let quoted: Vec<String> = answers
+                .trim_end()
+                .lines()
+                .map(|line| format!("> {line}"))
+                .collect();
             md.push_str(&format!("\n{}\n", quoted.join("\n")));
         }
     }
@@ -112,7 +131,11 @@ mod tests {
     use crate::tutor::render::display_width;
 
     fn plain(width: usize) -> RenderOptions {
-        RenderOptions { width, color: false, hyperlinks: false }
+        RenderOptions {
+            width,
+            color: false,
+            hyperlinks: false,
+        }
     }
 
     #[test]
@@ -121,8 +144,15 @@ mod tests {
         progress.mark_item_done("update_todo");
         let text = render(&checklist_markdown(&progress), &plain(100));
         for item in ITEMS {
-            let line = text.lines().find(|line| line.contains(item.title)).unwrap_or_else(|| panic!("{}: {text}", item.id));
-            let expected = if item.id == "update_todo" { "✅" } else { "⬜" };
+            let line = text
+                .lines()
+                .find(|line| line.contains(item.title))
+                .unwrap_or_else(|| panic!("{}: {text}", item.id));
+            let expected = if item.id == "update_todo" {
+                "✅"
+            } else {
+                "⬜"
+            };
             assert!(line.starts_with(expected), "{line}");
         }
         for group in ["TodoUser", "추가 시나리오", "실습"] {
@@ -134,37 +164,75 @@ mod tests {
     fn exercise_points_at_the_todo_line_when_the_file_exists() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("exercises")).unwrap();
-        std::fs::write(dir.path().join("exercises/todo_user.rs"), "fn a() {}\n\nasync fn update_todo() {\n    // TODO: 수정\n}\n")
-            .unwrap();
-        let exercise = Exercise { item: "update_todo".into(), file: "exercises/todo_user.rs".into(), function: None };
+        std::fs::write(
+            dir.path().join("exercises/todo_user.rs"),
+            "fn a() {}\n\nasync fn update_todo() {\n    // TODO: 수정\n}\n",
+        )
+        .unwrap();
+        let exercise = Exercise {
+            item: "update_todo".into(),
+            file: "exercises/todo_user.rs".into(),
+            function: None,
+        };
         let progress = Progress::default();
-        let text = render(&exercise_markdown(&exercise, dir.path(), &progress), &plain(80));
-        assert!(text.contains("exercises/todo_user.rs:4 의 TODO를 완성하세요"), "{text}");
+        let text = render(
+            &exercise_markdown(&exercise, dir.path(), &progress),
+            &plain(80),
+        );
+        assert!(
+            text.contains("exercises/todo_user.rs:4 의 TODO를 완성하세요"),
+            "{text}"
+        );
         assert!(text.contains("check update_todo"), "{text}");
 
-        let missing = Exercise { file: "exercises/none.rs".into(), ..exercise };
-        let text = render(&exercise_markdown(&missing, dir.path(), &progress), &plain(80));
-        assert!(text.contains("exercises/none.rs 의 TODO를 완성하세요"), "{text}");
+        let missing = Exercise {
+            file: "exercises/none.rs".into(),
+            ..exercise
+        };
+        let text = render(
+            &exercise_markdown(&missing, dir.path(), &progress),
+            &plain(80),
+        );
+        assert!(
+            text.contains("exercises/none.rs 의 TODO를 완성하세요"),
+            "{text}"
+        );
     }
 
     #[test]
     fn commands_are_quoted_for_a_shell() {
-        let args: Vec<String> = ["run", "--check", "p95<500ms,fail<0.1%", "-t", "15s"].map(String::from).to_vec();
-        assert_eq!(command_line(&args), "cargo run --release -- run --check \"p95<500ms,fail<0.1%\" -t 15s");
+        let args: Vec<String> = ["run", "--check", "p95<500ms,fail<0.1%", "-t", "15s"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            command_line(&args),
+            "cargo run --release -- run --check \"p95<500ms,fail<0.1%\" -t 15s"
+        );
     }
 
     #[test]
     fn print_mode_shows_every_page_and_folds_answers() {
         let text = "# 2. 퀴즈 레슨\n<!-- guide: ## 실습 -->\n\n소개\n\n## 첫 쪽\n\n```quiz\n? 질문?\n- 오답\n  > 오답 설명\n+ 정답\n  > 정답 설명\n```\n\n뒤 문단\n\n## 둘째 쪽\n\n```loadlab-run\nrun TodoUser -u 20\n```\n";
         let lesson = Lesson::parse("02-quiz.md", text).unwrap();
-        let out = lesson_text(&lesson, &Progress::default(), Path::new("/nonexistent"), &plain(60));
+        let out = lesson_text(
+            &lesson,
+            &Progress::default(),
+            Path::new("/nonexistent"),
+            &plain(60),
+        );
         let question = out.find("퀴즈 1.").unwrap();
         let after = out.find("뒤 문단").unwrap();
         let answer = out.find("정답: 2. 정답").unwrap();
         let second = out.find("둘째 쪽").unwrap();
-        assert!(question < after && after < answer && answer < second, "{out}");
+        assert!(
+            question < after && after < answer && answer < second,
+            "{out}"
+        );
         assert!(out.contains("오답 설명") && out.contains("정답 설명"));
-        assert!(out.contains("$ cargo run --release -- run TodoUser -u 20"), "{out}");
+        assert!(
+            out.contains("$ cargo run --release -- run TodoUser -u 20"),
+            "{out}"
+        );
         assert!(!out.contains("guide:"));
         assert!(out.lines().all(|line| display_width(line) <= 60), "{out}");
     }

@@ -34,7 +34,11 @@ pub fn show(text: &str) -> Result<()> {
         write!(out, "{} ({percent}%)", colored::Colorize::reversed(PROMPT))?;
         out.flush()?;
         let step = read_move(screen)?;
-        write!(out, "\r{}", crossterm::terminal::Clear(crossterm::terminal::ClearType::CurrentLine))?;
+        write!(
+            out,
+            "\r{}",
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::CurrentLine)
+        )?;
         let next = match step {
             Move::Lines(count) => (shown + count).min(lines.len()),
             Move::All => lines.len(),
@@ -75,7 +79,9 @@ fn read_move(screen: usize) -> Result<Move> {
 }
 
 fn key_move(key: KeyEvent, screen: usize) -> Option<Move> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('d')) {
+    if key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('d'))
+    {
         return Some(Move::Quit);
     }
     match key.code {
@@ -97,7 +103,10 @@ mod tests {
         assert_eq!(key_move(key(KeyCode::Enter), 30), Some(Move::Lines(1)));
         assert_eq!(key_move(key(KeyCode::Char('q')), 30), Some(Move::All));
         assert_eq!(key_move(key(KeyCode::Esc), 30), Some(Move::All));
-        assert_eq!(key_move(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), 30), Some(Move::Quit));
+        assert_eq!(
+            key_move(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), 30),
+            Some(Move::Quit)
+        );
         assert_eq!(key_move(key(KeyCode::Char('x')), 30), None);
     }
 }

@@ -37,7 +37,12 @@ impl Quiz {
             if let Some(question) = trimmed.strip_prefix('?') {
                 let number = earlier + quizzes.len() + 1;
                 let id = format!("{stem}#{number}");
-                quizzes.push(Quiz { id, number, question: question.trim().to_string(), choices: Vec::new() });
+                quizzes.push(Quiz {
+                    id,
+                    number,
+                    question: question.trim().to_string(),
+                    choices: Vec::new(),
+                });
                 continue;
             }
             let Some(quiz) = quizzes.last_mut() else {
@@ -47,7 +52,11 @@ impl Quiz {
             if let Some((marker, text)) = trimmed.split_at_checked(1).filter(|(m, rest)| {
                 unindented && (*m == "-" || *m == "+") && (rest.is_empty() || rest.starts_with(' '))
             }) {
-                quiz.choices.push(Choice { text: text.trim().to_string(), correct: marker == "+", explanation: String::new() });
+                quiz.choices.push(Choice {
+                    text: text.trim().to_string(),
+                    correct: marker == "+",
+                    explanation: String::new(),
+                });
             } else if let Some(explanation) = trimmed.strip_prefix('>') {
                 let Some(choice) = quiz.choices.last_mut() else {
                     bail!("설명(`>`)보다 선택지(`-`/`+`)가 먼저 와야 합니다: {trimmed:?}");
@@ -56,7 +65,9 @@ impl Quiz {
             } else if quiz.choices.is_empty() {
                 append(&mut quiz.question, trimmed);
             } else {
-                bail!("퀴즈에서 알 수 없는 줄입니다 (선택지는 `- `/`+ `, 설명은 `  > `): {trimmed:?}");
+                bail!(
+                    "퀴즈에서 알 수 없는 줄입니다 (선택지는 `- `/`+ `, 설명은 `  > `): {trimmed:?}"
+                );
             }
         }
         if quizzes.is_empty() {
@@ -82,15 +93,25 @@ impl Quiz {
         if right != 1 {
             bail!("{name}: 정답(`+`)이 정확히 하나여야 하는데 {right}개입니다");
         }
-        if let Some(choice) = self.choices.iter().find(|choice| choice.explanation.is_empty() || choice.text.is_empty()) {
-            bail!("{name}: 선택지 {:?}에 내용이나 설명(`  > ...`)이 없습니다", choice.text);
+        if let Some(choice) = self
+            .choices
+            .iter()
+            .find(|choice| choice.explanation.is_empty() || choice.text.is_empty())
+        {
+            bail!(
+                "{name}: 선택지 {:?}에 내용이나 설명(`  > ...`)이 없습니다",
+                choice.text
+            );
         }
         Ok(())
     }
 
     /// Index of the right choice.
     pub fn answer(&self) -> usize {
-        self.choices.iter().position(|choice| choice.correct).unwrap_or(0)
+        self.choices
+            .iter()
+            .position(|choice| choice.correct)
+            .unwrap_or(0)
     }
 
     /// Markdown of the question with numbered choices, no answer (print mode).
@@ -105,10 +126,20 @@ impl Quiz {
     /// Markdown of the answer with every choice's explanation (print mode, end of the page).
     pub fn answer_markdown(&self) -> String {
         let answer = self.answer();
-        let mut md = format!("**퀴즈 {} 정답: {}. {}**\n\n", self.number, answer + 1, self.choices[answer].text);
+        let mut md = format!(
+            "**퀴즈 {} 정답: {}. {}**\n\n",
+            self.number,
+            answer + 1,
+            self.choices[answer].text
+        );
         for (index, choice) in self.choices.iter().enumerate() {
             let mark = if choice.correct { "✅" } else { "❌" };
-            md.push_str(&format!("- {mark} {}. {} — {}\n", index + 1, choice.text, choice.explanation));
+            md.push_str(&format!(
+                "- {mark} {}. {} — {}\n",
+                index + 1,
+                choice.text,
+                choice.explanation
+            ));
         }
         md
     }
@@ -163,10 +194,16 @@ mod tests {
         assert_eq!(quizzes.len(), 2);
         let first = &quizzes[0];
         assert_eq!(first.id, "04-types#3");
-        assert_eq!(first.question, "스파이크 테스트가 확인하는 것은? (하나만 고르세요)");
+        assert_eq!(
+            first.question,
+            "스파이크 테스트가 확인하는 것은? (하나만 고르세요)"
+        );
         assert_eq!(first.choices.len(), 3);
         assert_eq!(first.answer(), 1);
-        assert_eq!(first.choices[0].explanation, "그것은 내구성 테스트의 목적입니다.");
+        assert_eq!(
+            first.choices[0].explanation,
+            "그것은 내구성 테스트의 목적입니다."
+        );
         assert_eq!(quizzes[1].id, "04-types#4");
         assert_eq!(quizzes[1].choices[0].explanation, "설명 하나 이어지는 설명");
     }
@@ -178,7 +215,14 @@ mod tests {
         let unexplained = "? 질문\n+ 가\n  > 설명\n- 나\n";
         let one_choice = "? 질문\n+ 가\n  > 설명\n";
         let no_question = "+ 가\n  > 설명\n";
-        for bad in [no_right, two_right, unexplained, one_choice, no_question, ""] {
+        for bad in [
+            no_right,
+            two_right,
+            unexplained,
+            one_choice,
+            no_question,
+            "",
+        ] {
             assert!(Quiz::parse_block(bad, "x", 0).is_err(), "accepted {bad:?}");
         }
     }
@@ -200,6 +244,8 @@ mod tests {
         let right = quiz.feedback_markdown(1);
         assert!(right.starts_with("✅") && right.contains("0 → 200 → 0"));
         let wrong = quiz.feedback_markdown(0);
-        assert!(wrong.starts_with("❌") && wrong.contains("내구성") && wrong.contains("0 → 200 → 0"));
+        assert!(
+            wrong.starts_with("❌") && wrong.contains("내구성") && wrong.contains("0 → 200 → 0")
+        );
     }
 }

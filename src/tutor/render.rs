@@ -7,7 +7,9 @@
 
 use super::highlight;
 use colored::Colorize;
-use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use std::io::IsTerminal;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -30,12 +32,20 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// Options for stdout: hyperlinks when colour is on and the terminal likely shows them.
     pub fn new(width: usize, color: bool) -> Self {
-        Self { width, color, hyperlinks: color && hyperlinks_supported() }
+        Self {
+            width,
+            color,
+            hyperlinks: color && hyperlinks_supported(),
+        }
     }
 
     /// Plain text: no colour, no escape codes.
     pub fn plain(width: usize) -> Self {
-        Self { width, color: false, hyperlinks: false }
+        Self {
+            width,
+            color: false,
+            hyperlinks: false,
+        }
     }
 }
 
@@ -71,11 +81,21 @@ pub fn hyperlinks_supported() -> bool {
         var("TERM_PROGRAM").as_str(),
         "iTerm.app" | "WezTerm" | "vscode" | "Hyper" | "ghostty" | "Tabby" | "rio"
     );
-    let known_marker = ["WT_SESSION", "KITTY_WINDOW_ID", "KONSOLE_VERSION", "DOMTERM", "WEZTERM_EXECUTABLE"]
+    let known_marker = [
+        "WT_SESSION",
+        "KITTY_WINDOW_ID",
+        "KONSOLE_VERSION",
+        "DOMTERM",
+        "WEZTERM_EXECUTABLE",
+    ]
+    .iter()
+    .any(|key| std::env::var_os(key).is_some());
+    let vte = var("VTE_VERSION")
+        .parse::<u32>()
+        .is_ok_and(|version| version >= 5000);
+    let known_term = ["kitty", "alacritty", "foot", "ghostty", "wezterm"]
         .iter()
-        .any(|key| std::env::var_os(key).is_some());
-    let vte = var("VTE_VERSION").parse::<u32>().is_ok_and(|version| version >= 5000);
-    let known_term = ["kitty", "alacritty", "foot", "ghostty", "wezterm"].iter().any(|name| term.contains(name));
+        .any(|name| term.contains(name));
     known_program || known_marker || vte || known_term
 }
 
@@ -110,10 +130,22 @@ struct Span {
 enum Block {
     Heading(u8, Vec<Span>),
     Paragraph(Vec<Span>),
-    List { start: Option<u64>, items: Vec<Item> },
-    Quote { kind: Option<BlockQuoteKind>, blocks: Vec<Block> },
-    Code { lang: String, text: String },
-    Table { aligns: Vec<Alignment>, rows: Vec<Vec<Vec<Span>>> },
+    List {
+        start: Option<u64>,
+        items: Vec<Item>,
+    },
+    Quote {
+        kind: Option<BlockQuoteKind>,
+        blocks: Vec<Block>,
+    },
+    Code {
+        lang: String,
+        text: String,
+    },
+    Table {
+        aligns: Vec<Alignment>,
+        rows: Vec<Vec<Vec<Span>>>,
+    },
     Rule,
 }
 
@@ -129,8 +161,14 @@ struct Item {
 // Events to blocks.
 
 enum Frame {
-    Blocks { quote: Option<Option<BlockQuoteKind>>, blocks: Vec<Block> },
-    List { start: Option<u64>, items: Vec<Item> },
+    Blocks {
+        quote: Option<Option<BlockQuoteKind>>,
+        blocks: Vec<Block>,
+    },
+    List {
+        start: Option<u64>,
+        items: Vec<Item>,
+    },
     Item(Item),
 }
 
@@ -165,10 +203,16 @@ struct Builder<'o> {
 }
 
 fn parse(md: &str, opts: &RenderOptions) -> Vec<Block> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_GFM;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_GFM;
     let mut builder = Builder {
         opts,
-        stack: vec![Frame::Blocks { quote: None, blocks: Vec::new() }],
+        stack: vec![Frame::Blocks {
+            quote: None,
+            blocks: Vec::new(),
+        }],
         inline: None,
         spans: Vec::new(),
         bold: 0,
@@ -208,13 +252,21 @@ impl Builder<'_> {
     fn push_text(&mut self, text: &str, style: Style) {
         if self.inline.is_none() {
             // Text straight inside a list item (a tight list) or after a block in it.
-            self.inline = Some(if self.table.is_some() { InlineTarget::Cell } else { InlineTarget::Implicit });
+            self.inline = Some(if self.table.is_some() {
+                InlineTarget::Cell
+            } else {
+                InlineTarget::Implicit
+            });
         }
         let url = match self.links.last() {
             Some((url, _)) if self.opts.hyperlinks => Some(url.clone()),
             _ => None,
         };
-        self.spans.push(Span { text: text.to_string(), style, url });
+        self.spans.push(Span {
+            text: text.to_string(),
+            style,
+            url,
+        });
     }
 
     fn push_block(&mut self, block: Block) {
@@ -223,7 +275,11 @@ impl Builder<'_> {
             Some(Frame::Item(item)) => item.blocks.push(block),
             Some(Frame::List { items, .. }) => {
                 // Not produced by pulldown-cmark; keep the content rather than lose it.
-                items.push(Item { task: None, blocks: vec![block], loose: false });
+                items.push(Item {
+                    task: None,
+                    blocks: vec![block],
+                    loose: false,
+                });
             }
             None => {}
         }
@@ -231,7 +287,9 @@ impl Builder<'_> {
 
     /// Ends the open run of inline text, turning it into its block.
     fn flush_inline(&mut self) {
-        let Some(target) = self.inline.take() else { return };
+        let Some(target) = self.inline.take() else {
+            return;
+        };
         let spans = std::mem::take(&mut self.spans);
         match target {
             InlineTarget::Paragraph | InlineTarget::Implicit => {
@@ -298,7 +356,9 @@ impl Builder<'_> {
                 }
             }
             Event::FootnoteReference(name) => self.push_text(&format!("[{name}]"), self.style()),
-            Event::InlineMath(math) | Event::DisplayMath(math) => self.push_text(&math, self.style()),
+            Event::InlineMath(math) | Event::DisplayMath(math) => {
+                self.push_text(&math, self.style())
+            }
         }
     }
 
@@ -317,24 +377,35 @@ impl Builder<'_> {
             }
             Tag::BlockQuote(kind) => {
                 self.start_block();
-                self.stack.push(Frame::Blocks { quote: Some(kind), blocks: Vec::new() });
+                self.stack.push(Frame::Blocks {
+                    quote: Some(kind),
+                    blocks: Vec::new(),
+                });
             }
             Tag::CodeBlock(kind) => {
                 self.start_block();
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
             }
             Tag::List(start) => {
                 self.start_block();
-                self.stack.push(Frame::List { start, items: Vec::new() });
+                self.stack.push(Frame::List {
+                    start,
+                    items: Vec::new(),
+                });
             }
             Tag::Item => self.stack.push(Frame::Item(Item::default())),
             Tag::Table(aligns) => {
                 self.start_block();
-                self.table = Some(TableBuilder { aligns, ..TableBuilder::default() });
+                self.table = Some(TableBuilder {
+                    aligns,
+                    ..TableBuilder::default()
+                });
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(table) = self.table.as_mut() {
@@ -364,7 +435,11 @@ impl Builder<'_> {
             TagEnd::Paragraph | TagEnd::Heading(_) => self.flush_inline(),
             TagEnd::BlockQuote(_) => {
                 self.start_block();
-                if let Some(Frame::Blocks { quote: Some(kind), blocks }) = self.stack.pop() {
+                if let Some(Frame::Blocks {
+                    quote: Some(kind),
+                    blocks,
+                }) = self.stack.pop()
+                {
                     self.push_block(Block::Quote { kind, blocks });
                 }
             }
@@ -396,7 +471,10 @@ impl Builder<'_> {
             }
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
-                    self.push_block(Block::Table { aligns: table.aligns, rows: table.rows });
+                    self.push_block(Block::Table {
+                        aligns: table.aligns,
+                        rows: table.rows,
+                    });
                 }
             }
             TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
@@ -404,11 +482,22 @@ impl Builder<'_> {
             TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
             TagEnd::Link | TagEnd::Image => {
                 if let Some((url, first)) = self.links.pop() {
-                    let text: String = self.spans[first.min(self.spans.len())..].iter().map(|s| s.text.as_str()).collect();
-                    let shows_itself = text.trim() == url || url.strip_prefix("mailto:") == Some(text.trim());
+                    let text: String = self.spans[first.min(self.spans.len())..]
+                        .iter()
+                        .map(|s| s.text.as_str())
+                        .collect();
+                    let shows_itself =
+                        text.trim() == url || url.strip_prefix("mailto:") == Some(text.trim());
                     // In-page anchors mean nothing in a terminal; other targets are shown.
-                    if !self.opts.hyperlinks && !url.is_empty() && !url.starts_with('#') && !shows_itself {
-                        let style = Style { dim: true, ..Style::default() };
+                    if !self.opts.hyperlinks
+                        && !url.is_empty()
+                        && !url.starts_with('#')
+                        && !shows_itself
+                    {
+                        let style = Style {
+                            dim: true,
+                            ..Style::default()
+                        };
                         self.push_text(&format!(" ({url})"), style);
                     }
                 }
@@ -444,7 +533,12 @@ fn render_blocks(blocks: &[Block], width: usize, ctx: Ctx, opts: &RenderOptions)
     let mut out = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
         if index > 0 {
-            let roomy = |b: &Block| matches!(b, Block::Code { .. } | Block::Table { .. } | Block::Quote { .. });
+            let roomy = |b: &Block| {
+                matches!(
+                    b,
+                    Block::Code { .. } | Block::Table { .. } | Block::Quote { .. }
+                )
+            };
             if !ctx.tight || roomy(block) || roomy(&blocks[index - 1]) {
                 out.push(String::new());
             }
@@ -456,13 +550,24 @@ fn render_blocks(blocks: &[Block], width: usize, ctx: Ctx, opts: &RenderOptions)
 
 fn render_block(block: &Block, width: usize, ctx: Ctx, opts: &RenderOptions) -> Vec<String> {
     match block {
-        Block::Paragraph(spans) => wrap(spans, width, opts).into_iter().map(|line| line.text).collect(),
+        Block::Paragraph(spans) => wrap(spans, width, opts)
+            .into_iter()
+            .map(|line| line.text)
+            .collect(),
         Block::Heading(level, spans) => render_heading(*level, spans, width, opts),
         Block::List { start, items } => render_list(*start, items, width, ctx, opts),
         Block::Quote { kind, blocks } => render_quote(*kind, blocks, width, ctx, opts),
         Block::Code { lang, text } => render_code(lang, text, opts),
         Block::Table { aligns, rows } => render_table(aligns, rows, width, opts),
-        Block::Rule => vec![paint("─".repeat(width), Style { dim: true, ..Style::default() }, None, opts)],
+        Block::Rule => vec![paint(
+            "─".repeat(width),
+            Style {
+                dim: true,
+                ..Style::default()
+            },
+            None,
+            opts,
+        )],
     }
 }
 
@@ -477,8 +582,20 @@ fn render_heading(level: u8, spans: &[Span], width: usize, opts: &RenderOptions)
         .into_iter()
         .enumerate()
         .map(|(index, line)| {
-            let lead = if index == 0 { marker.to_string() } else { " ".repeat(display_width(marker)) };
-            paint(lead, Style { heading: level, ..Style::default() }, None, opts) + &line.text
+            let lead = if index == 0 {
+                marker.to_string()
+            } else {
+                " ".repeat(display_width(marker))
+            };
+            paint(
+                lead,
+                Style {
+                    heading: level,
+                    ..Style::default()
+                },
+                None,
+                opts,
+            ) + &line.text
         })
         .collect();
     let rule = match level {
@@ -487,12 +604,26 @@ fn render_heading(level: u8, spans: &[Span], width: usize, opts: &RenderOptions)
         _ => None,
     };
     if let Some(rule) = rule {
-        out.push(paint(rule.repeat(widest.min(width)), Style { dim: true, ..Style::default() }, None, opts));
+        out.push(paint(
+            rule.repeat(widest.min(width)),
+            Style {
+                dim: true,
+                ..Style::default()
+            },
+            None,
+            opts,
+        ));
     }
     out
 }
 
-fn render_list(start: Option<u64>, items: &[Item], width: usize, ctx: Ctx, opts: &RenderOptions) -> Vec<String> {
+fn render_list(
+    start: Option<u64>,
+    items: &[Item],
+    width: usize,
+    ctx: Ctx,
+    opts: &RenderOptions,
+) -> Vec<String> {
     let tight = items.iter().all(|item| !item.loose);
     let last_number = start.unwrap_or(1) + items.len().saturating_sub(1) as u64;
     let number_width = last_number.to_string().len();
@@ -505,15 +636,40 @@ fn render_list(start: Option<u64>, items: &[Item], width: usize, ctx: Ctx, opts:
         let (marker, marker_style) = match (item.task, start) {
             (Some(true), _) => ("✅ ".to_string(), Style::default()),
             (Some(false), _) => ("⬜ ".to_string(), Style::default()),
-            (None, Some(first)) => (format!("{:>number_width$}. ", first + index as u64), Style { bold: true, ..Style::default() }),
-            (None, None) => (format!("{bullet} "), Style { bold: true, ..Style::default() }),
+            (None, Some(first)) => (
+                format!("{:>number_width$}. ", first + index as u64),
+                Style {
+                    bold: true,
+                    ..Style::default()
+                },
+            ),
+            (None, None) => (
+                format!("{bullet} "),
+                Style {
+                    bold: true,
+                    ..Style::default()
+                },
+            ),
         };
         let marker_width = display_width(&marker);
-        let inner = Ctx { depth: ctx.depth + 1, tight };
-        let body = render_blocks(&item.blocks, width.saturating_sub(marker_width).max(MIN_WIDTH / 2), inner, opts);
+        let inner = Ctx {
+            depth: ctx.depth + 1,
+            tight,
+        };
+        let body = render_blocks(
+            &item.blocks,
+            width.saturating_sub(marker_width).max(MIN_WIDTH / 2),
+            inner,
+            opts,
+        );
         let indent = " ".repeat(marker_width);
         if body.is_empty() {
-            out.push(paint(marker.trim_end().to_string(), marker_style, None, opts));
+            out.push(paint(
+                marker.trim_end().to_string(),
+                marker_style,
+                None,
+                opts,
+            ));
         }
         for (line_index, line) in body.into_iter().enumerate() {
             if line_index == 0 {
@@ -528,8 +684,22 @@ fn render_list(start: Option<u64>, items: &[Item], width: usize, ctx: Ctx, opts:
     out
 }
 
-fn render_quote(kind: Option<BlockQuoteKind>, blocks: &[Block], width: usize, ctx: Ctx, opts: &RenderOptions) -> Vec<String> {
-    let bar = paint("│".to_string(), Style { dim: true, ..Style::default() }, None, opts);
+fn render_quote(
+    kind: Option<BlockQuoteKind>,
+    blocks: &[Block],
+    width: usize,
+    ctx: Ctx,
+    opts: &RenderOptions,
+) -> Vec<String> {
+    let bar = paint(
+        "│".to_string(),
+        Style {
+            dim: true,
+            ..Style::default()
+        },
+        None,
+        opts,
+    );
     let mut body = Vec::new();
     if let Some(kind) = kind {
         let label = match kind {
@@ -539,11 +709,33 @@ fn render_quote(kind: Option<BlockQuoteKind>, blocks: &[Block], width: usize, ct
             BlockQuoteKind::Warning => "⚠️ 주의",
             BlockQuoteKind::Caution => "🛑 경고",
         };
-        body.push(paint(label.to_string(), Style { bold: true, ..Style::default() }, None, opts));
+        body.push(paint(
+            label.to_string(),
+            Style {
+                bold: true,
+                ..Style::default()
+            },
+            None,
+            opts,
+        ));
     }
-    body.extend(render_blocks(blocks, width.saturating_sub(2).max(MIN_WIDTH / 2), Ctx { tight: false, ..ctx }, opts));
+    body.extend(render_blocks(
+        blocks,
+        width.saturating_sub(2).max(MIN_WIDTH / 2),
+        Ctx {
+            tight: false,
+            ..ctx
+        },
+        opts,
+    ));
     body.into_iter()
-        .map(|line| if line.is_empty() { bar.clone() } else { format!("{bar} {line}") })
+        .map(|line| {
+            if line.is_empty() {
+                bar.clone()
+            } else {
+                format!("{bar} {line}")
+            }
+        })
         .collect()
 }
 
@@ -559,13 +751,27 @@ fn render_code(lang: &str, text: &str, opts: &RenderOptions) -> Vec<String> {
                 (true, Some(language)) => highlight::line(language, &line, &mut state),
                 _ => line,
             };
-            if body.is_empty() { String::new() } else { format!("  {body}") }
+            if body.is_empty() {
+                String::new()
+            } else {
+                format!("  {body}")
+            }
         })
         .collect()
 }
 
-fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opts: &RenderOptions) -> Vec<String> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0).max(aligns.len());
+fn render_table(
+    aligns: &[Alignment],
+    rows: &[Vec<Vec<Span>>],
+    width: usize,
+    opts: &RenderOptions,
+) -> Vec<String> {
+    let columns = rows
+        .iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0)
+        .max(aligns.len());
     if columns == 0 {
         return Vec::new();
     }
@@ -579,8 +785,12 @@ fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opt
     for row in rows {
         for (column, spans) in (0..columns).map(|column| (column, cell(row, column))) {
             let lines = wrap(spans, usize::MAX / 4, opts);
-            natural[column] = natural[column].max(lines.iter().map(|line| line.width).max().unwrap_or(0));
-            let words = spans.iter().flat_map(|span| span.text.split_whitespace()).map(display_width);
+            natural[column] =
+                natural[column].max(lines.iter().map(|line| line.width).max().unwrap_or(0));
+            let words = spans
+                .iter()
+                .flat_map(|span| span.text.split_whitespace())
+                .map(display_width);
             longest_word[column] = longest_word[column].max(words.max().unwrap_or(0));
         }
     }
@@ -592,16 +802,26 @@ fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opt
     let mut widths = natural;
     for floor in [longest_word, vec![MIN_COLUMN; columns]] {
         while widths.iter().sum::<usize>() > available {
-            let widest = (0..columns).filter(|&c| widths[c] > floor[c]).max_by_key(|&c| widths[c]);
+            let widest = (0..columns)
+                .filter(|&c| widths[c] > floor[c])
+                .max_by_key(|&c| widths[c]);
             let Some(column) = widest else { break };
             widths[column] -= 1;
         }
     }
 
-    let border_style = Style { dim: true, ..Style::default() };
+    let border_style = Style {
+        dim: true,
+        ..Style::default()
+    };
     let border = |left: &str, middle: &str, right: &str| {
         let inner: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
-        paint(format!("{left}{}{right}", inner.join(middle)), border_style, None, opts)
+        paint(
+            format!("{left}{}{right}", inner.join(middle)),
+            border_style,
+            None,
+            opts,
+        )
     };
     let bar = paint("│".to_string(), border_style, None, opts);
 
@@ -612,7 +832,13 @@ fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opt
             .map(|column| {
                 let spans: Vec<Span> = cell(row, column)
                     .iter()
-                    .map(|span| Span { style: Style { bold: span.style.bold || header, ..span.style }, ..span.clone() })
+                    .map(|span| Span {
+                        style: Style {
+                            bold: span.style.bold || header,
+                            ..span.style
+                        },
+                        ..span.clone()
+                    })
                     .collect();
                 wrap(&spans, widths[column], opts)
             })
@@ -621,15 +847,26 @@ fn render_table(aligns: &[Alignment], rows: &[Vec<Vec<Span>>], width: usize, opt
         for line_index in 0..height {
             let mut text = bar.clone();
             for (column, lines) in cells.iter().enumerate() {
-                let (content, content_width) = lines.get(line_index).map(|line| (line.text.as_str(), line.width)).unwrap_or(("", 0));
+                let (content, content_width) = lines
+                    .get(line_index)
+                    .map(|line| (line.text.as_str(), line.width))
+                    .unwrap_or(("", 0));
                 let room = widths[column].saturating_sub(content_width);
-                let align = if header { Alignment::Center } else { aligns.get(column).copied().unwrap_or(Alignment::None) };
+                let align = if header {
+                    Alignment::Center
+                } else {
+                    aligns.get(column).copied().unwrap_or(Alignment::None)
+                };
                 let (before, after) = match align {
                     Alignment::Right => (room, 0),
                     Alignment::Center => (room / 2, room - room / 2),
                     Alignment::Left | Alignment::None => (0, room),
                 };
-                text.push_str(&format!(" {}{content}{} ", " ".repeat(before), " ".repeat(after)));
+                text.push_str(&format!(
+                    " {}{content}{} ",
+                    " ".repeat(before),
+                    " ".repeat(after)
+                ));
                 text.push_str(&bar);
             }
             out.push(text);
@@ -663,7 +900,10 @@ fn tokenize(spans: &[Span]) -> Vec<Token> {
         let mut current = String::new();
         let flush_current = |current: &mut String, word: &mut Vec<Span>| {
             if !current.is_empty() {
-                word.push(Span { text: std::mem::take(current), ..span.clone() });
+                word.push(Span {
+                    text: std::mem::take(current),
+                    ..span.clone()
+                });
             }
         };
         for ch in span.text.chars() {
@@ -675,7 +915,10 @@ fn tokenize(spans: &[Span]) -> Vec<Token> {
                 if ch == '\n' {
                     tokens.push(Token::Newline);
                 } else if !matches!(tokens.last(), Some(Token::Space(_))) {
-                    tokens.push(Token::Space(Span { text: " ".into(), ..span.clone() }));
+                    tokens.push(Token::Space(Span {
+                        text: " ".into(),
+                        ..span.clone()
+                    }));
                 }
             } else {
                 current.push(ch);
@@ -731,11 +974,17 @@ fn wrap(spans: &[Span], width: usize, opts: &RenderOptions) -> Vec<Line> {
                 for part in parts {
                     for ch in part.text.chars() {
                         let ch_width = ch.width().unwrap_or(0);
-                        if lines.last().is_some_and(|(_, used)| *used > 0 && used + ch_width > width) {
+                        if lines
+                            .last()
+                            .is_some_and(|(_, used)| *used > 0 && used + ch_width > width)
+                        {
                             lines.push((Vec::new(), 0));
                         }
                         let (line, used) = lines.last_mut().expect("lines is never empty");
-                        line.push(Span { text: ch.to_string(), ..part.clone() });
+                        line.push(Span {
+                            text: ch.to_string(),
+                            ..part.clone()
+                        });
                         *used += ch_width;
                     }
                 }
@@ -750,7 +999,10 @@ fn wrap(spans: &[Span], width: usize, opts: &RenderOptions) -> Vec<Line> {
     }
     lines
         .into_iter()
-        .map(|(spans, width)| Line { text: paint_spans(&spans, opts), width })
+        .map(|(spans, width)| Line {
+            text: paint_spans(&spans, opts),
+            width,
+        })
         .collect()
 }
 
@@ -762,7 +1014,10 @@ fn paint_spans(spans: &[Span], opts: &RenderOptions) -> String {
         let first = &spans[index];
         let mut text = first.text.clone();
         index += 1;
-        while index < spans.len() && spans[index].style == first.style && spans[index].url == first.url {
+        while index < spans.len()
+            && spans[index].style == first.style
+            && spans[index].url == first.url
+        {
             text.push_str(&spans[index].text);
             index += 1;
         }
@@ -864,7 +1119,10 @@ mod tests {
     fn nested_and_task_lists() {
         let md = "- 첫째\n  - 안쪽\n    1. 하나\n    2. 둘\n- [x] 끝낸 일\n- [ ] 남은 일\n";
         let out = plain(md, 80);
-        assert_eq!(out, "• 첫째\n  ◦ 안쪽\n    1. 하나\n    2. 둘\n✅ 끝낸 일\n⬜ 남은 일\n");
+        assert_eq!(
+            out,
+            "• 첫째\n  ◦ 안쪽\n    1. 하나\n    2. 둘\n✅ 끝낸 일\n⬜ 남은 일\n"
+        );
     }
 
     #[test]
@@ -874,7 +1132,12 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines.len() > 1);
         assert!(lines[0].starts_with("• "));
-        assert!(lines[1..].iter().all(|line| line.starts_with("  ") && !line.starts_with("   ")), "{out}");
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|line| line.starts_with("  ") && !line.starts_with("   ")),
+            "{out}"
+        );
         assert!(max_width(&out) <= 30);
     }
 
@@ -886,16 +1149,29 @@ mod tests {
 
     #[test]
     fn links_show_their_target_in_plain_text() {
-        let out = plain("[Locust 문서](https://docs.locust.io) 와 <https://example.com> 와 [목차](#목차)", 80);
-        assert_eq!(out, "Locust 문서 (https://docs.locust.io) 와 https://example.com 와 목차\n");
+        let out = plain(
+            "[Locust 문서](https://docs.locust.io) 와 <https://example.com> 와 [목차](#목차)",
+            80,
+        );
+        assert_eq!(
+            out,
+            "Locust 문서 (https://docs.locust.io) 와 https://example.com 와 목차\n"
+        );
     }
 
     #[test]
     fn links_become_osc8_hyperlinks_when_supported() {
         colored::control::set_override(true);
-        let opts = RenderOptions { width: 80, color: true, hyperlinks: true };
+        let opts = RenderOptions {
+            width: 80,
+            color: true,
+            hyperlinks: true,
+        };
         let out = render("[문서](https://docs.locust.io)", &opts);
-        assert!(out.contains("\x1b]8;;https://docs.locust.io\x1b\\"), "{out:?}");
+        assert!(
+            out.contains("\x1b]8;;https://docs.locust.io\x1b\\"),
+            "{out:?}"
+        );
         assert!(!out.contains("(https://docs.locust.io)"), "{out:?}");
     }
 
@@ -910,7 +1186,11 @@ mod tests {
     #[test]
     fn colour_mode_styles_and_highlights() {
         colored::control::set_override(true);
-        let opts = RenderOptions { width: 80, color: true, hyperlinks: false };
+        let opts = RenderOptions {
+            width: 80,
+            color: true,
+            hyperlinks: false,
+        };
         let out = render("**굵게**\n\n```rust\nfn main() {} // 주석\n```", &opts);
         assert!(out.contains("\x1b[1m굵게\x1b[0m"), "{out:?}");
         assert!(out.contains("fn\x1b[0m"), "keyword not coloured: {out:?}");
@@ -928,7 +1208,10 @@ mod tests {
         let out = plain(md, 40);
         assert!(max_width(&out) <= 40, "{out}");
         let widths: Vec<usize> = out.lines().map(display_width).collect();
-        assert!(widths.iter().all(|&w| w == widths[0]), "rows not aligned:\n{out}");
+        assert!(
+            widths.iter().all(|&w| w == widths[0]),
+            "rows not aligned:\n{out}"
+        );
         assert!(out.lines().count() > 5, "{out}");
     }
 }
