@@ -71,9 +71,8 @@ impl Default for Progress {
     }
 }
 
-/// The workbook folder (holding `exercises/`, `solutions/` and the progress file):
-/// `LOADLAB_HOME` if set and not empty, else the source tree `loadlab` was built from, else the
-/// current directory.
+/// The folder of the progress file: `LOADLAB_HOME` if set and not empty, else the source tree
+/// `loadlab` was built from (the workbook), else the current directory.
 pub fn workbook_dir() -> PathBuf {
     match std::env::var_os(HOME_ENV) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),

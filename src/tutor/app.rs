@@ -23,6 +23,7 @@ const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 
 const QUIZ_HELP: &str = "↑↓ 이동 · Enter 답하기 · Esc 건너뛰기";
 const SERVE_NOTE: &str = "실습 서버를 http://127.0.0.1:8000 에서 시작합니다. 다른 터미널에서 요청을 보내 보세요.\n\
                           멈추려면 Ctrl-C를 누르세요. 서버가 멈추면 메뉴로 돌아옵니다.";
+const BANNER: &str = "loadlab — 한국어 성능 테스트 실습서";
 const NO_LESSONS: &str = "레슨이 없습니다. lessons/ 폴더에 레슨 파일이 있는지 확인하세요.";
 const SOLUTION_WARNING: &str = "정답을 먼저 보면 스스로 풀어 볼 기회가 사라집니다. 그래도 볼까요?";
 
@@ -130,9 +131,14 @@ fn select<T: fmt::Display>(prompt: &str, options: Vec<T>, cursor: usize) -> Resu
 }
 
 fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
-    answered(
-        Confirm::new(prompt).with_default(default).with_help_message("y 예 · n 아니요 · Esc 뒤로").prompt(),
-    )
+    println!();
+    let prompt = Confirm::new(prompt)
+        .with_default(default)
+        .with_formatter(&|yes| {
+            if yes { "예".into() } else { "아니요".into() }
+        })
+        .with_help_message("y 예 · n 아니요 · Esc 건너뛰기");
+    answered(prompt.prompt())
 }
 
 impl<'h> App<'h> {
@@ -219,6 +225,7 @@ impl<'h> App<'h> {
 
     /// The main menu, until the learner quits.
     pub fn menu(&self) -> Result<()> {
+        println!("{}", BANNER.bold());
         loop {
             let progress = self.progress();
             let resume = self.resume_point(&progress);
@@ -241,7 +248,9 @@ impl<'h> App<'h> {
                 MenuItem::Quit,
             ]);
             println!();
-            let Some(choice) = select("무엇을 할까요?", items, 0)? else { continue };
+            let Some(choice) = select("무엇을 할까요?", items, 0)? else {
+                continue;
+            };
             match choice {
                 MenuItem::Continue(_) => {
                     if let Some((index, page)) = resume
@@ -296,7 +305,9 @@ impl<'h> App<'h> {
             .current_lesson
             .and_then(|n| self.lessons.iter().position(|l| l.number == n))
             .unwrap_or(0);
-        let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else { return Ok(()) };
+        let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else {
+            return Ok(());
+        };
         let lesson = &self.lessons[choice.value];
         let page = if progress.current_lesson == Some(lesson.number) { progress.current_page } else { 0 };
         self.read(choice.value, page)?;
@@ -399,6 +410,7 @@ impl<'h> App<'h> {
         };
         let correct = quiz.choices[chosen.value].correct;
         self.record(|progress| progress.record_quiz(&quiz.id, correct));
+        println!();
         self.show(&quiz.feedback_markdown(chosen.value))
     }
 

@@ -30,8 +30,11 @@ use std::process::ExitCode;
 pub struct Hooks {
     /// Runs one loadlab command line in-process (e.g. `["run","--solutions","TodoUser","-u","20",...]`)
     /// and returns its exit code.
-    pub run_command: Box<dyn Fn(&[String]) -> anyhow::Result<i32>>,
+    pub run_command: Box<CommandHook>,
 }
+
+/// Runs one loadlab command line (without the program name) and returns its exit code.
+pub type CommandHook = dyn Fn(&[String]) -> anyhow::Result<i32>;
 
 /// The learner pressed Ctrl-C: leave the tutor, cleanly.
 #[derive(Debug, Clone, Copy)]
@@ -87,8 +90,18 @@ pub fn print_lesson(number: Option<usize>, width: usize, color: bool) -> Result<
         })?,
         None => lessons.first().context("레슨이 없습니다")?,
     };
+    Ok(render_lesson(lesson, &progress, width, color))
+}
+
+/// A whole lesson as `--print` shows it, for `width` columns.
+pub fn render_lesson(
+    lesson: &lesson::Lesson,
+    progress: &crate::progress::Progress,
+    width: usize,
+    color: bool,
+) -> String {
     let opts = RenderOptions::new(width, color);
-    Ok(page::lesson_text(lesson, &progress, &crate::grader::build::workbook_dir(), &opts))
+    page::lesson_text(lesson, progress, &crate::grader::build::workbook_dir(), &opts)
 }
 
 /// The progress view (lessons, quiz score, checklist) as terminal text, for `loadlab progress`.

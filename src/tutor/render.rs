@@ -238,7 +238,9 @@ impl Builder<'_> {
 
     /// Ends the open run of inline text, turning it into its block.
     fn flush_inline(&mut self) {
-        let Some(target) = self.inline.take() else { return };
+        let Some(target) = self.inline.take() else {
+            return;
+        };
         let spans = std::mem::take(&mut self.spans);
         match target {
             InlineTarget::Paragraph | InlineTarget::Implicit => {
