@@ -11,6 +11,7 @@ fn loadlab(args: &[&str], home: &std::path::Path) -> std::process::Output {
         .current_dir(home)
         .env("LOADLAB_HOME", home)
         .env("LOADLAB_LESSONS", FIXTURES)
+        .env("LOADLAB_WORKBOOK", home)
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .output()

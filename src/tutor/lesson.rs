@@ -319,38 +319,6 @@ pub fn from_dir(dir: &Path) -> Result<Vec<Lesson>> {
         .collect()
 }
 
-/// The 1-based line of the `TODO:` that belongs to an exercise in `text`: the first `TODO:`
-/// from a few lines above the item's function on (else the nearest one before it); without
-/// the function, the first `TODO:` that names the item.
-pub fn todo_line(text: &str, exercise: &Exercise) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let names: Vec<&str> = match (&exercise.function, exercise.item.as_str()) {
-        (Some(function), _) => vec![function.as_str()],
-        (None, "mixed_workload") => vec!["complete_workflow", "MixedWorkloadUser"],
-        (None, "stress_user") => vec!["StressTestUser"],
-        (None, item) => vec![item],
-    };
-    let defines = |line: &str, name: &str| {
-        ["fn ", "struct ", "impl "].iter().any(|keyword| {
-            line.match_indices(&format!("{keyword}{name}")).any(|(at, found)| {
-                let after = line[at + found.len()..].chars().next();
-                !after.is_some_and(|ch| ch.is_alphanumeric() || ch == '_')
-            })
-        })
-    };
-    let todos: Vec<usize> =
-        lines.iter().enumerate().filter(|(_, line)| line.contains("TODO:")).map(|(index, _)| index).collect();
-    let anchor = names.iter().find_map(|name| lines.iter().position(|line| defines(line, name)));
-    let found = match anchor {
-        Some(anchor) => {
-            let after = todos.iter().copied().find(|&todo| todo + 3 >= anchor);
-            after.or_else(|| todos.iter().copied().rev().find(|&todo| todo < anchor))
-        }
-        None => todos.iter().copied().find(|&todo| lines[todo].contains(exercise.item.as_str())),
-    };
-    found.map(|index| index + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,34 +413,5 @@ file: exercises/todo_user.rs
         assert_eq!(args, ["run", "TodoUser", "--check", "p95<500ms, fail<0.1%"]);
         assert_eq!(command_args("loadlab serve --port 8000").unwrap(), ["serve", "--port", "8000"]);
         assert!(command_args("run 'unclosed").is_err());
-    }
-
-    #[test]
-    fn finds_the_todo_of_an_exercise() {
-        let file = "\
-async fn list_todos(user: &mut TodoUser, client: &Client) {}
-
-// TODO: update_todo 를 완성하세요
-async fn update_todo(user: &mut TodoUser, client: &Client) {
-    todo!(\"수정\")
-}
-
-async fn delete_todo(user: &mut TodoUser, client: &Client) {
-    // TODO: 삭제 시나리오
-    todo!()
-}
-
-impl MixedWorkloadUser {
-    async fn complete_workflow(&mut self) {
-        // TODO: 워크플로우
-    }
-}
-";
-        let exercise = |item: &str| Exercise { item: item.into(), file: String::new(), function: None };
-        assert_eq!(todo_line(file, &exercise("update_todo")), Some(3));
-        assert_eq!(todo_line(file, &exercise("delete_todo")), Some(9));
-        assert_eq!(todo_line(file, &exercise("mixed_workload")), Some(15));
-        assert_eq!(todo_line(file, &exercise("stress_user")), None);
-        assert_eq!(todo_line("fn other() {}\n", &exercise("update_todo")), None);
     }
 }

@@ -2,7 +2,7 @@
 //! exercise's TODO is, the checklist with the learner's real progress, and whole lessons for
 //! `loadlab learn N --print` (every page, quizzes with their answers folded at the page's end).
 
-use super::lesson::{self, Exercise, Lesson, Step};
+use super::lesson::{Exercise, Lesson, Step};
 use super::render::{RenderOptions, render};
 use crate::checklist::{self, ITEMS};
 use crate::progress::Progress;
@@ -33,7 +33,7 @@ pub fn run_markdown(args: &[String]) -> String {
 pub fn exercise_location(exercise: &Exercise, workbook: &Path) -> String {
     let line = std::fs::read_to_string(workbook.join(&exercise.file))
         .ok()
-        .and_then(|text| lesson::todo_line(&text, exercise));
+        .and_then(|text| crate::grader::source::todo_line(&text, checklist::find(&exercise.item)?));
     match line {
         Some(line) => format!("{}:{line}", exercise.file),
         None => exercise.file.clone(),
