@@ -37,10 +37,10 @@ pub async fn create_todo(user: &mut TodoUser, client: &Client) {
         "completed": false,
     });
     let response = client.post("/todos/").json(&body).name("/todos/ [POST - Create]").send().await;
-    if response.status() == 201 {
-        if let Some(id) = response.json::<Value>().and_then(|todo| todo["id"].as_i64()) {
-            user.created_todo_ids.push(id);
-        }
+    if response.status() == 201
+        && let Some(id) = response.json::<Value>().and_then(|todo| todo["id"].as_i64())
+    {
+        user.created_todo_ids.push(id);
     }
 }
 

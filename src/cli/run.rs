@@ -124,13 +124,13 @@ pub async fn exec_with_classes(
         Some(stages) => Schedule::parse_stages(stages).map_err(UsageError)?,
         None => Schedule::fixed(args.users, args.spawn_rate, args.run_time),
     };
-    if let Some(host) = &args.host {
-        if !(host.starts_with("http://") || host.starts_with("https://")) {
-            return Err(UsageError(format!(
-                "호스트 '{host}'는 http:// 로 시작해야 합니다 (예: -H http://127.0.0.1:8000)"
-            ))
-            .into());
-        }
+    if let Some(host) = &args.host
+        && !(host.starts_with("http://") || host.starts_with("https://"))
+    {
+        return Err(UsageError(format!(
+            "호스트 '{host}'는 http:// 로 시작해야 합니다 (예: -H http://127.0.0.1:8000)"
+        ))
+        .into());
     }
 
     let embedded = match &args.host {

@@ -73,10 +73,11 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
     for line in BufReader::new(stdout).lines() {
         let line = line.context("cargo의 출력을 읽을 수 없습니다")?;
         let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
-        if message["reason"] == "compiler-artifact" && message["target"]["name"] == "exercises" {
-            if let Some(path) = message["executable"].as_str() {
-                executable = Some(PathBuf::from(path));
-            }
+        if message["reason"] == "compiler-artifact"
+            && message["target"]["name"] == "exercises"
+            && let Some(path) = message["executable"].as_str()
+        {
+            executable = Some(PathBuf::from(path));
         }
     }
     let status = child.wait().context("cargo가 끝나기를 기다릴 수 없습니다")?;

@@ -167,10 +167,11 @@ fn status_summary(lines: &[&TraceLine]) -> String {
 fn created_ids(observation: &Observation) -> HashMap<usize, Vec<(f64, i64)>> {
     let mut created: HashMap<usize, Vec<(f64, i64)>> = HashMap::new();
     for line in &observation.trace {
-        if line.method == "POST" && line.status == 201 {
-            if let Some(id) = line.id {
-                created.entry(line.user).or_default().push((line.t, id));
-            }
+        if line.method == "POST"
+            && line.status == 201
+            && let Some(id) = line.id
+        {
+            created.entry(line.user).or_default().push((line.t, id));
         }
     }
     created
@@ -504,14 +505,14 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
         return Verdict::not_started(ITEM, task);
     }
     let mut problems: Vec<String> = tasks.iter().flat_map(|task| panics(observation, task)).collect();
-    if let Some(class) = observation.result.settings.classes.first() {
-        if class.wait_time.max_seconds() > 0.5 {
-            problems.push(format!(
-                "대기 시간이 {}로 최대 {}초입니다 — 기대: 0.5초 이하 (예: between(0.1, 0.5))",
-                class.wait_time,
-                class.wait_time.max_seconds()
-            ));
-        }
+    if let Some(class) = observation.result.settings.classes.first()
+        && class.wait_time.max_seconds() > 0.5
+    {
+        problems.push(format!(
+            "대기 시간이 {}로 최대 {}초입니다 — 기대: 0.5초 이하 (예: between(0.1, 0.5))",
+            class.wait_time,
+            class.wait_time.max_seconds()
+        ));
     }
     let requests = &observation.trace;
     if requests.is_empty() {
