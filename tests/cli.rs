@@ -143,15 +143,7 @@ fn check_builds_the_real_exercises_and_grades_them() {
 
 #[test]
 fn a_compile_error_in_exercises_is_reported_and_progress_still_works() {
-    let workbook = tempfile::tempdir().unwrap();
-    std::fs::write(
-        workbook.path().join("Cargo.toml"),
-        "[package]\nname = \"broken-workbook\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\npath = \"lib.rs\"\n\n[[example]]\nname = \"exercises\"\npath = \"exercises/main.rs\"\n",
-    )
-    .unwrap();
-    std::fs::write(workbook.path().join("lib.rs"), "").unwrap();
-    std::fs::create_dir(workbook.path().join("exercises")).unwrap();
-    std::fs::write(workbook.path().join("exercises/main.rs"), "fn main() { let x = ; }\n").unwrap();
+    let workbook = broken_workbook();
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_loadlab"))
             .args(args)
@@ -170,4 +162,64 @@ fn a_compile_error_in_exercises_is_reported_and_progress_still_works() {
     let progress = run(&["progress"]);
     assert_eq!(progress.status.code(), Some(0), "{}", stderr(&progress));
     assert!(stdout(&progress).contains("체크리스트"), "{}", stdout(&progress));
+}
+
+/// A workbook whose exercises never compile: fast to "build", and safe to edit in a test.
+fn broken_workbook() -> tempfile::TempDir {
+    let workbook = tempfile::tempdir().unwrap();
+    std::fs::write(
+        workbook.path().join("Cargo.toml"),
+        "[package]\nname = \"broken-workbook\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\npath = \"lib.rs\"\n\n[[example]]\nname = \"exercises\"\npath = \"exercises/main.rs\"\n",
+    )
+    .unwrap();
+    std::fs::write(workbook.path().join("lib.rs"), "").unwrap();
+    std::fs::create_dir(workbook.path().join("exercises")).unwrap();
+    std::fs::write(workbook.path().join("exercises/main.rs"), "fn main() { let x = ; }\n").unwrap();
+    workbook
+}
+
+#[test]
+fn watch_regrades_on_save_and_answers_keys() {
+    use std::io::{BufRead, BufReader, Write};
+    let workbook = broken_workbook();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_loadlab"))
+        .args(["watch", "update_todo"])
+        .env("NO_COLOR", "1")
+        .env("LOADLAB_WORKBOOK", workbook.path())
+        .env("LOADLAB_HOME", workbook.path())
+        .env("CARGO_TARGET_DIR", workbook.path().join("target"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let wait_for = |needle: &str| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match received.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
+    };
+    assert!(wait_for("update_todo 채점 중"), "first grading");
+    assert!(wait_for("[h] 힌트"), "keys are shown");
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(workbook.path().join("exercises/main.rs"), "fn main() { let y = ; }\n").unwrap();
+    assert!(wait_for("update_todo 채점 중"), "a save re-grades");
+    let stdin = child.stdin.as_mut().unwrap();
+    writeln!(stdin, "l").unwrap();
+    assert!(wait_for("▶ ⬜ update_todo"), "l lists the items with the current one marked");
+    writeln!(stdin, "q").unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
 }

@@ -67,7 +67,7 @@ pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
 }
 
 /// Ticks passed items, unticks failed ones, and ticks 실습 2 when the whole locustfile passes.
-fn record(verdicts: &[Verdict]) -> anyhow::Result<()> {
+pub fn record(verdicts: &[Verdict]) -> anyhow::Result<()> {
     let (progress, warning) = Progress::update(|progress| {
         for verdict in verdicts {
             match verdict.status {

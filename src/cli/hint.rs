@@ -27,12 +27,16 @@ pub fn hints(item: &str) -> Option<&'static str> {
 }
 
 pub fn exec(args: HintArgs) -> anyhow::Result<i32> {
-    let Some(text) = hints(&args.item) else {
+    exec_item(&args.item)
+}
+
+/// Prints the hints of `item`.
+pub fn exec_item(item: &str) -> anyhow::Result<i32> {
+    let Some(text) = hints(item) else {
         let known: Vec<&str> = HINTS.iter().map(|(id, _)| *id).collect();
-        let kind = if checklist::find(&args.item).is_some() { "힌트가 없는" } else { "알 수 없는" };
+        let kind = if checklist::find(item).is_some() { "힌트가 없는" } else { "알 수 없는" };
         return Err(super::UsageError(format!(
-            "{kind} 항목 '{}' — 힌트가 있는 항목: {}",
-            args.item,
+            "{kind} 항목 '{item}' — 힌트가 있는 항목: {}",
             known.join(", ")
         ))
         .into());

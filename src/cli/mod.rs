@@ -10,6 +10,7 @@ mod reset;
 pub mod run;
 mod serve;
 mod solution;
+mod watch;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -50,6 +51,8 @@ enum Command {
     Reset(reset::ResetArgs),
     /// 체크리스트와 진도를 봅니다
     Progress,
+    /// 저장할 때마다 지금 하는 항목을 다시 채점합니다 (h 힌트, l 목록, n 다음, r 채점, q 끝)
+    Watch(watch::WatchArgs),
 }
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
@@ -84,6 +87,7 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Solution(args)) => usage_result(solution::exec(args)),
         Some(Command::Reset(args)) => usage_result(reset::exec(args)),
         Some(Command::Progress) => progress::exec(),
+        Some(Command::Watch(args)) => block_on(watch::exec(args)),
     }
 }
 

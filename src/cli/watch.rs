@@ -1,0 +1,250 @@
+//! `loadlab watch [ITEM]`: re-grades the item being worked on after every save in `exercises/`
+//! (debounced), moving on to the next unfinished item once it passes. Keys: `h` hint, `l` list,
+//! `n` next item, `r` re-grade now, `q` quit. File events come from `notify`; a slow mtime poll
+//! backs it up (some file systems never send events), and `r` is the manual fallback. Without a
+//! terminal the same keys are read line by line from stdin.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Context;
+use clap::Args;
+use colored::Colorize;
+use notify::Watcher;
+use tokio::sync::mpsc;
+
+use crate::grader::build::{self, Build};
+use crate::grader::checks::{self, GRADED_ITEMS, Status};
+use crate::grader::observe::Scenarios;
+use crate::progress::Progress;
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// 처음 볼 항목 (없으면 아직 통과하지 못한 첫 항목)
+    item: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Hint,
+    List,
+    Next,
+    Regrade,
+    Quit,
+}
+
+const KEYS_HELP: &str =
+    "[h] 힌트  [l] 목록  [n] 다음 항목  [r] 지금 채점  [q] 끝내기 — 저장하면 자동으로 다시 채점해요";
+const DEBOUNCE: Duration = Duration::from_millis(400);
+const POLL_EVERY: Duration = Duration::from_secs(2);
+
+pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
+    let mut current = match &args.item {
+        Some(item) if GRADED_ITEMS.contains(&item.as_str()) => {
+            GRADED_ITEMS.iter().position(|i| i == item).unwrap_or(0)
+        }
+        Some(item) => {
+            return Err(super::UsageError(format!(
+                "채점할 수 없는 항목 '{item}' — 있는 항목: {}",
+                GRADED_ITEMS.join(", ")
+            ))
+            .into());
+        }
+        None => first_unfinished(&Progress::load().0, 0),
+    };
+    let exercises = build::workbook_dir().join("exercises");
+    let (file_events, mut changes) = mpsc::unbounded_channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|event| event.kind.is_modify() || event.kind.is_create()) {
+            let _ = file_events.send(());
+        }
+    })
+    .context("파일 감시를 시작할 수 없습니다")?;
+    if let Err(error) = watcher.watch(&exercises, notify::RecursiveMode::Recursive) {
+        eprintln!(
+            "{}",
+            format!("파일 이벤트를 받을 수 없어 {}초마다 확인합니다: {error}", POLL_EVERY.as_secs()).yellow()
+        );
+    }
+    let mut keys = spawn_key_reader();
+    let mut last_seen = newest_mtime(&exercises);
+    let mut poll = tokio::time::interval(POLL_EVERY);
+    println!("{}", "👀 exercises/를 지켜보는 중".bold());
+    grade(current).await?;
+    println!("{}", KEYS_HELP.dimmed());
+    loop {
+        tokio::select! {
+            Some(()) = changes.recv() => {
+                // Editors write in bursts: wait until the files are quiet.
+                let quiet_since = Instant::now();
+                while quiet_since.elapsed() < DEBOUNCE {
+                    if tokio::time::timeout(DEBOUNCE, changes.recv()).await.is_err() { break; }
+                }
+                last_seen = newest_mtime(&exercises);
+                current = grade_and_advance(current).await?;
+            }
+            _ = poll.tick() => {
+                let newest = newest_mtime(&exercises);
+                if newest != last_seen {
+                    last_seen = newest;
+                    current = grade_and_advance(current).await?;
+                }
+            }
+            key = keys.recv() => match key {
+                Some(Key::Hint) => { super::hint::exec_item(GRADED_ITEMS[current])?; }
+                Some(Key::List) => print_list(current),
+                Some(Key::Next) => {
+                    current = (current + 1) % GRADED_ITEMS.len();
+                    grade(current).await?;
+                }
+                Some(Key::Regrade) => { current = grade_and_advance(current).await?; }
+                Some(Key::Quit) | None => break,
+            },
+        }
+        println!("{}", KEYS_HELP.dimmed());
+    }
+    println!("지켜보기를 마쳤어요.");
+    Ok(0)
+}
+
+fn first_unfinished(progress: &Progress, from: usize) -> usize {
+    (0..GRADED_ITEMS.len())
+        .map(|offset| (from + offset) % GRADED_ITEMS.len())
+        .find(|&index| !progress.is_item_done(GRADED_ITEMS[index]))
+        .unwrap_or(from)
+}
+
+/// Grades `current`; when it passes, moves to the next unfinished item and says so.
+async fn grade_and_advance(current: usize) -> anyhow::Result<usize> {
+    if grade(current).await? != Some(Status::Passed) {
+        return Ok(current);
+    }
+    let next = first_unfinished(&Progress::load().0, current);
+    if next == current {
+        println!("{}", "🎉 모든 항목을 통과했어요!".green().bold());
+    } else {
+        println!("다음 항목: {}", GRADED_ITEMS[next].bold());
+    }
+    Ok(next)
+}
+
+/// Builds and grades one item, recording the result; `None` when the build failed.
+async fn grade(index: usize) -> anyhow::Result<Option<Status>> {
+    let item = GRADED_ITEMS[index];
+    println!("\n{} {}", "▶".cyan(), format!("{item} 채점 중…").bold());
+    let built =
+        tokio::task::spawn_blocking(|| build::build_exercises(true)).await.context("빌드 작업 실패")??;
+    let Build::Ready(binary) = built else {
+        eprintln!("{}", build::failed_message().red());
+        return Ok(None);
+    };
+    let verdict = checks::check(&Scenarios::Binary(binary), item).await?;
+    super::check::print_verdict(&verdict);
+    super::check::record(std::slice::from_ref(&verdict))?;
+    Ok(Some(verdict.status))
+}
+
+fn print_list(current: usize) {
+    let (progress, _) = Progress::load();
+    for (index, item) in GRADED_ITEMS.iter().enumerate() {
+        let mark = if progress.is_item_done(item) { "✅" } else { "⬜" };
+        let pointer = if index == current { "▶" } else { " " };
+        println!("{pointer} {mark} {item}");
+    }
+}
+
+fn newest_mtime(dir: &Path) -> Option<SystemTime> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path: &PathBuf| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter_map(|path| path.metadata().and_then(|meta| meta.modified()).ok())
+        .max()
+}
+
+/// Reads keys on a thread: single key presses on a terminal, one letter per line otherwise.
+fn spawn_key_reader() -> mpsc::UnboundedReceiver<Key> {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        let interactive = std::io::stdin().is_terminal();
+        loop {
+            let key = if interactive { read_terminal_key() } else { read_line_key() };
+            let quit = matches!(key, None | Some(Key::Quit));
+            if let Some(key) = key
+                && sender.send(key).is_err()
+            {
+                break;
+            }
+            if quit {
+                let _ = sender.send(Key::Quit);
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+fn key_of(letter: char) -> Option<Key> {
+    match letter.to_ascii_lowercase() {
+        'h' => Some(Key::Hint),
+        'l' => Some(Key::List),
+        'n' => Some(Key::Next),
+        'r' => Some(Key::Regrade),
+        'q' => Some(Key::Quit),
+        _ => None,
+    }
+}
+
+/// One key in raw mode; `None` means the input is gone (treated as quit). Ctrl-C quits too.
+fn read_terminal_key() -> Option<Key> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+    let _raw = RawMode::enable();
+    loop {
+        match crossterm::event::read().ok()? {
+            Event::Key(key) if key.kind == KeyEventKind::Press => {
+                if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                    return Some(Key::Quit);
+                }
+                if key.code == KeyCode::Esc {
+                    return Some(Key::Quit);
+                }
+                if let KeyCode::Char(letter) = key.code
+                    && let Some(found) = key_of(letter)
+                {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn read_line_key() -> Option<Key> {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if std::io::stdin().read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        if let Some(key) = line.trim().chars().next().and_then(key_of) {
+            return Some(key);
+        }
+    }
+}
+
+/// Raw mode only while waiting for a key, so the grading output prints normally.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> Option<Self> {
+        crossterm::terminal::enable_raw_mode().ok().map(|()| RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
