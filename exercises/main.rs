@@ -9,6 +9,8 @@
 #![allow(unused_variables, unused_imports, unreachable_code)]
 
 mod mixed_workload;
+mod setup_user;
+mod spike_shape;
 mod stress_user;
 mod todo_user;
 
@@ -20,9 +22,15 @@ fn user_classes() -> Vec<UserClass> {
         UserClass::of::<todo_user::TodoUser>(),
         UserClass::of::<mixed_workload::MixedWorkloadUser>(),
         UserClass::of::<stress_user::StressTestUser>(),
+        UserClass::of::<setup_user::SetupUser>(),
     ]
 }
 
+/// `run --shape 이름`으로 쓸 수 있는 부하 모양들.
+fn shapes() -> Vec<ShapeClass> {
+    vec![ShapeClass::of::<spike_shape::SpikeShape>()]
+}
+
 fn main() -> std::process::ExitCode {
-    loadlab::cli::exercises_main(user_classes())
+    loadlab::cli::exercises_main(user_classes(), shapes())
 }

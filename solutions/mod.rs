@@ -4,6 +4,8 @@
 //! same files and names.
 
 pub mod mixed_workload;
+pub mod setup_user;
+pub mod spike_shape;
 pub mod stress_user;
 pub mod todo_user;
 
@@ -15,5 +17,11 @@ pub fn user_classes() -> Vec<UserClass> {
         UserClass::of::<todo_user::TodoUser>(),
         UserClass::of::<mixed_workload::MixedWorkloadUser>(),
         UserClass::of::<stress_user::StressTestUser>(),
+        UserClass::of::<setup_user::SetupUser>(),
     ]
+}
+
+/// The load shapes `run --shape NAME` can use besides the presets.
+pub fn shapes() -> Vec<ShapeClass> {
+    vec![ShapeClass::of::<spike_shape::SpikeShape>()]
 }

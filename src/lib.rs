@@ -26,8 +26,10 @@ pub mod solutions;
 pub mod prelude {
     pub use crate::engine::client::{Client, RequestBuilder, Response};
     pub use crate::engine::random::{choose, randint, random_bool, random_string, uniform};
+    pub use crate::engine::shape::{LoadShape, ShapeClass};
     pub use crate::engine::user::{
         Task, User, UserClass, WaitTime, between, constant, constant_throughput, task,
     };
     pub use serde_json::{Value, json};
+    pub use std::time::Duration;
 }

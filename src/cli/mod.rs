@@ -172,10 +172,13 @@ struct ExercisesCli {
 }
 
 /// `main` of the exercises target (`exercises/main.rs`).
-pub fn exercises_main(classes: Vec<crate::engine::user::UserClass>) -> ExitCode {
+pub fn exercises_main(
+    classes: Vec<crate::engine::user::UserClass>,
+    shapes: Vec<crate::engine::shape::ShapeClass>,
+) -> ExitCode {
     configure_color();
     let code = match ExercisesCli::try_parse() {
-        Ok(cli) => match block_on(run::exec_with_classes(cli.run, classes, run::Origin::Learner)) {
+        Ok(cli) => match block_on(run::exec_with_classes(cli.run, classes, shapes, run::Origin::Learner)) {
             Ok(code) => code,
             Err(error) => {
                 eprintln!("{}", format_error(&error));

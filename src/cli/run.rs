@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::UsageError;
 use crate::engine::console;
-use crate::engine::shape::{Schedule, parse_duration};
+use crate::engine::shape::{Schedule, ShapeClass, parse_duration};
 use crate::engine::user::UserClass;
 use crate::engine::{LiveStatus, RunConfig, RunResult};
 
@@ -45,9 +45,12 @@ pub struct RunArgs {
     /// 종료할 때 진행 중인 태스크를 기다려 줄 시간(초)
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub stop_timeout: f64,
-    /// 단계별 부하: "사용자:시간,..." (예: "10:30s,50:1m,0:10s")
-    #[arg(long, value_name = "STAGES")]
+    /// 부하 모양: load | stress | spike | soak, "사용자:시간,…" 단계, 또는 시나리오의 LoadShape 이름
+    #[arg(long, value_name = "SHAPE")]
     pub shape: Option<String>,
+    /// 프리셋의 시간을 압축한 학습용 버전 (몇 분 → 몇십 초)
+    #[arg(long, requires = "shape")]
+    pub quick: bool,
     /// 대기 시간 배율 (채점기가 대기 시간을 빨리 감을 때 씁니다)
     #[arg(long, default_value_t = 1.0, hide = true)]
     pub time_scale: f64,
@@ -65,7 +68,8 @@ fn parse_run_time(text: &str) -> Result<Duration, String> {
 
 /// Runs `args` with the finished scenarios compiled into `loadlab`.
 pub async fn exec(args: RunArgs) -> anyhow::Result<i32> {
-    exec_with_classes(args, crate::solutions::user_classes(), Origin::Solutions).await
+    exec_with_classes(args, crate::solutions::user_classes(), crate::solutions::shapes(), Origin::Solutions)
+        .await
 }
 
 /// Whose scenarios a run uses: the learner's runs can tick practice items.
@@ -111,6 +115,7 @@ pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
 pub async fn exec_with_classes(
     args: RunArgs,
     available: Vec<UserClass>,
+    shapes: Vec<ShapeClass>,
     origin: Origin,
 ) -> anyhow::Result<i32> {
     let classes = select_classes(&args.classes, available)?;
@@ -121,7 +126,10 @@ pub async fn exec_with_classes(
         return Err(UsageError("spawn rate(-r)는 0보다 커야 합니다".to_string()).into());
     }
     let schedule = match &args.shape {
-        Some(stages) => Schedule::parse_stages(stages).map_err(UsageError)?,
+        Some(name) => match shapes.iter().find(|shape| shape.name == name) {
+            Some(shape) => Schedule::custom(shape.instance(), name.clone()),
+            None => Schedule::parse(name, args.quick).map_err(UsageError)?,
+        },
         None => Schedule::fixed(args.users, args.spawn_rate, args.run_time),
     };
     if let Some(host) = &args.host

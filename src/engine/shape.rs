@@ -1,6 +1,8 @@
 //! Load shapes: what user count a run aims for at each moment, and when it ends. A plain run is
 //! a fixed shape (`-u`, `-r`, `-t`); `--shape "10:30s,50:1m,0:10s"` is a list of stages, each
-//! ramping linearly from the previous stage's users to its own over its duration.
+//! ramping linearly from the previous stage's users to its own over its duration; the guide's
+//! four kinds of test are [`Preset`]s (with a time-compressed `--quick` variant); and a
+//! scenario can bring its own [`LoadShape`], Locust's `LoadTestShape`.
 
 use std::time::Duration;
 
@@ -21,16 +23,133 @@ pub struct Stage {
     pub duration: Duration,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// Locust's `LoadTestShape`: asked about once a second how many users to run now and how fast
+/// to get there, or `None` to end the run.
+pub trait LoadShape: Send + 'static {
+    /// `run_time` is the time since the start of the run.
+    fn tick(&mut self, run_time: Duration) -> Option<(usize, f64)>;
+}
+
+/// A scenario's shape type, as `--shape NAME` finds it (`SpikeShape`).
+#[derive(Clone)]
+pub struct ShapeClass {
+    pub name: &'static str,
+    make: fn() -> Box<dyn LoadShape>,
+}
+
+impl ShapeClass {
+    /// The shape `S`, named after its type.
+    pub fn of<S: LoadShape + Default>() -> Self {
+        let name = std::any::type_name::<S>();
+        ShapeClass { name: name.rsplit("::").next().unwrap_or(name), make: || Box::new(S::default()) }
+    }
+
+    /// A fresh instance, for one run.
+    pub fn instance(&self) -> Box<dyn LoadShape> {
+        (self.make)()
+    }
+}
+
 enum Kind {
     Fixed { users: usize, spawn_rate: f64, run_time: Option<Duration> },
     Stages { stages: Vec<Stage>, label: String },
+    Custom { shape: Box<dyn LoadShape>, label: String, last: Option<(Duration, Option<(usize, f64)>)> },
 }
 
 /// A run's schedule.
-#[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     kind: Kind,
+}
+
+/// The guide's four kinds of load test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// Ramp up to the expected load, hold it, ramp down.
+    Load,
+    /// Step the users up until a maximum, to find where the system breaks.
+    Stress,
+    /// A baseline, a sudden jump, back to the baseline.
+    Spike,
+    /// The expected load, held for a long time.
+    Soak,
+}
+
+impl Preset {
+    pub fn parse(name: &str) -> Option<Preset> {
+        match name {
+            "load" => Some(Preset::Load),
+            "stress" => Some(Preset::Stress),
+            "spike" => Some(Preset::Spike),
+            "soak" => Some(Preset::Soak),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Load => "load",
+            Preset::Stress => "stress",
+            Preset::Spike => "spike",
+            Preset::Soak => "soak",
+        }
+    }
+
+    /// The stages: the guide's sizes, or with `quick` the same shape compressed into seconds.
+    pub fn stages(self, quick: bool) -> Vec<Stage> {
+        let stage = |users: usize, seconds: f64| Stage { users, duration: Duration::from_secs_f64(seconds) };
+        match (self, quick) {
+            // 실습 4: 50 users at 10/s, 5 minutes.
+            (Preset::Load, false) => vec![stage(50, 5.0), stage(50, 285.0), stage(0, 10.0)],
+            (Preset::Load, true) => vec![stage(20, 4.0), stage(20, 12.0), stage(0, 4.0)],
+            // 실습 3/4: from 10 users, +50 a minute up to 500 (10 minutes); quick: +10 every 3 s to 100.
+            (Preset::Stress, false) => steps(10, 50, 500, 60.0, 50.0),
+            (Preset::Stress, true) => steps(10, 10, 100, 3.0, 50.0),
+            // 실습 4: 0 → 200 → 0 at 100/s within 3 minutes, around a small baseline.
+            (Preset::Spike, false) => vec![
+                stage(10, 1.0),
+                stage(10, 60.0),
+                stage(200, 2.0),
+                stage(200, 60.0),
+                stage(10, 2.0),
+                stage(10, 55.0),
+            ],
+            (Preset::Spike, true) => {
+                vec![
+                    stage(10, 1.0),
+                    stage(10, 5.0),
+                    stage(200, 2.0),
+                    stage(200, 8.0),
+                    stage(10, 2.0),
+                    stage(10, 5.0),
+                ]
+            }
+            // 100 users held for an hour (the guide holds for hours or a day: use -t for longer).
+            (Preset::Soak, false) => vec![stage(100, 10.0), stage(100, 3590.0)],
+            (Preset::Soak, true) => vec![stage(50, 5.0), stage(50, 55.0)],
+        }
+    }
+
+    pub fn schedule(self, quick: bool) -> Schedule {
+        let label = if quick { format!("{} (quick)", self.name()) } else { self.name().to_string() };
+        Schedule::stages(self.stages(quick), label)
+    }
+}
+
+/// `start`, `start + step`, … up to `max` users, each held `hold` seconds, reached at `rate`/s.
+fn steps(start: usize, step: usize, max: usize, hold: f64, rate: f64) -> Vec<Stage> {
+    let mut stages = Vec::new();
+    let mut users = start;
+    let mut previous = 0;
+    loop {
+        let ramp = (users - previous) as f64 / rate;
+        stages.push(Stage { users, duration: Duration::from_secs_f64(ramp.max(0.1)) });
+        stages.push(Stage { users, duration: Duration::from_secs_f64(hold) });
+        if users >= max {
+            return stages;
+        }
+        previous = users;
+        users = (users + step).min(max);
+    }
 }
 
 impl Schedule {
@@ -42,6 +161,22 @@ impl Schedule {
     /// Linear ramps between stages, starting from 0 users.
     pub fn stages(stages: Vec<Stage>, label: impl Into<String>) -> Self {
         Schedule { kind: Kind::Stages { stages, label: label.into() } }
+    }
+
+    /// A scenario's own shape, asked once a second.
+    pub fn custom(shape: Box<dyn LoadShape>, label: impl Into<String>) -> Self {
+        Schedule { kind: Kind::Custom { shape, label: label.into(), last: None } }
+    }
+
+    /// `--shape VALUE`: a preset name (`load`, `stress`, `spike`, `soak`) or stages.
+    pub fn parse(value: &str, quick: bool) -> Result<Self, String> {
+        match Preset::parse(value.trim()) {
+            Some(preset) => Ok(preset.schedule(quick)),
+            None if value.contains(':') => Schedule::parse_stages(value),
+            None => Err(format!(
+                "알 수 없는 부하 모양 '{value}' — load, stress, spike, soak 또는 \"사용자:시간,…\" (예: \"10:30s,50:1m,0:10s\")"
+            )),
+        }
     }
 
     /// Parses `"10:30s,50:1m,0:10s"` (users:duration, comma separated).
@@ -65,8 +200,20 @@ impl Schedule {
     }
 
     /// The target at `elapsed`, or `None` when the run is over.
-    pub fn target_at(&self, elapsed: Duration) -> Option<Target> {
-        match &self.kind {
+    pub fn target_at(&mut self, elapsed: Duration) -> Option<Target> {
+        match &mut self.kind {
+            Kind::Custom { shape, label, last } => {
+                let due = last.as_ref().is_none_or(|(asked, _)| elapsed >= *asked + Duration::from_secs(1));
+                if due {
+                    *last = Some((elapsed, shape.tick(elapsed)));
+                }
+                let (users, spawn_rate) = last.as_ref().and_then(|(_, answer)| *answer)?;
+                Some(Target {
+                    users,
+                    spawn_rate: spawn_rate.max(0.001),
+                    stage: Some(format!("{label} → {users}명")),
+                })
+            }
             Kind::Fixed { users, spawn_rate, run_time } => {
                 if run_time.is_some_and(|limit| elapsed >= limit) {
                     return None;
@@ -103,27 +250,30 @@ impl Schedule {
         match &self.kind {
             Kind::Fixed { run_time, .. } => *run_time,
             Kind::Stages { stages, .. } => Some(stages.iter().map(|stage| stage.duration).sum()),
+            Kind::Custom { .. } => None,
         }
     }
 
+    /// The most users the schedule asks for (known ahead only for fixed and staged shapes).
     pub fn peak_users(&self) -> usize {
         match &self.kind {
             Kind::Fixed { users, .. } => *users,
             Kind::Stages { stages, .. } => stages.iter().map(|stage| stage.users).max().unwrap_or(0),
+            Kind::Custom { .. } => 0,
         }
     }
 
     pub fn spawn_rate(&self) -> f64 {
         match &self.kind {
             Kind::Fixed { spawn_rate, .. } => *spawn_rate,
-            Kind::Stages { .. } => 0.0,
+            Kind::Stages { .. } | Kind::Custom { .. } => 0.0,
         }
     }
 
     pub fn label(&self) -> Option<String> {
         match &self.kind {
             Kind::Fixed { .. } => None,
-            Kind::Stages { label, .. } => Some(label.clone()),
+            Kind::Stages { label, .. } | Kind::Custom { label, .. } => Some(label.clone()),
         }
     }
 }
@@ -156,13 +306,52 @@ mod tests {
 
     #[test]
     fn stages_ramp_linearly_and_end() {
-        let schedule = Schedule::parse_stages("10:10s,10:5s,0:5s").unwrap();
+        let mut schedule = Schedule::parse_stages("10:10s,10:5s,0:5s").unwrap();
         assert_eq!(schedule.target_at(Duration::from_secs(5)).unwrap().users, 5);
         assert_eq!(schedule.target_at(Duration::from_secs(12)).unwrap().users, 10);
         assert_eq!(schedule.target_at(Duration::from_millis(17_500)).unwrap().users, 5);
         assert_eq!(schedule.target_at(Duration::from_secs(20)), None);
         assert_eq!(schedule.peak_users(), 10);
         assert!(Schedule::parse_stages("10-30s").is_err());
+        assert!(Schedule::parse("wave", false).is_err());
         assert!(Schedule::parse_stages("ten:30s").is_err());
+    }
+
+    #[test]
+    fn presets_follow_the_guide() {
+        let peak = |preset: Preset, quick| Schedule::stages(preset.stages(quick), "").peak_users();
+        assert_eq!(peak(Preset::Load, false), 50);
+        assert_eq!(peak(Preset::Stress, false), 500);
+        assert_eq!(peak(Preset::Spike, false), 200);
+        let mut spike = Preset::Spike.schedule(true);
+        assert_eq!(spike.target_at(Duration::from_secs(3)).unwrap().users, 10);
+        assert_eq!(spike.target_at(Duration::from_secs(10)).unwrap().users, 200);
+        assert_eq!(spike.target_at(Duration::from_secs(20)).unwrap().users, 10);
+        assert!(spike.run_time().unwrap() <= Duration::from_secs(30));
+        let full = Preset::Stress.schedule(false).run_time().unwrap();
+        assert_eq!(full.as_secs() / 60, 10, "stress holds 10 steps of a minute");
+        let mut stress = Preset::Stress.schedule(true);
+        let users: Vec<usize> =
+            (0..40).filter_map(|s| stress.target_at(Duration::from_secs(s)).map(|t| t.users)).collect();
+        assert!(users.windows(2).all(|w| w[1] >= w[0]), "stress only steps up: {users:?}");
+        assert_eq!(*users.last().unwrap(), 100);
+    }
+
+    struct Doubling;
+
+    impl LoadShape for Doubling {
+        fn tick(&mut self, run_time: Duration) -> Option<(usize, f64)> {
+            (run_time < Duration::from_secs(3)).then(|| (1 << run_time.as_secs(), 10.0))
+        }
+    }
+
+    #[test]
+    fn custom_shapes_are_asked_once_a_second() {
+        let mut schedule = Schedule::custom(Box::new(Doubling), "doubling");
+        assert_eq!(schedule.target_at(Duration::from_millis(0)).unwrap().users, 1);
+        assert_eq!(schedule.target_at(Duration::from_millis(900)).unwrap().users, 1);
+        assert_eq!(schedule.target_at(Duration::from_millis(1000)).unwrap().users, 2);
+        assert_eq!(schedule.target_at(Duration::from_millis(2100)).unwrap().users, 4);
+        assert_eq!(schedule.target_at(Duration::from_millis(3200)), None);
     }
 }

@@ -13,6 +13,8 @@ const PRISTINE: &[(&str, &str)] = &[
     ("todo_user.rs", include_str!("pristine/todo_user.rs")),
     ("mixed_workload.rs", include_str!("pristine/mixed_workload.rs")),
     ("stress_user.rs", include_str!("pristine/stress_user.rs")),
+    ("spike_shape.rs", include_str!("pristine/spike_shape.rs")),
+    ("setup_user.rs", include_str!("pristine/setup_user.rs")),
 ];
 
 /// The shipped version of an exercise file.
