@@ -13,7 +13,9 @@ extern crate self as loadlab;
 pub mod checklist;
 pub mod cli;
 pub mod engine;
+pub mod explain;
 pub mod progress;
+pub mod report;
 pub mod server;
 pub mod tutor;
 

@@ -2,6 +2,8 @@
 //! (`run.rs`, `serve.rs`, …), each holding its argument definition and its `exec`. This is the
 //! only place that turns errors into messages and exit codes.
 
+mod compare;
+mod explain;
 mod learn;
 pub mod run;
 mod serve;
@@ -35,6 +37,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// 부하 테스트를 실행합니다 (Locust의 --headless 실행과 같은 플래그)
     Run(run::RunArgs),
+    /// 저장한 결과(JSON)의 지표와 병목을 한국어로 해설합니다
+    Explain(explain::ExplainArgs),
+    /// 두 결과(JSON)를 요청별로 비교합니다 (회귀 테스트)
+    Compare(compare::CompareArgs),
 }
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
@@ -63,6 +69,8 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Learn(args)) => learn::exec(args),
         Some(Command::Serve(args)) => block_on(serve::exec(args)),
         Some(Command::Run(args)) => block_on(run::exec(args)),
+        Some(Command::Explain(args)) => usage_result(explain::exec(args)),
+        Some(Command::Compare(args)) => usage_result(compare::exec(args)),
     }
 }
 
