@@ -462,16 +462,22 @@ fn short_steady_state(result: &RunResult) -> Option<Finding> {
         return None;
     }
     let duration = result.duration.max(0.001);
-    let full_at = result.history.iter().find(|point| point.users >= peak).map(|point| point.elapsed);
-    let (ramp, evidence) = match full_at {
-        Some(at) => (
-            at,
-            format!(
-                "사용자 {peak}명이 모두 모인 것은 {}초 시점이고, 실행은 {}초였습니다.",
-                at.round(),
-                short_number(duration)
-            ),
-        ),
+    // Samples are a second apart: the users were complete somewhere after the last sample that
+    // was short of them. Only that lower bound is certain, so only it is used.
+    let full = result.history.iter().position(|point| point.users >= peak);
+    let (ramp, evidence) = match full {
+        Some(index) => {
+            let before = if index == 0 { 0.0 } else { result.history[index - 1].elapsed };
+            (
+                before,
+                format!(
+                    "사용자 {peak}명이 모두 모인 것은 {}~{}초 사이이고, 실행은 {}초였습니다.",
+                    before.round(),
+                    result.history[index].elapsed.round(),
+                    short_number(duration)
+                ),
+            )
+        }
         None => {
             let most = result.history.iter().map(|p| p.users).max().unwrap_or(0);
             (

@@ -130,7 +130,7 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         id: "median",
         label: "중앙값 (Median)".to_string(),
         value: ms(median),
-        target: Some(format!("< {}", ms(MEDIAN_TARGET_MS))),
+        target: Some(format!("목표 < {}", ms(MEDIAN_TARGET_MS))),
         mark: mark_below(median, MEDIAN_TARGET_MS),
         meaning: format!("요청의 절반이 {} 안에 끝났습니다.{}", ms(median), over(median, MEDIAN_TARGET_MS)),
     });
@@ -139,7 +139,7 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         id: "p95",
         label: "95%ile".to_string(),
         value: ms(p95),
-        target: Some(format!("< {}", ms(P95_TARGET_MS))),
+        target: Some(format!("목표 < {}", ms(P95_TARGET_MS))),
         mark: mark_below(p95, P95_TARGET_MS),
         meaning: format!(
             "요청 100건 중 95건이 {} 안에 끝났고, 나머지 5건은 더 걸렸습니다.{}",
@@ -157,10 +157,10 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         id: "p99",
         label: "99%ile".to_string(),
         value: ms(p99),
-        target: Some(format!("< {}", ms(P99_TARGET_MS))),
+        target: Some(format!("목표 < {}", ms(P99_TARGET_MS))),
         mark: mark_below(p99, P99_TARGET_MS),
         meaning: format!(
-            "요청 100건 중 99건이 {} 안에 끝났습니다: 가장 느린 1%가 겪은 시간입니다.{}{few}",
+            "요청 100건 중 99건이 {} 안에 끝났고, 가장 느린 1건은 더 걸렸습니다.{}{few}",
             ms(p99),
             over(p99, P99_TARGET_MS)
         ),
@@ -237,7 +237,7 @@ fn failure_line(result: &RunResult) -> MetricLine {
         id: "failures",
         label: "실패 (Failures)".to_string(),
         value: format!("{failed}건 ({})", percent(ratio)),
-        target: Some(format!("< {}", percent(FAILURE_TARGET))),
+        target: Some(format!("목표 < {}", percent(FAILURE_TARGET))),
         mark: mark_below(ratio, FAILURE_TARGET),
         meaning,
     }
@@ -286,7 +286,7 @@ fn rps_line(result: &RunResult) -> MetricLine {
         id: "rps",
         label: "RPS (req/s)".to_string(),
         value,
-        target: Some(format!("≈ {:.1} (예상)", model.predicted_rps)),
+        target: Some(format!("예상 ≈ {:.1} req/s", model.predicted_rps)),
         mark: if ratio < RPS_MODEL_LOW { Mark::Warn } else { Mark::Good },
         meaning,
     }

@@ -51,7 +51,7 @@ pub struct MetricLine {
     pub id: &'static str,
     pub label: String,
     pub value: String,
-    /// The target as shown (`< 500 ms`), if this metric has one.
+    /// The target as shown (`목표 < 500 ms`, `예상 ≈ 49.8 req/s`), if this metric has one.
     pub target: Option<String>,
     pub mark: Mark,
     /// One or two Korean sentences about this run's value.
@@ -239,13 +239,18 @@ impl Explanation {
 }
 
 fn target_text(metric: &MetricLine) -> String {
-    metric.target.as_ref().map(|t| format!("목표 {t}")).unwrap_or_default()
+    metric.target.clone().unwrap_or_default()
 }
 
 const WRAP_WIDTH: usize = 100;
 
 fn wrap(text: &str, first: &str, rest: &str, style: impl Fn(&str) -> String) -> String {
-    let options = textwrap::Options::new(WRAP_WIDTH).initial_indent(first).subsequent_indent(rest);
+    // Korean wraps at spaces, never inside a word (UAX #14 would allow a break between any two
+    // Hangul syllables).
+    let options = textwrap::Options::new(WRAP_WIDTH)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .initial_indent(first)
+        .subsequent_indent(rest);
     let mut out = String::new();
     for line in textwrap::wrap(text, options) {
         let (indent, body) = line.split_at(line.len() - line.trim_start().len());

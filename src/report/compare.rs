@@ -12,7 +12,12 @@
 //! - Requests/s: 10 % (and at least 0.5 req/s). In a closed loop RPS follows users and wait
 //!   times, and random waits alone move it a few percent between runs.
 //! - Failure rate: 0.1 percentage points, the guide's failure target: a smaller change cannot
-//!   turn a passing run into a failing one.
+//!   turn a passing run into a failing one. A larger one must also be beyond chance (a
+//!   two-proportion z-test, z ≥ 2): 1 failure in 300 requests against none is not a regression.
+//!
+//! Too few requests: a percentile is judged only when at least 10 requests of each run lie
+//! beyond it (the median from 20 requests, p95 from 200, p99 from 1000). Below that it is set by
+//! the slowest handful of requests and says 표본 부족 instead of a verdict.
 //!
 //! `--noise P%` replaces the relative part (10 %); the absolute floors stay.
 //! `--max-regression p95=10%,rps=5%` sets limits on the aggregated row; a limit exceeded makes
@@ -33,6 +38,10 @@ pub const LATENCY_FLOOR_MS: f64 = 2.0;
 pub const RPS_FLOOR: f64 = 0.5;
 /// Failure-rate changes below this many percentage points are noise.
 pub const FAIL_FLOOR_POINTS: f64 = 0.1;
+/// A percentile is judged only with at least this many requests beyond it in each run.
+pub const MIN_TAIL_REQUESTS: f64 = 10.0;
+/// The z-score a failure-rate change must reach to be more than chance (about 95 %).
+const FAIL_Z: f64 = 2.0;
 
 const MAX_REGRESSION_EXAMPLE: &str = "예: --max-regression p95=10%,rps=5%,fail=0.1%";
 
@@ -66,6 +75,16 @@ impl CompareMetric {
             CompareMetric::P99 => "p99",
             CompareMetric::Average => "평균",
             CompareMetric::FailRate => "실패율",
+        }
+    }
+
+    /// The quantile this metric reads, if it is a percentile.
+    fn quantile(self) -> Option<f64> {
+        match self {
+            CompareMetric::Median => Some(0.5),
+            CompareMetric::P95 => Some(0.95),
+            CompareMetric::P99 => Some(0.99),
+            _ => None,
         }
     }
 
@@ -111,6 +130,8 @@ pub enum Change {
     Better,
     Same,
     Worse,
+    /// Too few requests for this metric to be judged.
+    TooFew,
 }
 
 impl Change {
@@ -119,6 +140,7 @@ impl Change {
             Change::Better => "개선",
             Change::Same => "비슷",
             Change::Worse => "악화",
+            Change::TooFew => "표본 부족",
         }
     }
 }
@@ -140,16 +162,35 @@ impl MetricDelta {
 
     fn change_text(&self) -> String {
         let diff = self.new - self.base;
-        let absolute = match self.metric {
-            CompareMetric::Rps => format!("{diff:+.1}"),
-            CompareMetric::FailRate => {
-                format!("{}{}%p", if diff >= 0.0 { "+" } else { "" }, short_number(diff))
+        let sign = |shown: &str| {
+            if shown.trim_start_matches(['0', '.']).is_empty() {
+                "±"
+            } else if diff < 0.0 {
+                "-"
+            } else {
+                "+"
             }
-            _ => format!("{}{} ms", if diff >= 0.0 { "+" } else { "-" }, format_ms(diff.abs())),
+        };
+        let absolute = match self.metric {
+            CompareMetric::Rps => {
+                let shown = format!("{:.1}", diff.abs());
+                format!("{}{shown}", sign(&shown))
+            }
+            CompareMetric::FailRate => {
+                let shown = short_number(diff.abs());
+                format!("{}{shown}%p", sign(&shown))
+            }
+            _ => {
+                let shown = format_ms(diff.abs());
+                format!("{}{shown} ms", sign(&shown))
+            }
         };
         match (self.metric, self.relative()) {
             (CompareMetric::FailRate, _) | (_, None) => absolute,
-            (_, Some(relative)) => format!("{absolute} ({:+.0}%)", relative * 100.0),
+            (_, Some(relative)) => {
+                let shown = format!("{:.0}", (relative * 100.0).abs());
+                format!("{absolute} ({}{shown}%)", sign(&shown))
+            }
         }
     }
 }
@@ -253,15 +294,24 @@ pub struct Comparison {
     pub setting_differences: Vec<String>,
     /// `--max-regression` limits exceeded (Korean lines).
     pub exceeded: Vec<String>,
+    /// `--max-regression` limits that could not be judged for too few requests (Korean lines).
+    pub unjudged: Vec<String>,
     pub noise: f64,
 }
 
-fn judge(metric: CompareMetric, base: f64, new: f64, noise: f64) -> Change {
-    let diff = new - base;
+fn judge(metric: CompareMetric, base: &EndpointStats, new: &EndpointStats, noise: f64) -> Change {
+    let (b, n) = (metric.value(base), metric.value(new));
+    if let Some(quantile) = metric.quantile() {
+        let fewest = base.num_requests.min(new.num_requests) as f64;
+        if fewest * (1.0 - quantile) < MIN_TAIL_REQUESTS {
+            return Change::TooFew;
+        }
+    }
+    let diff = n - b;
     let margin = match metric {
-        CompareMetric::FailRate => FAIL_FLOOR_POINTS,
-        CompareMetric::Rps => (base.abs() * noise).max(RPS_FLOOR),
-        _ => (base.abs() * noise).max(LATENCY_FLOOR_MS),
+        CompareMetric::FailRate => FAIL_FLOOR_POINTS.max(FAIL_Z * failure_rate_error(base, new)),
+        CompareMetric::Rps => (b.abs() * noise).max(RPS_FLOOR),
+        _ => (b.abs() * noise).max(LATENCY_FLOOR_MS),
     };
     if diff.abs() <= margin {
         Change::Same
@@ -272,14 +322,24 @@ fn judge(metric: CompareMetric, base: f64, new: f64, noise: f64) -> Change {
     }
 }
 
+/// The standard error of the difference of two failure rates, in percentage points (pooled).
+fn failure_rate_error(base: &EndpointStats, new: &EndpointStats) -> f64 {
+    let (n1, n2) = (base.num_requests as f64, new.num_requests as f64);
+    if n1 == 0.0 || n2 == 0.0 {
+        return f64::INFINITY;
+    }
+    let pooled = (base.num_failures + new.num_failures) as f64 / (n1 + n2);
+    (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt() * 100.0
+}
+
 fn compare_rows(base: Option<&EndpointStats>, new: Option<&EndpointStats>, noise: f64) -> RowComparison {
     let any = base.or(new).expect("one side exists");
     let deltas = match (base, new) {
         (Some(base), Some(new)) => CompareMetric::TABLE
             .iter()
             .map(|&metric| {
-                let (b, n) = (metric.value(base), metric.value(new));
-                MetricDelta { metric, base: b, new: n, change: judge(metric, b, n, noise) }
+                let change = judge(metric, base, new, noise);
+                MetricDelta { metric, base: metric.value(base), new: metric.value(new), change }
             })
             .collect(),
         _ => Vec::new(),
@@ -307,33 +367,42 @@ pub fn compare(base: &RunResult, new: &RunResult, options: &CompareOptions) -> C
             .map(|row| compare_rows(None, Some(row), noise)),
     );
     let total = compare_rows(Some(&base.total), Some(&new.total), noise);
-    let exceeded = options
-        .max_regression
-        .iter()
-        .filter_map(|limit| {
-            let (b, n) = (limit.metric.value(&base.total), limit.metric.value(&new.total));
-            let over = match limit.metric {
-                CompareMetric::FailRate => n - b > limit.limit,
-                CompareMetric::Rps => b > 0.0 && (b - n) / b > limit.limit,
-                // A limit on latency counts only above the 2 ms floor: sub-ms jitter is no regression.
-                _ => b > 0.0 && (n - b) / b > limit.limit && n - b > LATENCY_FLOOR_MS,
+    let mut exceeded = Vec::new();
+    let mut unjudged = Vec::new();
+    for limit in &options.max_regression {
+        let (b, n) = (limit.metric.value(&base.total), limit.metric.value(&new.total));
+        if judge(limit.metric, &base.total, &new.total, noise) == Change::TooFew {
+            let quantile = limit.metric.quantile().unwrap_or(0.5);
+            unjudged.push(format!(
+                "{} 한도는 요청이 {}건 이상일 때 판정합니다 (이번: {}건 → {}건)",
+                limit.metric.label(),
+                (MIN_TAIL_REQUESTS / (1.0 - quantile)).round(),
+                base.total.num_requests,
+                new.total.num_requests
+            ));
+            continue;
+        }
+        let over = match limit.metric {
+            CompareMetric::FailRate => n - b > limit.limit,
+            CompareMetric::Rps => b > 0.0 && (b - n) / b > limit.limit,
+            // A limit on latency counts only above the 2 ms floor: sub-ms jitter is no regression.
+            _ => b > 0.0 && (n - b) / b > limit.limit && n - b > LATENCY_FLOOR_MS,
+        };
+        if over {
+            let allowed = if limit.metric == CompareMetric::FailRate {
+                format!("+{}%p", short_number(limit.limit))
+            } else {
+                format!("{}%", short_number(limit.limit * 100.0))
             };
-            over.then(|| {
-                let allowed = if limit.metric == CompareMetric::FailRate {
-                    format!("+{}%p", short_number(limit.limit))
-                } else {
-                    format!("{}%", short_number(limit.limit * 100.0))
-                };
-                format!(
-                    "{}: {} → {} (허용 {allowed})",
-                    limit.metric.label(),
-                    limit.metric.format(b),
-                    limit.metric.format(n)
-                )
-            })
-        })
-        .collect();
-    Comparison { rows, total, setting_differences: setting_differences(base, new), exceeded, noise }
+            exceeded.push(format!(
+                "{}: {} → {} (허용 {allowed})",
+                limit.metric.label(),
+                limit.metric.format(b),
+                limit.metric.format(n)
+            ));
+        }
+    }
+    Comparison { rows, total, setting_differences: setting_differences(base, new), exceeded, unjudged, noise }
 }
 
 fn setting_differences(base: &RunResult, new: &RunResult) -> Vec<String> {
@@ -460,7 +529,7 @@ impl Comparison {
             .total
             .deltas
             .iter()
-            .filter(|d| d.change != Change::Same)
+            .filter(|d| matches!(d.change, Change::Better | Change::Worse))
             .map(|d| format!("{} {} ({})", d.metric.label(), d.change.label(), d.change_text()))
             .collect();
         if total_changes.is_empty() {
@@ -497,6 +566,22 @@ impl Comparison {
         if worse.is_empty() && !total_worse {
             out.push_str("  잡음 범위를 넘는 악화는 없습니다.\n");
         }
+        let too_few = self
+            .rows
+            .iter()
+            .chain(std::iter::once(&self.total))
+            .any(|row| row.deltas.iter().any(|delta| delta.change == Change::TooFew));
+        if too_few {
+            out.push_str(&format!(
+                "  표본 부족: 백분위는 그 바깥에 요청이 {}건 이상 있을 때만 판정합니다 (p95는 {}건, p99는 {}건부터). 실행 시간을 늘리세요.\n",
+                MIN_TAIL_REQUESTS,
+                (MIN_TAIL_REQUESTS / 0.05).round(),
+                (MIN_TAIL_REQUESTS / 0.01).round()
+            ));
+        }
+        for line in &self.unjudged {
+            out.push_str(&format!("  ⚠️ {line}\n"));
+        }
         if !self.exceeded.is_empty() {
             let line = format!(
                 "  ❌ 허용 한도를 넘은 회귀: {} (종료 코드 {})",
@@ -514,17 +599,79 @@ impl Comparison {
 mod tests {
     use super::*;
 
+    fn row(requests: u64, failures: u64, median_ms: f64, rps: f64) -> EndpointStats {
+        use crate::engine::stats::{PERCENTILES, Percentile};
+        EndpointStats {
+            method: "GET".into(),
+            name: "/a".into(),
+            num_requests: requests,
+            num_failures: failures,
+            avg_response_time: median_ms,
+            min_response_time: median_ms,
+            max_response_time: median_ms,
+            median_response_time: median_ms,
+            avg_content_length: 0.0,
+            total_content_length: 0,
+            requests_per_second: rps,
+            failures_per_second: 0.0,
+            percentiles: PERCENTILES
+                .iter()
+                .map(|&q| Percentile { quantile: q, response_time: median_ms })
+                .collect(),
+            status_codes: Default::default(),
+        }
+    }
+
     #[test]
-    fn noise_margin_has_a_relative_part_and_a_floor() {
-        assert_eq!(judge(CompareMetric::P95, 100.0, 109.0, 0.1), Change::Same);
-        assert_eq!(judge(CompareMetric::P95, 100.0, 111.0, 0.1), Change::Worse);
-        assert_eq!(judge(CompareMetric::P95, 100.0, 80.0, 0.1), Change::Better);
+    fn latency_noise_margin_has_a_relative_part_and_a_floor() {
+        let base = row(5000, 0, 100.0, 50.0);
+        assert_eq!(judge(CompareMetric::P95, &base, &row(5000, 0, 109.0, 50.0), 0.1), Change::Same);
+        assert_eq!(judge(CompareMetric::P95, &base, &row(5000, 0, 111.0, 50.0), 0.1), Change::Worse);
+        assert_eq!(judge(CompareMetric::P95, &base, &row(5000, 0, 80.0, 50.0), 0.1), Change::Better);
+        assert_eq!(
+            judge(CompareMetric::P95, &base, &row(5000, 0, 104.0, 50.0), 0.03),
+            Change::Worse,
+            "--noise 3%"
+        );
         // 0.4 → 0.9 ms is +125 % but under the 2 ms floor.
-        assert_eq!(judge(CompareMetric::Median, 0.4, 0.9, 0.1), Change::Same);
-        assert_eq!(judge(CompareMetric::Rps, 100.0, 80.0, 0.1), Change::Worse);
-        assert_eq!(judge(CompareMetric::Rps, 100.0, 120.0, 0.1), Change::Better);
-        assert_eq!(judge(CompareMetric::FailRate, 0.0, 0.05, 0.1), Change::Same);
-        assert_eq!(judge(CompareMetric::FailRate, 0.0, 0.5, 0.1), Change::Worse);
+        assert_eq!(
+            judge(CompareMetric::Median, &row(5000, 0, 0.4, 50.0), &row(5000, 0, 0.9, 50.0), 0.1),
+            Change::Same
+        );
+    }
+
+    #[test]
+    fn rps_moves_the_other_way() {
+        let base = row(5000, 0, 10.0, 100.0);
+        assert_eq!(judge(CompareMetric::Rps, &base, &row(5000, 0, 10.0, 80.0), 0.1), Change::Worse);
+        assert_eq!(judge(CompareMetric::Rps, &base, &row(5000, 0, 10.0, 120.0), 0.1), Change::Better);
+        assert_eq!(judge(CompareMetric::Rps, &base, &row(5000, 0, 10.0, 95.0), 0.1), Change::Same);
+    }
+
+    #[test]
+    fn tail_percentiles_need_enough_requests_beyond_them() {
+        let (base, new) = (row(300, 0, 10.0, 5.0), row(300, 0, 50.0, 5.0));
+        assert_eq!(judge(CompareMetric::P99, &base, &new, 0.1), Change::TooFew, "3 requests beyond p99");
+        assert_eq!(judge(CompareMetric::P95, &base, &new, 0.1), Change::Worse, "15 requests beyond p95");
+        assert_eq!(judge(CompareMetric::Median, &row(10, 0, 10.0, 5.0), &new, 0.1), Change::TooFew);
+    }
+
+    #[test]
+    fn failure_rate_changes_must_exceed_the_target_and_chance() {
+        let none = row(300, 0, 10.0, 5.0);
+        assert_eq!(
+            judge(CompareMetric::FailRate, &none, &row(300, 1, 10.0, 5.0), 0.1),
+            Change::Same,
+            "1 of 300"
+        );
+        assert_eq!(judge(CompareMetric::FailRate, &none, &row(300, 30, 10.0, 5.0), 0.1), Change::Worse);
+        let many = row(1_000_000, 0, 10.0, 5.0);
+        assert_eq!(
+            judge(CompareMetric::FailRate, &many, &row(1_000_000, 500, 10.0, 5.0), 0.1),
+            Change::Same,
+            "0.05 %p"
+        );
+        assert_eq!(judge(CompareMetric::FailRate, &row(300, 30, 10.0, 5.0), &none, 0.1), Change::Better);
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn mark_class(mark: Mark) -> &'static str {
 
 fn explanation_section(html: &mut String, explanation: &Explanation) {
     html.push_str("<section id=\"explain\">\n<h2>결과 해설 — 가이드의 목표와 비교</h2>\n");
-    html.push_str("<div class=\"scroll\"><table>\n<tr><th class=\"text\">지표</th><th>값</th><th class=\"text\">목표</th><th class=\"mark\">판정</th><th class=\"text\">의미</th></tr>\n");
+    html.push_str("<div class=\"scroll\"><table>\n<tr><th class=\"text\">지표</th><th>값</th><th class=\"text\">기준</th><th class=\"mark\">판정</th><th class=\"text\">의미</th></tr>\n");
     for metric in &explanation.metrics {
         let _ = writeln!(
             html,

@@ -220,7 +220,7 @@ fn parse_metric(text: &str) -> Result<Metric, String> {
         _ if text.starts_with('p') => {
             let number: f64 = text[1..]
                 .parse()
-                .map_err(|_| format!("알 수 없는 지표 '{text}' — 쓸 수 있는 지표: {}", KNOWN_METRICS))?;
+                .map_err(|_| format!("알 수 없는 지표 '{text}' — 쓸 수 있는 지표: {}", known_metrics()))?;
             let quantile = number / 100.0;
             match PERCENTILES.iter().find(|&&q| (q - quantile).abs() < 1e-9) {
                 Some(&q) if q >= 1.0 => Metric::Max,
@@ -233,11 +233,13 @@ fn parse_metric(text: &str) -> Result<Metric, String> {
                 }
             }
         }
-        _ => return Err(format!("알 수 없는 지표 '{text}' — 쓸 수 있는 지표: {KNOWN_METRICS}")),
+        _ => return Err(format!("알 수 없는 지표 '{text}' — 쓸 수 있는 지표: {}", known_metrics())),
     })
 }
 
-const KNOWN_METRICS: &str = "avg, median, p50~p99.99, max, min, fail(%), rps, requests, failures";
+fn known_metrics() -> String {
+    format!("avg, median, {}, max, min, fail(%), rps, requests, failures", available_percentiles())
+}
 
 fn parse_value(metric: Metric, text: &str) -> Result<f64, String> {
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
