@@ -105,7 +105,7 @@ fn connection_errors(result: &RunResult) -> Option<Finding> {
             }
         }
     }
-    kinds.sort_by(|a, b| b.2.cmp(&a.2));
+    kinds.sort_by_key(|kind| std::cmp::Reverse(kind.2));
     let has = |prefix: &str| kinds.iter().any(|(p, _, _)| *p == prefix);
     let breakdown =
         kinds.iter().map(|(_, name, count)| format!("{name} {count}건")).collect::<Vec<_>>().join(", ");
@@ -152,14 +152,14 @@ fn connection_errors(result: &RunResult) -> Option<Finding> {
         title = format!("요청 {no_answer}건이 응답을 받지 못했습니다 (연결 오류)");
         // The history counts all failures per second; it shows when these started only when
         // every failure of the run is one of these.
-        if no_answer == total.num_failures {
-            if let Some(point) = result.history.iter().find(|point| point.failures_per_second > 0.0) {
-                evidence.push(format!(
-                    "실행 {}초부터 시작됐습니다 (그때 사용자 {}명).",
-                    point.elapsed.round(),
-                    point.users
-                ));
-            }
+        if no_answer == total.num_failures
+            && let Some(point) = result.history.iter().find(|point| point.failures_per_second > 0.0)
+        {
+            evidence.push(format!(
+                "실행 {}초부터 시작됐습니다 (그때 사용자 {}명).",
+                point.elapsed.round(),
+                point.users
+            ));
         }
         advice.push(
             "앞의 요청은 응답을 받았으니 주소는 맞습니다: 부하 중에 서버가 죽었거나 연결을 더 받지 못한 것입니다 \
@@ -199,7 +199,7 @@ fn server_errors(result: &RunResult) -> Option<Finding> {
     let ratio = count as f64 / total.num_requests as f64;
     let mut rows: Vec<(&EndpointStats, u64)> =
         result.stats.iter().map(|s| (s, server_error_count(s))).filter(|(_, c)| *c > 0).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.1));
     let mut evidence =
         vec![format!("요청 {}건 중 {count}건({})이 5xx로 끝났습니다.", total.num_requests, percent(ratio))];
     for (stats, _) in rows.iter().take(3) {

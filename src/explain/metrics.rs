@@ -223,9 +223,11 @@ fn failure_line(result: &RunResult) -> MetricLine {
         }
         text
     } else {
+        // "N in 1000" helps read rates below 1 %; above that the percentage says it plainly.
+        let per_mille =
+            if ratio < 0.01 { format!(" (1000건 중 {:.1}건)", ratio * 1000.0) } else { String::new() };
         format!(
-            "요청 {n}건 중 {failed}건이 실패했습니다 (1000건 중 {}건).{}",
-            short_number(ratio * 1000.0),
+            "요청 {n}건 중 {failed}건이 실패했습니다{per_mille}.{}",
             if ratio >= FAILURE_TARGET {
                 " 아래 발견한 점과 실패 표에서 실패의 종류를 확인하세요."
             } else {

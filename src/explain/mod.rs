@@ -393,3 +393,78 @@ pub(crate) mod testing {
         result
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{endpoint, point, result};
+    use super::*;
+
+    fn aggregated(mut row: crate::engine::stats::EndpointStats) -> crate::engine::stats::EndpointStats {
+        row.method = String::new();
+        row.name = "Aggregated".to_string();
+        row
+    }
+
+    #[test]
+    fn the_closed_loop_model_gives_the_lessons_ceiling() {
+        // Lesson 10: 100 TodoUsers with between(1, 3) can send at most 100 ÷ 2.01 ≈ 49.8 req/s.
+        let row = endpoint("GET", "/todos/", 30_000, 0, 10.0 / 1.1);
+        let mut run = result(vec![row.clone()], aggregated(row));
+        run.settings.users = 100;
+        run.settings.classes[0].users = 100;
+        run.history = (1..=600).map(|s| point(s as f64, 100, 49.0, 20.0)).collect();
+        let model = metrics::closed_loop(&run).expect("a model");
+        assert!((model.predicted_rps - 100.0 / 2.01).abs() < 0.01, "{model:?}");
+        run.settings.time_scale = 0.5;
+        let faster = metrics::closed_loop(&run).unwrap();
+        assert!((faster.predicted_rps - 100.0 / 1.01).abs() < 0.01, "waits halved: {faster:?}");
+    }
+
+    #[test]
+    fn a_run_without_requests_says_so_and_nothing_else() {
+        let empty = endpoint("GET", "/x", 0, 0, 0.0);
+        let explanation = explain(&result(Vec::new(), aggregated(empty)));
+        assert_eq!(explanation.ids(), ["no-requests"]);
+        assert_eq!(explanation.metrics.len(), 1);
+        assert!(!explanation.healthy);
+    }
+
+    #[test]
+    fn missed_targets_without_evidence_of_a_cause_name_no_cause() {
+        // Every endpoint equally slow, constant users: the data shows slowness but no culprit.
+        let rows = vec![endpoint("GET", "/a", 3000, 0, 400.0), endpoint("POST", "/b", 3000, 0, 420.0)];
+        let explanation = explain(&result(rows.clone(), aggregated(endpoint("", "", 6000, 0, 410.0))));
+        let p95 = explanation.metrics.iter().find(|m| m.id == "p95").unwrap();
+        assert_eq!(p95.mark, Mark::Warn, "779 ms is in the guide's 500–1000 ms band");
+        assert!(explanation.findings.is_empty(), "{:?}", explanation.ids());
+        assert!(!explanation.healthy);
+        assert_eq!(explanation.verdict, VERDICT_TARGETS_MISSED);
+    }
+
+    #[test]
+    fn a_run_that_is_mostly_ramp_up_gets_a_note() {
+        let row = endpoint("GET", "/a", 3000, 0, 10.0);
+        let mut run = result(vec![row.clone()], aggregated(row));
+        run.duration = 15.0;
+        // RPS follows the users (no saturation): only the ramp-up is worth a word.
+        run.history =
+            (1..=15).map(|s| point(s as f64, (s * 2).min(20), (s * 2).min(20) as f64, 10.0)).collect();
+        let explanation = explain(&run);
+        let note = explanation.finding(FindingId::ShortSteadyState).expect("ramp-up note");
+        assert_eq!(note.severity, Severity::Note);
+        assert!(note.evidence[0].contains("9~10초"), "{:?}", note.evidence);
+        assert!(explanation.healthy, "a note is no problem: {:?}", explanation.ids());
+    }
+
+    #[test]
+    fn rendering_aligns_values_by_display_width() {
+        let row = endpoint("GET", "/a", 3000, 0, 10.0);
+        let text = explain(&result(vec![row.clone()], aggregated(row))).render(false);
+        let column = |label: &str| {
+            let line = text.lines().find(|l| l.contains(label)).unwrap();
+            let value_end = line.find(" ms").unwrap();
+            unicode_width::UnicodeWidthStr::width(&line[..value_end])
+        };
+        assert_eq!(column("중앙값 (Median)"), column("95%ile"), "{text}");
+    }
+}

@@ -65,6 +65,7 @@ tr.total td { font-weight: 600; background: var(--bg); }
 .scroll { overflow-x: auto; }
 .empty { color: var(--muted); }
 .mark { text-align: center; }
+td.text.meaning { min-width: 320px; }
 .good { color: var(--good); } .warn { color: var(--warn); } .bad { color: var(--bad); }
 .finding { border: 1px solid var(--line); border-left: 5px solid var(--muted); border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
 .finding.problem { border-left-color: var(--bad); } .finding.warning { border-left-color: var(--warn); }
@@ -132,7 +133,11 @@ fn header(html: &mut String, result: &RunResult) {
         escape(&settings.host),
         if settings.embedded_server { " (내장 실습 서버)" } else { "" }
     );
-    let mut plan = format!("사용자 {}명, 초당 {}명 투입", settings.users, short_number(settings.spawn_rate));
+    let mut plan = format!("사용자 {}명", settings.users);
+    // A shaped run has no single spawn rate (each stage sets its own pace).
+    if settings.shape.is_none() {
+        let _ = write!(plan, ", 초당 {}명 투입", short_number(settings.spawn_rate));
+    }
     if let Some(run_time) = settings.run_time {
         let _ = write!(plan, ", 실행 시간 {}초", short_number(run_time));
     }
@@ -164,6 +169,17 @@ fn header(html: &mut String, result: &RunResult) {
     html.push_str("</header>\n");
 }
 
+/// The mark as a symbol and a word, so it reads even where no emoji font is installed.
+fn mark_text(mark: Mark) -> String {
+    let word = match mark {
+        Mark::Good => "통과",
+        Mark::Warn => "주의",
+        Mark::Bad => "미달",
+        Mark::Info => return String::new(),
+    };
+    format!("<span class=\"{}\">{} {word}</span>", mark_class(mark), mark.symbol())
+}
+
 fn mark_class(mark: Mark) -> &'static str {
     match mark {
         Mark::Good => "good",
@@ -175,16 +191,16 @@ fn mark_class(mark: Mark) -> &'static str {
 
 fn explanation_section(html: &mut String, explanation: &Explanation) {
     html.push_str("<section id=\"explain\">\n<h2>결과 해설 — 가이드의 목표와 비교</h2>\n");
-    html.push_str("<div class=\"scroll\"><table>\n<tr><th class=\"text\">지표</th><th>값</th><th class=\"text\">기준</th><th class=\"mark\">판정</th><th class=\"text\">의미</th></tr>\n");
+    html.push_str("<div class=\"scroll\"><table>\n<tr><th class=\"text\">지표</th><th>값</th><th>기준</th><th class=\"mark\">판정</th><th class=\"text\">의미</th></tr>\n");
     for metric in &explanation.metrics {
         let _ = writeln!(
             html,
-            "<tr><td class=\"text\">{}</td><td class=\"{}\">{}</td><td class=\"text\">{}</td><td class=\"mark\">{}</td><td class=\"text\">{}</td></tr>",
+            "<tr><td class=\"text\">{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"mark\">{}</td><td class=\"text\">{}</td></tr>",
             escape(&metric.label),
             mark_class(metric.mark),
             escape(&metric.value),
             escape(metric.target.as_deref().unwrap_or("")),
-            metric.mark.symbol(),
+            mark_text(metric.mark),
             escape(&metric.meaning)
         );
     }
@@ -262,7 +278,15 @@ fn axis_number(value: f64) -> String {
 }
 
 /// A line chart of `series` over `x` (seconds). `bands` shades the guide's latency zones.
-fn line_chart(id: &str, title: &str, unit: &str, x: &[f64], series: &[Series<'_>], bands: bool) -> String {
+fn line_chart(
+    id: &str,
+    title: &str,
+    unit: &str,
+    x: &[f64],
+    series: &[Series<'_>],
+    bands: bool,
+    counts: bool,
+) -> String {
     let mut svg = String::new();
     let _ = writeln!(
         svg,
@@ -282,8 +306,9 @@ fn line_chart(id: &str, title: &str, unit: &str, x: &[f64], series: &[Series<'_>
         return svg;
     }
     let x_max = x.iter().copied().fold(1.0, f64::max);
-    let y_peak = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0, f64::max);
-    let y_step = nice_step(y_peak.max(1e-9) / 5.0);
+    // An all-zero series still gets an axis from 0 to 1; counts get whole-number ticks.
+    let y_peak = series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0, f64::max).max(1.0);
+    let y_step = if counts { nice_step(y_peak / 5.0).max(1.0) } else { nice_step(y_peak / 5.0) };
     let y_max = ((y_peak / y_step).ceil() * y_step).max(y_step);
     let px = |value: f64| LEFT + value / x_max * plot_w;
     let py = |value: f64| TOP + plot_h - value.min(y_max) / y_max * plot_h;
@@ -421,6 +446,7 @@ fn charts(html: &mut String, result: &RunResult) {
             },
         ],
         false,
+        true,
     ));
     html.push_str(&line_chart(
         "chart-response-times",
@@ -444,6 +470,7 @@ fn charts(html: &mut String, result: &RunResult) {
             },
         ],
         true,
+        false,
     ));
     html.push_str(&line_chart(
         "chart-users",
@@ -467,6 +494,7 @@ fn charts(html: &mut String, result: &RunResult) {
             },
         ],
         false,
+        true,
     ));
     html.push_str(&line_chart(
         "chart-failures",
@@ -481,6 +509,7 @@ fn charts(html: &mut String, result: &RunResult) {
             values: history.iter().map(|p| p.total_failures as f64).collect(),
         }],
         false,
+        true,
     ));
     html.push_str("</section>\n");
 }

@@ -45,7 +45,7 @@ impl Metric {
     pub fn label(self) -> String {
         match self {
             Metric::Average => "평균 응답 시간".to_string(),
-            Metric::Percentile(q) if q == 0.5 => "중앙값".to_string(),
+            Metric::Percentile(0.5) => "중앙값".to_string(),
             Metric::Percentile(q) => format!("p{}", percent_label(q).trim_end_matches('%')),
             Metric::Min => "최소 응답 시간".to_string(),
             Metric::Max => "최대 응답 시간".to_string(),
@@ -348,11 +348,8 @@ pub fn render(verdicts: &[Verdict], color: bool) -> String {
             ]
         })
         .collect();
-    let mut out = String::from(if color {
-        "기준 검사 (--check)".bold().to_string()
-    } else {
-        "기준 검사 (--check)".to_string()
-    });
+    let title = "기준 검사 (--check)";
+    let mut out = if color { title.bold().to_string() } else { title.to_string() };
     out.push('\n');
     out.push_str(&columns(&rows, &[true, true, true], "  "));
     let failed = verdicts.iter().filter(|verdict| !verdict.passed).count();
