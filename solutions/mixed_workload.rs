@@ -22,10 +22,10 @@ pub async fn complete_workflow(_user: &mut MixedWorkloadUser, client: &Client) {
     for i in 0..3 {
         let body = json!({ "title": format!("워크플로우 TODO {i}"), "completed": false });
         let response = client.post("/todos/").json(&body).name("/todos/ [POST - Workflow]").send().await;
-        if response.status() == 201 {
-            if let Some(id) = response.json::<Value>().and_then(|todo| todo["id"].as_i64()) {
-                todo_ids.push(id);
-            }
+        if response.status() == 201
+            && let Some(id) = response.json::<Value>().and_then(|todo| todo["id"].as_i64())
+        {
+            todo_ids.push(id);
         }
     }
 

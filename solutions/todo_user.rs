@@ -5,7 +5,7 @@ use loadlab::prelude::*;
 #[derive(Default)]
 pub struct TodoUser {
     /// 이 사용자가 만든 TODO의 id (수정·삭제는 자기 것만 건드립니다)
-    created_todo_ids: Vec<i64>,
+    pub created_todo_ids: Vec<i64>,
 }
 
 impl User for TodoUser {
@@ -37,10 +37,10 @@ pub async fn create_todo(user: &mut TodoUser, client: &Client) {
         "completed": false,
     });
     let response = client.post("/todos/").json(&body).name("/todos/ [POST - Create]").send().await;
-    if response.status() == 201 {
-        if let Some(id) = response.json::<Value>().and_then(|todo| todo["id"].as_i64()) {
-            user.created_todo_ids.push(id);
-        }
+    if response.status() == 201
+        && let Some(id) = response.json::<Value>().and_then(|todo| todo["id"].as_i64())
+    {
+        user.created_todo_ids.push(id);
     }
 }
 

@@ -22,63 +22,28 @@ pub struct Item {
     /// One-line Korean description.
     pub title: &'static str,
     pub kind: ItemKind,
+    /// The exercise file (under `exercises/` and `solutions/`) and the functions that make up
+    /// the item; empty for practices.
+    pub file: &'static str,
+    pub functions: &'static [&'static str],
 }
 
 use ItemKind::*;
 
 /// Every checklist item, in the order the guide teaches them.
+#[rustfmt::skip]
 pub const ITEMS: &[Item] = &[
-    Item {
-        id: "create_todo", group: "TodoUser", title: "TODO 생성 (가중치 3) — 완성된 예시", kind: Example
-    },
-    Item {
-        id: "list_todos",
-        group: "TodoUser",
-        title: "리스트 조회 (가중치 2) — 완성된 예시",
-        kind: Example,
-    },
-    Item {
-        id: "get_single_todo",
-        group: "TodoUser",
-        title: "개별 조회 (가중치 1) — 완성된 예시",
-        kind: Example,
-    },
-    Item {
-        id: "update_todo", group: "TodoUser", title: "TODO 수정 시나리오 완성하기", kind: Exercise
-    },
-    Item {
-        id: "delete_todo", group: "TodoUser", title: "TODO 삭제 시나리오 완성하기", kind: Exercise
-    },
-    Item {
-        id: "mixed_workload",
-        group: "추가 시나리오",
-        title: "MixedWorkloadUser — 생성 3 → 조회 → 완료 처리 → 삭제",
-        kind: Exercise,
-    },
-    Item {
-        id: "stress_user",
-        group: "추가 시나리오",
-        title: "StressTestUser — 최소 대기, 대량 생성",
-        kind: Exercise,
-    },
-    Item {
-        id: "practice1",
-        group: "실습",
-        title: "실습 1: TodoUser 20명, 초당 5명, 15초, 실패 0%",
-        kind: Practice,
-    },
-    Item {
-        id: "practice2", group: "실습", title: "실습 2: locustfile의 모든 항목 완성", kind: Practice
-    },
-    Item {
-        id: "practice3", group: "실습", title: "실습 3: 스트레스 테스트로 한계점 찾기", kind: Practice
-    },
-    Item {
-        id: "practice4",
-        group: "실습",
-        title: "실습 4: 부하·스트레스·스파이크 결과 비교",
-        kind: Practice,
-    },
+    Item { id: "create_todo",     group: "TodoUser",      kind: Example,  file: "todo_user.rs",      functions: &["create_todo"],     title: "TODO 생성 (가중치 3) — 완성된 예시" },
+    Item { id: "list_todos",      group: "TodoUser",      kind: Example,  file: "todo_user.rs",      functions: &["list_todos"],      title: "리스트 조회 (가중치 2) — 완성된 예시" },
+    Item { id: "get_single_todo", group: "TodoUser",      kind: Example,  file: "todo_user.rs",      functions: &["get_single_todo"], title: "개별 조회 (가중치 1) — 완성된 예시" },
+    Item { id: "update_todo",     group: "TodoUser",      kind: Exercise, file: "todo_user.rs",      functions: &["update_todo"],     title: "TODO 수정 시나리오 완성하기" },
+    Item { id: "delete_todo",     group: "TodoUser",      kind: Exercise, file: "todo_user.rs",      functions: &["delete_todo"],     title: "TODO 삭제 시나리오 완성하기" },
+    Item { id: "mixed_workload",  group: "추가 시나리오", kind: Exercise, file: "mixed_workload.rs", functions: &["complete_workflow"], title: "MixedWorkloadUser — 생성 3 → 조회 → 완료 처리 → 삭제" },
+    Item { id: "stress_user",     group: "추가 시나리오", kind: Exercise, file: "stress_user.rs",    functions: &["wait_time", "create_many_todos"], title: "StressTestUser — 최소 대기, 대량 생성" },
+    Item { id: "practice1",       group: "실습",          kind: Practice, file: "", functions: &[], title: "실습 1: TodoUser 20명, 초당 5명, 15초, 실패 0%" },
+    Item { id: "practice2",       group: "실습",          kind: Practice, file: "", functions: &[], title: "실습 2: locustfile의 모든 항목 완성" },
+    Item { id: "practice3",       group: "실습",          kind: Practice, file: "", functions: &[], title: "실습 3: 스트레스 테스트로 한계점 찾기" },
+    Item { id: "practice4",       group: "실습",          kind: Practice, file: "", functions: &[], title: "실습 4: 부하·스트레스·스파이크 결과 비교" },
 ];
 
 /// Finds an item by id.

@@ -14,6 +14,7 @@ pub mod checklist;
 pub mod cli;
 pub mod engine;
 pub mod explain;
+pub mod grader;
 pub mod progress;
 pub mod report;
 pub mod server;

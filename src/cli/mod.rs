@@ -2,11 +2,16 @@
 //! (`run.rs`, `serve.rs`, …), each holding its argument definition and its `exec`. This is the
 //! only place that turns errors into messages and exit codes.
 
+mod check;
 mod compare;
 mod explain;
+mod hint;
 mod learn;
+mod progress;
+mod reset;
 pub mod run;
 mod serve;
+mod solution;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -37,6 +42,16 @@ enum Command {
     Serve(serve::ServeArgs),
     /// 부하 테스트를 실행합니다 (Locust의 --headless 실행과 같은 플래그)
     Run(run::RunArgs),
+    /// exercises/를 빌드하고 체크리스트 항목을 동작으로 채점합니다
+    Check(check::CheckArgs),
+    /// 항목의 힌트를 봅니다
+    Hint(hint::HintArgs),
+    /// 모범 답안을 내 코드와의 차이(diff)로 봅니다
+    Solution(solution::SolutionArgs),
+    /// 항목을 처음 상태로 되돌립니다 (먼저 물어봅니다)
+    Reset(reset::ResetArgs),
+    /// 체크리스트와 진도를 봅니다
+    Progress,
     /// 저장한 결과(JSON)의 지표와 병목을 한국어로 해설합니다
     Explain(explain::ExplainArgs),
     /// 두 결과(JSON)를 요청별로 비교합니다 (회귀 테스트)
@@ -68,10 +83,22 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         None => learn::exec_tutor(),
         Some(Command::Learn(args)) => learn::exec(args),
         Some(Command::Serve(args)) => block_on(serve::exec(args)),
-        Some(Command::Run(args)) => block_on(run::exec(args)),
+        Some(Command::Run(args)) if args.solutions => block_on(run::exec(args)),
+        Some(Command::Run(_)) => usage_result(run::exec_learner(after_subcommand(args, "run"))),
+        Some(Command::Check(args)) => block_on(check::exec(args)),
+        Some(Command::Hint(args)) => usage_result(hint::exec(args)),
+        Some(Command::Solution(args)) => usage_result(solution::exec(args)),
+        Some(Command::Reset(args)) => usage_result(reset::exec(args)),
+        Some(Command::Progress) => progress::exec(),
         Some(Command::Explain(args)) => usage_result(explain::exec(args)),
         Some(Command::Compare(args)) => usage_result(compare::exec(args)),
     }
+}
+
+/// The arguments after the first `subcommand` word.
+fn after_subcommand(args: &[String], subcommand: &str) -> Vec<String> {
+    let position = args.iter().position(|arg| arg == subcommand).map_or(0, |i| i + 1);
+    args[position..].to_vec()
 }
 
 /// Prints clap's help or version as clap does, and any other parse error as one line.
@@ -152,7 +179,7 @@ struct ExercisesCli {
 pub fn exercises_main(classes: Vec<crate::engine::user::UserClass>) -> ExitCode {
     configure_color();
     let code = match ExercisesCli::try_parse() {
-        Ok(cli) => match block_on(run::exec_with_classes(cli.run, classes)) {
+        Ok(cli) => match block_on(run::exec_with_classes(cli.run, classes, run::Origin::Learner)) {
             Ok(code) => code,
             Err(error) => {
                 eprintln!("{}", format_error(&error));

@@ -63,20 +63,56 @@ fn parse_run_time(text: &str) -> Result<Duration, String> {
     parse_duration(text)
 }
 
-/// Runs `args` with the finished scenarios (the learner's come through the exercises target).
+/// Runs `args` with the finished scenarios compiled into `loadlab`.
 pub async fn exec(args: RunArgs) -> anyhow::Result<i32> {
-    if !args.solutions {
-        return Err(UsageError(
-            "아직 exercises/ 실행은 준비 중입니다: 완성된 시나리오는 --solutions 로 실행하세요".to_string(),
-        )
-        .into());
-    }
-    exec_with_classes(args, crate::solutions::user_classes()).await
+    exec_with_classes(args, crate::solutions::user_classes(), Origin::Solutions).await
+}
+
+/// Whose scenarios a run uses: the learner's runs can tick practice items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Solutions,
+    Learner,
+}
+
+/// `loadlab run` without `--solutions`: builds the learner's exercises and runs them with the
+/// same arguments, in a child process that shares this terminal (Ctrl-C reaches it, and it
+/// prints its own summary).
+pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
+    let binary = match crate::grader::build::build_exercises(true)? {
+        crate::grader::build::Build::Ready(path) => path,
+        crate::grader::build::Build::Failed => {
+            eprintln!("{}", crate::grader::build::failed_message());
+            return Ok(1);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("tokio 런타임 시작 실패")?;
+    runtime.block_on(async {
+        let mut child = tokio::process::Command::new(&binary)
+            .args(&raw_args)
+            .spawn()
+            .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+        // Ctrl-C goes to the whole process group: the child stops and prints; we only wait.
+        let status = loop {
+            tokio::select! {
+                status = child.wait() => break status.context("시나리오 프로세스를 기다릴 수 없습니다")?,
+                _ = tokio::signal::ctrl_c() => continue,
+            }
+        };
+        Ok(status.code().unwrap_or(1))
+    })
 }
 
 /// Runs `args` against `available` classes: validates, starts the lab server when no host is
 /// given, runs, prints and writes the results, and returns the exit code.
-pub async fn exec_with_classes(args: RunArgs, available: Vec<UserClass>) -> anyhow::Result<i32> {
+pub async fn exec_with_classes(
+    args: RunArgs,
+    available: Vec<UserClass>,
+    origin: Origin,
+) -> anyhow::Result<i32> {
     let classes = select_classes(&args.classes, available)?;
     if args.users == 0 && args.shape.is_none() {
         return Err(UsageError("사용자 수(-u)는 1 이상이어야 합니다".to_string()).into());
@@ -88,13 +124,13 @@ pub async fn exec_with_classes(args: RunArgs, available: Vec<UserClass>) -> anyh
         Some(stages) => Schedule::parse_stages(stages).map_err(UsageError)?,
         None => Schedule::fixed(args.users, args.spawn_rate, args.run_time),
     };
-    if let Some(host) = &args.host {
-        if !(host.starts_with("http://") || host.starts_with("https://")) {
-            return Err(UsageError(format!(
-                "호스트 '{host}'는 http:// 로 시작해야 합니다 (예: -H http://127.0.0.1:8000)"
-            ))
-            .into());
-        }
+    if let Some(host) = &args.host
+        && !(host.starts_with("http://") || host.starts_with("https://"))
+    {
+        return Err(UsageError(format!(
+            "호스트 '{host}'는 http:// 로 시작해야 합니다 (예: -H http://127.0.0.1:8000)"
+        ))
+        .into());
     }
 
     let embedded = match &args.host {
@@ -144,6 +180,9 @@ pub async fn exec_with_classes(args: RunArgs, available: Vec<UserClass>) -> anyh
     println!();
     print!("{}", console::summary(&result));
     write_reports(&args, &result)?;
+    if origin == Origin::Learner {
+        record_practice(&args, &result);
+    }
     Ok(exit_code(&result))
 }
 
@@ -160,6 +199,43 @@ fn write_reports(args: &RunArgs, result: &RunResult) -> anyhow::Result<()> {
         println!("JSON 결과 저장: {}", path.display());
     }
     Ok(())
+}
+
+/// 실습 1: the learner's own TodoUser, at least 20 users at spawn rate 5 for 15 s, no failures.
+fn record_practice(args: &RunArgs, result: &RunResult) {
+    let ran_todo_user = result.settings.classes.iter().any(|class| class.name == "TodoUser");
+    let meets = ran_todo_user
+        && args.shape.is_none()
+        && args.time_scale == 1.0
+        && args.tasks.is_none()
+        && result.settings.users >= 20
+        && args.spawn_rate >= 5.0
+        && result.settings.run_time.is_some_and(|t| t >= 15.0)
+        && !result.interrupted
+        && result.total.num_requests > 0
+        && exit_code(result) == 0;
+    let summary = serde_json::json!({
+        "item": "practice1",
+        "classes": result.settings.classes.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+        "users": result.settings.users,
+        "spawn_rate": args.spawn_rate,
+        "run_time_secs": result.settings.run_time,
+        "requests": result.total.num_requests,
+        "failures": result.total.num_failures,
+        "met": meets,
+        "at": result.end_time,
+    });
+    let outcome = crate::progress::Progress::update(|progress| {
+        progress.record_practice_run(summary);
+        if meets {
+            progress.mark_item_done("practice1");
+        }
+    });
+    match outcome {
+        Ok(_) if meets => println!("🎉 실습 1 완료: TodoUser 20명 · 초당 5명 · 15초 · 실패 0%"),
+        Ok(_) => {}
+        Err(error) => eprintln!("진도 파일을 저장하지 못했습니다: {error}"),
+    }
 }
 
 fn select_classes(names: &[String], available: Vec<UserClass>) -> anyhow::Result<Vec<UserClass>> {

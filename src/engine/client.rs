@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::runner::Shared;
-use super::stats::RequestRecord;
+use super::stats::{RequestRecord, TracedDetail};
 
 /// One virtual user's HTTP session: its own connection pool, like a Locust user's session.
 pub struct Client {
@@ -143,6 +143,10 @@ impl<'c> RequestBuilder<'c> {
         for (key, value) in &self.headers {
             request = request.header(key, value);
         }
+        let traced_body = match (&self.body, client.shared.tracing()) {
+            (Some(Ok(bytes)), true) => serde_json::from_slice(bytes).ok(),
+            _ => None,
+        };
         let started = Instant::now();
         let outcome = match self.body {
             Some(Err(message)) => Err(message),
@@ -168,6 +172,7 @@ impl<'c> RequestBuilder<'c> {
             started,
             elapsed,
             error,
+            traced_body,
             recorded: AtomicBool::new(false),
         }
     }
@@ -236,6 +241,7 @@ pub struct Response<'c> {
     started: Instant,
     elapsed: Duration,
     error: Option<String>,
+    traced_body: Option<serde_json::Value>,
     recorded: AtomicBool,
 }
 
@@ -318,6 +324,10 @@ impl Response<'_> {
             elapsed: self.elapsed,
             content_length: self.body.len() as u64,
             failure,
+            traced: self.client.shared.tracing().then(|| TracedDetail {
+                request_body: self.traced_body.clone(),
+                response_id: self.json::<serde_json::Value>().and_then(|body| body.get("id")?.as_i64()),
+            }),
         });
     }
 }

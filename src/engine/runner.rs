@@ -23,7 +23,9 @@ use tokio::task::JoinHandle;
 
 use super::client::Client;
 use super::shape::Schedule;
-use super::stats::{ClassInfo, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary};
+use super::stats::{
+    ClassInfo, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary, TraceLine,
+};
 use super::user::{User, UserClass};
 
 /// State every user of a run shares: where to send requests and where to record them.
@@ -35,20 +37,27 @@ pub struct Shared {
 }
 
 impl Shared {
+    pub(crate) fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
     pub(crate) fn record(&self, record: RequestRecord) {
         self.stats.record(&record);
         if let Some(trace) = &self.trace {
-            let line = serde_json::json!({
-                "t": record.started.saturating_duration_since(self.started).as_secs_f64(),
-                "user": record.user_id,
-                "task": record.task,
-                "method": record.method,
-                "path": record.path,
-                "name": record.name,
-                "status": record.status,
-                "ms": record.elapsed.as_secs_f64() * 1000.0,
-                "failure": record.failure,
-            });
+            let line = TraceLine {
+                t: record.started.saturating_duration_since(self.started).as_secs_f64(),
+                user: record.user_id,
+                task: record.task.to_string(),
+                method: record.method.clone(),
+                path: record.path.clone(),
+                name: record.name.clone(),
+                status: record.status,
+                ms: record.elapsed.as_secs_f64() * 1000.0,
+                failure: record.failure.clone(),
+                body: record.traced.as_ref().and_then(|t| t.request_body.clone()),
+                id: record.traced.as_ref().and_then(|t| t.response_id),
+            };
+            let line = serde_json::to_string(&line).unwrap_or_default();
             let mut writer = trace.lock().unwrap_or_else(|e| e.into_inner());
             // A trace line lost to a full disk must not stop the load test.
             let _ = writeln!(writer, "{line}");

@@ -131,10 +131,11 @@ impl Schedule {
 /// Parses Locust-style run times: `15s`, `1m30s`, `2h`, or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    if let Ok(seconds) = text.parse::<f64>() {
-        if seconds.is_finite() && seconds >= 0.0 {
-            return Ok(Duration::from_secs_f64(seconds));
-        }
+    if let Ok(seconds) = text.parse::<f64>()
+        && seconds.is_finite()
+        && seconds >= 0.0
+    {
+        return Ok(Duration::from_secs_f64(seconds));
     }
     humantime::parse_duration(text)
         .map_err(|_| format!("시간 '{text}'을(를) 읽을 수 없습니다 (예: 15s, 1m30s, 2h)"))

@@ -213,6 +213,12 @@ impl UserClass {
         }
     }
 
+    /// The same class under another name (a test fixture standing in for `TodoUser`).
+    pub fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
+    }
+
     pub(crate) fn spawn(&self, context: super::runner::UserContext) -> BoxFuture<'static, ()> {
         (self.spawn)(context)
     }

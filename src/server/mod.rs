@@ -1,28 +1,83 @@
-//! (placeholder until the lab server lands: same public API, no server)
+//! The lab server: a drop-in for the guide's FastAPI TODO service (`todo-api-contract.md`).
+//!
+//! Owns: starting and stopping the embedded HTTP server ([`start`], [`serve_forever`]) and its
+//! configuration. Promises: the contract's routes, status codes, JSON bodies and validation
+//! rules exactly (pydantic's lax parsing and English messages included), SQLite storage that
+//! never reuses an id and loses no concurrent write, `/metrics` in Prometheus text format,
+//! and a graceful stop.
+//!
+//! Where the original leaves a choice or misbehaves, loadlab decides, and the tests pin it:
+//! - Negative `skip` counts as 0; negative `limit` means "no limit" (SQLite's `LIMIT -1`).
+//!   Both are accepted with 200, as the original accepts them without validation.
+//! - `skip`/`limit` beyond 64 bits are clamped; a todo id beyond 64 bits (the original's 500)
+//!   is a JSON 404: pydantic accepts the number and no such todo can exist.
+//! - `PUT` with `"title": null` or `"completed": null` leaves the field unchanged (the original
+//!   accepts the `null`, then fails in the database with a 500). `"description": null` clears.
+//! - A `json_invalid` error's `loc` offset counts characters, as Python's `json` module does
+//!   (it equals the byte offset for ASCII bodies; Hangul counts once per syllable).
+//! - Any method on a path that differs from a route only by its trailing slash answers 307 to
+//!   that route, as Starlette's `redirect_slashes` does (so `/todos` -> `/todos/`).
+//! - A body with a non-JSON `Content-Type` reaches the model as text (422
+//!   `model_attributes_type`), a body that is not UTF-8 is FastAPI's 400, as in the original.
+//! - Answers over 1000 bytes are gzip-compressed when the client asks (`Accept-Encoding`),
+//!   like Starlette's `GZipMiddleware(minimum_size=1000)` that the guide recommends.
+//! - `/docs` is a small offline Korean page pointing at `/openapi.json` (no Swagger UI).
+
+mod db;
+mod errors;
+mod metrics;
+mod openapi;
+mod routes;
+mod validation;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
+use anyhow::{Context, Result};
+use axum::body::Bytes;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use routes::VANISH_AFTER;
+
+/// Where the todos live.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Storage {
+    /// A SQLite file; created if missing, and the data survives a restart.
     File(PathBuf),
+    /// A throwaway database that disappears with the server.
     InMemory,
 }
 
-#[derive(Clone, Default)]
+/// Fault injection, for grading how a scenario copes with a misbehaving service.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Faults {
+    /// Share (0.0..=1.0) of `/todos` answers replaced by a JSON 500 `{"detail": "..."}`; the
+    /// request is then not executed.
     pub error_rate: f64,
+    /// Share (0.0..=1.0) of successful `POST /todos/` whose todo is deleted again
+    /// [`VANISH_AFTER`] later, so that clients meet 404s.
     pub vanish_rate: f64,
 }
 
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// Address to bind; 127.0.0.1 unless there is a reason.
     pub host: IpAddr,
+    /// Port to bind; 0 lets the OS choose a free one (see [`LabServer::addr`]).
     pub port: u16,
     pub storage: Storage,
     pub faults: Faults,
+    /// Enables `GET /__test/delay/{ms}` (sleeps, then 200 `{"slept_ms": ms}`), for the engine's
+    /// own tests only.
     pub test_routes: bool,
 }
 
 impl ServerConfig {
+    /// 127.0.0.1 on a free port, in memory, no faults, no test routes.
     pub fn in_memory() -> Self {
         ServerConfig {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -32,26 +87,128 @@ impl ServerConfig {
             test_routes: false,
         }
     }
+
+    /// Like [`ServerConfig::in_memory`], but stored in a SQLite file.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        ServerConfig { storage: Storage::File(path.into()), ..Self::in_memory() }
+    }
 }
 
+/// How long [`LabServer::shutdown`] lets open requests finish before cutting them off.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// A running lab server. Dropping it asks the server to stop without waiting;
+/// [`LabServer::shutdown`] stops it and waits.
 pub struct LabServer {
     addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl LabServer {
+    /// The address the server listens on (with the OS-chosen port).
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// Base URL for clients, e.g. `http://127.0.0.1:8000` (loopback if bound to all addresses).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr.ip() {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            });
+        }
+        format!("http://{addr}")
     }
-    pub async fn shutdown(self) {}
+
+    /// Stops accepting, lets open requests finish (up to a few seconds), and waits for the
+    /// server task; the database is closed when this returns.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err()
+        {
+            task.abort();
+            let _ = task.await;
+        }
+    }
 }
 
-pub async fn start(_config: ServerConfig) -> anyhow::Result<LabServer> {
-    anyhow::bail!("lab server not merged yet")
+impl Drop for LabServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
 }
 
-pub async fn serve_forever(_config: ServerConfig) -> anyhow::Result<()> {
-    anyhow::bail!("lab server not merged yet")
+/// Opens the database, binds, and spawns the server on the current tokio runtime. Returns
+/// once the socket is listening, so requests to [`LabServer::url`] succeed at once.
+pub async fn start(config: ServerConfig) -> Result<LabServer> {
+    let storage = config.storage.clone();
+    let store = tokio::task::spawn_blocking(move || db::Store::open(&storage))
+        .await
+        .context("데이터베이스를 여는 작업이 중단되었습니다")??;
+    let bind = SocketAddr::new(config.host, config.port);
+    let listener = TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("{bind} 에서 서버를 열 수 없습니다 (포트를 이미 쓰는 중일 수 있습니다)"))?;
+    let addr = listener.local_addr().context("서버 주소를 알 수 없습니다")?;
+
+    let metrics = Arc::new(metrics::Metrics::default());
+    let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없습니다")?;
+    let state = routes::AppState {
+        store,
+        metrics: metrics.clone(),
+        faults: config.faults.clone(),
+        test_routes: config.test_routes,
+        openapi: Bytes::from(openapi),
+    };
+    let app = routes::router(state);
+    let listener = metrics::CountingListener::new(listener, &metrics);
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop_rx.await;
+            })
+            .await
+    });
+    Ok(LabServer { addr, stop: Some(stop_tx), task: Some(task) })
+}
+
+const BANNER_STARTED: &str = "TODO 실습 서버가 실행 중입니다";
+const BANNER_STOP_HINT: &str = "멈추려면 Ctrl-C 를 누르세요.";
+const MSG_STOPPING: &str = "서버를 멈추는 중입니다...";
+const MSG_STOPPED: &str = "서버를 멈췄습니다.";
+
+/// `loadlab serve`: runs until Ctrl-C, then stops gracefully.
+pub async fn serve_forever(config: ServerConfig) -> Result<()> {
+    let storage = match &config.storage {
+        Storage::File(path) => format!("{} (파일, 다시 켜도 데이터가 남습니다)", path.display()),
+        Storage::InMemory => "메모리 (서버를 끄면 데이터가 사라집니다)".to_string(),
+    };
+    let faults = config.faults.clone();
+    let server = start(config).await?;
+    let url = server.url();
+    println!("{BANNER_STARTED}: {url}");
+    println!("  저장소: {storage}");
+    println!("  API 명세: {url}/openapi.json   서버 지표: {url}/metrics");
+    if faults.error_rate > 0.0 || faults.vanish_rate > 0.0 {
+        println!(
+            "  장애 주입: 500 응답 {:.1}%, 만든 TODO 사라짐 {:.1}%",
+            faults.error_rate * 100.0,
+            faults.vanish_rate * 100.0
+        );
+    }
+    println!("  {BANNER_STOP_HINT}");
+    tokio::signal::ctrl_c().await.context("Ctrl-C 신호를 기다릴 수 없습니다")?;
+    println!("\n{MSG_STOPPING}");
+    server.shutdown().await;
+    println!("{MSG_STOPPED}");
+    Ok(())
 }

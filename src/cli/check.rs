@@ -1,0 +1,134 @@
+//! `loadlab check [ITEM]`: builds the learner's exercises and grades checklist items by
+//! behaviour, printing ✅ / ❌ / ⏳ with the reasons in Korean, and records the results in the
+//! progress file (an item that breaks again is unticked).
+
+use clap::Args;
+use colored::Colorize;
+
+use crate::checklist::{self, ItemKind};
+use crate::grader::build::{self, Build};
+use crate::grader::checks::{self, GRADED_ITEMS, Status, Verdict};
+use crate::grader::observe::Scenarios;
+use crate::grader::source;
+use crate::progress::Progress;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// 채점할 항목 (없으면 전부): update_todo, delete_todo, mixed_workload, stress_user …
+    item: Option<String>,
+    /// exercises/ 대신 solutions/를 채점합니다 (채점기 자체 확인용)
+    #[arg(long)]
+    solutions: bool,
+}
+
+pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
+    let items: Vec<&'static str> = match &args.item {
+        None => GRADED_ITEMS.to_vec(),
+        Some(id) => match checklist::find(id) {
+            Some(item) if item.kind == ItemKind::Practice => {
+                print_practice(item.id);
+                return Ok(0);
+            }
+            Some(item) => vec![item.id],
+            None => {
+                let known: Vec<&str> = checklist::ITEMS.iter().map(|item| item.id).collect();
+                return Err(super::UsageError(format!(
+                    "알 수 없는 항목 '{id}' — 있는 항목: {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
+        },
+    };
+    let scenarios = if args.solutions {
+        Scenarios::InProcess(crate::solutions::user_classes())
+    } else {
+        println!("exercises/ 빌드 중…");
+        match build::build_exercises(false)? {
+            Build::Ready(path) => Scenarios::Binary(path),
+            Build::Failed => {
+                eprintln!("{}", build::failed_message().red());
+                return Ok(1);
+            }
+        }
+    };
+    let mut verdicts = Vec::new();
+    for item in items {
+        let verdict = checks::check(&scenarios, item).await?;
+        print_verdict(&verdict);
+        verdicts.push(verdict);
+    }
+    if !args.solutions {
+        record(&verdicts)?;
+    }
+    let passed = verdicts.iter().filter(|v| v.status == Status::Passed).count();
+    println!("\n{}개 중 {}개 통과", verdicts.len(), passed);
+    Ok(if passed == verdicts.len() { 0 } else { 1 })
+}
+
+/// Ticks passed items, unticks failed ones, and ticks 실습 2 when the whole locustfile passes.
+fn record(verdicts: &[Verdict]) -> anyhow::Result<()> {
+    let (progress, warning) = Progress::update(|progress| {
+        for verdict in verdicts {
+            match verdict.status {
+                Status::Passed => progress.mark_item_done(verdict.item),
+                _ => progress.unmark_item(verdict.item),
+            }
+        }
+        if GRADED_ITEMS.iter().all(|item| progress.is_item_done(item)) {
+            progress.mark_item_done("practice2");
+        }
+    })?;
+    if let Some(warning) = warning {
+        eprintln!("{}", warning.yellow());
+    }
+    if verdicts.len() > 1 && progress.is_item_done("practice2") {
+        println!("{}", "🎉 실습 2 완료: locustfile의 모든 항목이 통과했어요!".green().bold());
+    }
+    Ok(())
+}
+
+pub fn print_verdict(verdict: &Verdict) {
+    let item = checklist::find(verdict.item).expect("graded items are in the checklist");
+    let (mark, title) = match verdict.status {
+        Status::Passed => ("✅", item.title.green()),
+        Status::Failed => ("❌", item.title.red()),
+        Status::NotStarted => ("⏳", item.title.normal()),
+    };
+    let observed =
+        if verdict.observed.is_empty() { String::new() } else { format!("  ({})", verdict.observed) };
+    println!("{mark} {}  {title}{}", verdict.item.bold(), observed.dimmed());
+    for problem in &verdict.problems {
+        println!("   - {problem}");
+    }
+    if verdict.status != Status::Passed {
+        let workbook = build::workbook_dir();
+        let path = source::exercise_path(&workbook, item);
+        let line = std::fs::read_to_string(&path).ok().and_then(|text| source::todo_line(&text, item));
+        let place = match line {
+            Some(line) => format!("exercises/{}:{line}", item.file),
+            None => format!("exercises/{}", item.file),
+        };
+        println!("   → {place} (힌트: loadlab hint {})", verdict.item);
+    }
+}
+
+const PRACTICE_HOW: &[(&str, &str)] = &[
+    (
+        "practice1",
+        "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%로 마치면 자동으로 체크됩니다.",
+    ),
+    ("practice2", "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크됩니다."),
+    ("practice3", "스트레스 테스트(--shape stress)를 실행하고 튜터의 질문에 답하면 체크됩니다."),
+    ("practice4", "같은 시나리오로 부하·스트레스·스파이크 결과를 모두 남기면 체크됩니다."),
+];
+
+fn print_practice(id: &str) {
+    let (progress, _) = Progress::load();
+    let item = checklist::find(id).expect("practice ids are in the checklist");
+    let mark = if progress.is_item_done(id) { "✅" } else { "⬜" };
+    println!("{mark} {}", item.title);
+    if let Some((_, how)) = PRACTICE_HOW.iter().find(|(practice, _)| *practice == id) {
+        println!("   {how}");
+    }
+}

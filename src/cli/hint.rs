@@ -1,0 +1,43 @@
+//! `loadlab hint ITEM`: the item's hints (Markdown in `lessons/hints/`), rendered for the terminal.
+
+use clap::Args;
+
+use crate::checklist;
+
+#[derive(Args, Debug)]
+pub struct HintArgs {
+    /// 항목: update_todo, delete_todo, mixed_workload, stress_user …
+    item: String,
+}
+
+/// The hints, embedded so they work wherever `loadlab` runs.
+const HINTS: &[(&str, &str)] = &[
+    ("create_todo", include_str!("../../lessons/hints/create_todo.md")),
+    ("list_todos", include_str!("../../lessons/hints/list_todos.md")),
+    ("get_single_todo", include_str!("../../lessons/hints/get_single_todo.md")),
+    ("update_todo", include_str!("../../lessons/hints/update_todo.md")),
+    ("delete_todo", include_str!("../../lessons/hints/delete_todo.md")),
+    ("mixed_workload", include_str!("../../lessons/hints/mixed_workload.md")),
+    ("stress_user", include_str!("../../lessons/hints/stress_user.md")),
+];
+
+/// The Markdown hints of `item`.
+pub fn hints(item: &str) -> Option<&'static str> {
+    HINTS.iter().find(|(id, _)| *id == item).map(|(_, text)| *text)
+}
+
+pub fn exec(args: HintArgs) -> anyhow::Result<i32> {
+    let Some(text) = hints(&args.item) else {
+        let known: Vec<&str> = HINTS.iter().map(|(id, _)| *id).collect();
+        let kind = if checklist::find(&args.item).is_some() { "힌트가 없는" } else { "알 수 없는" };
+        return Err(super::UsageError(format!(
+            "{kind} 항목 '{}' — 힌트가 있는 항목: {}",
+            args.item,
+            known.join(", ")
+        ))
+        .into());
+    };
+    let color = colored::control::SHOULD_COLORIZE.should_colorize();
+    print!("{}", crate::tutor::render_markdown(text, crate::tutor::terminal_width(), color));
+    Ok(0)
+}

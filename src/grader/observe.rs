@@ -1,0 +1,159 @@
+//! Runs one user class briefly against a fresh in-memory lab server (with fault injection when a
+//! check asks for it) and hands back what happened: the run's result and every request in order.
+//! Scenarios come either from this process (the solutions, test fixtures) or from the learner's
+//! built exercises binary, run as a child process with the same flags as `loadlab run`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::engine::stats::TraceLine;
+use crate::engine::user::UserClass;
+use crate::engine::{RunConfig, RunResult};
+use crate::server::{Faults, ServerConfig};
+
+/// Where the scenarios under test live.
+pub enum Scenarios {
+    /// Classes compiled into this process.
+    InProcess(Vec<UserClass>),
+    /// The learner's exercises binary.
+    Binary(PathBuf),
+}
+
+/// One short, bounded run of one class.
+#[derive(Clone)]
+pub struct Plan {
+    pub class: &'static str,
+    /// Only these tasks (function names); empty runs all.
+    pub tasks: Vec<&'static str>,
+    pub users: usize,
+    pub run_time: Duration,
+    /// Multiplies the class's wait times (0.01 turns `between(1, 3)` into 10–30 ms).
+    pub time_scale: f64,
+    pub faults: Faults,
+}
+
+/// What a check gets to look at.
+pub struct Observation {
+    pub result: RunResult,
+    /// Every recorded request, ordered by start time.
+    pub trace: Vec<TraceLine>,
+}
+
+/// Why a run could not be observed.
+#[derive(Debug)]
+pub enum Unobservable {
+    /// The class does not exist in the scenarios.
+    UnknownClass(String),
+    /// Anything else (the binary crashed, files could not be read).
+    Broken(String),
+}
+
+/// Runs `plan` and collects the observation.
+pub async fn observe(
+    scenarios: &Scenarios,
+    plan: &Plan,
+) -> anyhow::Result<Result<Observation, Unobservable>> {
+    let server =
+        crate::server::start(ServerConfig { faults: plan.faults.clone(), ..ServerConfig::in_memory() })
+            .await
+            .context("채점용 실습 서버를 시작할 수 없습니다")?;
+    let scratch = tempfile::tempdir().context("임시 폴더를 만들 수 없습니다")?;
+    let trace_path = scratch.path().join("trace.jsonl");
+    let outcome = match scenarios {
+        Scenarios::InProcess(classes) => match classes.iter().find(|class| class.name == plan.class) {
+            None => Err(Unobservable::UnknownClass(plan.class.to_string())),
+            Some(class) => {
+                let mut config = RunConfig::new(
+                    vec![class.clone()],
+                    server.url(),
+                    plan.users,
+                    plan.users as f64,
+                    plan.run_time,
+                );
+                config.time_scale = plan.time_scale;
+                config.trace = Some(trace_path.clone());
+                config.task_filter = (!plan.tasks.is_empty())
+                    .then(|| plan.tasks.iter().map(|task| task.to_string()).collect());
+                Ok(crate::engine::run(config).await?)
+            }
+        },
+        Scenarios::Binary(binary) => run_binary(binary, plan, &server.url(), scratch.path()).await?,
+    };
+    server.shutdown().await;
+    let result = match outcome {
+        Ok(result) => result,
+        Err(unobservable) => return Ok(Err(unobservable)),
+    };
+    let mut trace: Vec<TraceLine> = std::fs::read_to_string(&trace_path)
+        .with_context(|| format!("요청 기록을 읽을 수 없습니다: {}", trace_path.display()))?
+        .lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    trace.sort_by(|a, b| a.t.total_cmp(&b.t));
+    Ok(Ok(Observation { result, trace }))
+}
+
+async fn run_binary(
+    binary: &PathBuf,
+    plan: &Plan,
+    host: &str,
+    scratch: &std::path::Path,
+) -> anyhow::Result<Result<RunResult, Unobservable>> {
+    let json_path = scratch.join("result.json");
+    let mut command = tokio::process::Command::new(binary);
+    command
+        .arg(plan.class)
+        .args(["-u", &plan.users.to_string(), "-r", &plan.users.to_string()])
+        .args(["-t", &format!("{}ms", plan.run_time.as_millis())])
+        .args(["-H", host, "--only-summary"])
+        .arg("--time-scale")
+        .arg(plan.time_scale.to_string())
+        .arg("--json")
+        .arg(&json_path)
+        .arg("--trace")
+        .arg(scratch.join("trace.jsonl"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    if !plan.tasks.is_empty() {
+        command.arg("--tasks").arg(plan.tasks.join(","));
+    }
+    let output =
+        command.output().await.with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(crate::cli::EXIT_USAGE) && stderr.contains("알 수 없는 사용자 클래스")
+    {
+        return Ok(Err(Unobservable::UnknownClass(plan.class.to_string())));
+    }
+    let Ok(text) = std::fs::read_to_string(&json_path) else {
+        return Ok(Err(Unobservable::Broken(format!(
+            "시나리오가 결과를 남기지 못하고 끝났습니다 (종료 코드 {:?}): {}",
+            output.status.code(),
+            stderr.trim()
+        ))));
+    };
+    Ok(Ok(serde_json::from_str(&text).context("시나리오 결과 JSON을 읽을 수 없습니다")?))
+}
+
+/// The todo id in a `/todos/{id}` path, if the path is one.
+pub fn todo_id(path: &str) -> Option<i64> {
+    let rest = path.strip_prefix("/todos/")?;
+    let id = rest.split(['?', '/']).next()?;
+    id.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::todo_id;
+
+    #[test]
+    fn todo_ids_come_from_item_paths_only() {
+        assert_eq!(todo_id("/todos/42"), Some(42));
+        assert_eq!(todo_id("/todos/42?x=1"), Some(42));
+        assert_eq!(todo_id("/todos/"), None);
+        assert_eq!(todo_id("/todos/?skip=1"), None);
+        assert_eq!(todo_id("/health"), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! The lab server's storage: SQLite, and the one place every route's data access goes through.
+//!
+//! Owns: the schema, the connections and every SQL statement. Promises:
+//! - ids come from `INTEGER PRIMARY KEY AUTOINCREMENT`, so a deleted id is never handed out
+//!   again, not even after a restart;
+//! - all writes go through one writer connection behind a mutex, so concurrent writers queue
+//!   instead of spinning on `SQLITE_BUSY`, and nothing is lost;
+//! - file mode runs in WAL with `synchronous=NORMAL` (a commit is durable against a process
+//!   crash, not against power loss — the right trade for a lab) and reads from an r2d2 pool
+//!   of reader connections that never wait for the writer; in-memory mode has one connection
+//!   for everything (an in-memory database exists only inside its connection);
+//! - blocking SQLite calls run on tokio's blocking threads (`spawn_blocking`), never on the
+//!   async workers;
+//! - statements are prepared once per connection (`prepare_cached`).
+//!
+//! Future bottleneck switches (N+1, missing index, pool starvation, ...) belong in the
+//! [`Store`] methods: the handlers know nothing about SQL.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use anyhow::{Context, Result};
+use r2d2::Pool;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::Storage;
+use super::validation::{NewTodo, TodoPatch};
+
+/// A todo as the API shows it; field order is the original's JSON order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Todo {
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+    pub id: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS todos (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        title       TEXT    NOT NULL,
+        description TEXT,
+        completed   INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL
+    );";
+
+const COLUMNS: &str = "title, description, completed, id, created_at, updated_at";
+const READER_POOL_SIZE: u32 = 8;
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+fn row_to_todo(row: &Row<'_>) -> rusqlite::Result<Todo> {
+    Ok(Todo {
+        title: row.get(0)?,
+        description: row.get(1)?,
+        completed: row.get(2)?,
+        id: row.get(3)?,
+        created_at: row.get(4)?,
+        updated_at: row.get(5)?,
+    })
+}
+
+/// The original's timestamps: UTC, no zone, microseconds — and, like Python's `isoformat`,
+/// no fraction at all when the microseconds are exactly zero.
+pub fn now_timestamp() -> String {
+    let now = chrono::Utc::now().naive_utc();
+    if now.and_utc().timestamp_subsec_micros() == 0 {
+        now.format("%Y-%m-%dT%H:%M:%S").to_string()
+    } else {
+        now.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+    }
+}
+
+enum Backend {
+    Memory(Mutex<Connection>),
+    File { writer: Mutex<Connection>, readers: Pool<SqliteConnectionManager> },
+}
+
+/// Cheap to clone; all clones share the connections.
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<Backend>,
+}
+
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock leaves SQLite itself consistent (statements are atomic),
+    // so a poisoned mutex is safe to keep using.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Store {
+    /// Opens (and if needed creates) the database. Blocking: call from a blocking context.
+    pub fn open(storage: &Storage) -> Result<Store> {
+        let backend = match storage {
+            Storage::InMemory => {
+                let conn = Connection::open_in_memory().context("메모리 데이터베이스를 만들 수 없습니다")?;
+                conn.execute_batch(SCHEMA).context("테이블을 만들 수 없습니다")?;
+                Backend::Memory(Mutex::new(conn))
+            }
+            Storage::File(path) => open_file(path)?,
+        };
+        Ok(Store { backend: Arc::new(backend) })
+    }
+
+    /// Runs `f` on a connection that may only read, on a blocking thread.
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let backend = self.backend.clone();
+        tokio::task::spawn_blocking(move || match &*backend {
+            Backend::Memory(conn) => f(&lock(conn)).context("읽기 쿼리 실패"),
+            Backend::File { readers, .. } => {
+                let conn = readers.get().context("읽기 연결을 얻지 못했습니다")?;
+                f(&conn).context("읽기 쿼리 실패")
+            }
+        })
+        .await
+        .context("데이터베이스 작업이 중단되었습니다")?
+    }
+
+    /// Runs `f` on the single writer connection, on a blocking thread.
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let backend = self.backend.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = match &*backend {
+                Backend::Memory(conn) => conn,
+                Backend::File { writer, .. } => writer,
+            };
+            f(&lock(conn)).context("쓰기 쿼리 실패")
+        })
+        .await
+        .context("데이터베이스 작업이 중단되었습니다")?
+    }
+
+    /// `GET /todos/`: ordered by id. `skip < 0` counts as 0; `limit < 0` means no limit
+    /// (SQLite's own reading of a negative LIMIT).
+    pub async fn list_todos(&self, skip: i64, limit: i64) -> Result<Vec<Todo>> {
+        let offset = skip.max(0);
+        let limit = if limit < 0 { -1 } else { limit };
+        self.read(move |conn| {
+            let sql = format!("SELECT {COLUMNS} FROM todos ORDER BY id LIMIT ?1 OFFSET ?2");
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![limit, offset], row_to_todo)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    pub async fn get_todo(&self, id: i64) -> Result<Option<Todo>> {
+        self.read(move |conn| {
+            let sql = format!("SELECT {COLUMNS} FROM todos WHERE id = ?1");
+            conn.prepare_cached(&sql)?.query_row([id], row_to_todo).optional()
+        })
+        .await
+    }
+
+    pub async fn create_todo(&self, new: NewTodo) -> Result<Todo> {
+        self.write(move |conn| {
+            let created_at = now_timestamp();
+            let updated_at = now_timestamp();
+            conn.prepare_cached(
+                "INSERT INTO todos (title, description, completed, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                new.title,
+                new.description,
+                new.completed,
+                created_at,
+                updated_at
+            ])?;
+            Ok(Todo {
+                id: conn.last_insert_rowid(),
+                title: new.title,
+                description: new.description,
+                completed: new.completed,
+                created_at,
+                updated_at,
+            })
+        })
+        .await
+    }
+
+    /// Partial update in one statement; `updated_at` always moves. `None` if no such id.
+    pub async fn update_todo(&self, id: i64, patch: TodoPatch) -> Result<Option<Todo>> {
+        self.write(move |conn| {
+            let sql = format!(
+                "UPDATE todos SET
+                     title = COALESCE(?1, title),
+                     description = CASE WHEN ?2 THEN ?3 ELSE description END,
+                     completed = COALESCE(?4, completed),
+                     updated_at = ?5
+                 WHERE id = ?6
+                 RETURNING {COLUMNS}"
+            );
+            let set_description = patch.description.is_some();
+            let description = patch.description.flatten();
+            conn.prepare_cached(&sql)?
+                .query_row(
+                    params![patch.title, set_description, description, patch.completed, now_timestamp(), id],
+                    row_to_todo,
+                )
+                .optional()
+        })
+        .await
+    }
+
+    /// `true` if a todo was deleted.
+    pub async fn delete_todo(&self, id: i64) -> Result<bool> {
+        self.write(move |conn| {
+            let n = conn.prepare_cached("DELETE FROM todos WHERE id = ?1")?.execute([id])?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    pub async fn count_todos(&self) -> Result<i64> {
+        self.read(|conn| conn.prepare_cached("SELECT COUNT(*) FROM todos")?.query_row([], |r| r.get(0))).await
+    }
+}
+
+fn open_file(path: &Path) -> Result<Backend> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("데이터베이스 폴더 {} 를 만들 수 없습니다", parent.display()))?;
+    }
+    let writer = Connection::open(path)
+        .with_context(|| format!("데이터베이스 파일 {} 을 열 수 없습니다", path.display()))?;
+    writer
+        .execute_batch(&format!(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
+             {SCHEMA}"
+        ))
+        .with_context(|| format!("데이터베이스 {} 를 준비할 수 없습니다", path.display()))?;
+    let manager = SqliteConnectionManager::file(path)
+        .with_init(|c| c.execute_batch(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};")));
+    let readers = Pool::builder()
+        .max_size(READER_POOL_SIZE)
+        .build(manager)
+        .context("읽기 연결 풀을 만들 수 없습니다")?;
+    Ok(Backend::File { writer: Mutex::new(writer), readers })
+}

@@ -1,0 +1,289 @@
+//! The lab server's HTTP surface: routes, handlers, redirects, fault injection.
+//!
+//! Owns: the router and every handler of `todo-api-contract.md`, FastAPI's trailing-slash
+//! redirects (307), its 404/405 bodies, and the grading faults. Promises: handlers validate
+//! first (via [`super::validation`]) and touch data only through [`Store`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde_json::Value;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
+
+use super::Faults;
+use super::db::Store;
+use super::errors::{ApiError, DETAIL_METHOD_NOT_ALLOWED, DETAIL_NOT_FOUND, json_response, not_found_detail};
+use super::metrics::{self, Metrics};
+use super::openapi;
+use super::validation::{self, FieldError, PyInt, RawBody, parse_py_int};
+
+const ROOT_BODY: &str = r#"{"message":"TODO API에 오신 것을 환영합니다!","docs":"/docs","version":"1.0.0"}"#;
+const HEALTH_BODY: &str = r#"{"status":"healthy"}"#;
+const DEFAULT_SKIP: i64 = 0;
+const DEFAULT_LIMIT: i64 = 100;
+/// How long a "vanishing" todo lives: long enough for the creating request to see it, short
+/// enough that a user's next task (wait times are seconds) meets a 404.
+pub const VANISH_AFTER: Duration = Duration::from_millis(100);
+/// Like Starlette's GZipMiddleware(minimum_size=1000): small answers are not worth it.
+const COMPRESS_ABOVE_BYTES: u64 = 1000;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub metrics: Arc<Metrics>,
+    pub faults: Faults,
+    pub test_routes: bool,
+    pub openapi: Bytes,
+}
+
+pub fn router(state: AppState) -> Router {
+    let todos = Router::new()
+        .route("/todos/", get(list_todos).post(create_todo))
+        .route("/todos/{todo_id}", get(read_todo).put(update_todo).delete(delete_todo))
+        .route_layer(middleware::from_fn_with_state(state.clone(), inject_faults));
+    let mut app = Router::new()
+        .route("/", get(root))
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(docs))
+        .route("/metrics", get(metrics_text))
+        .merge(todos);
+    if state.test_routes {
+        app = app.route("/__test/delay/{ms}", get(test_delay));
+    }
+    app.fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
+        .with_state(state)
+}
+
+fn static_json(status: StatusCode, body: &'static str) -> Response {
+    json_response(status, body.as_bytes().to_vec())
+}
+
+fn todo_json<T: serde::Serialize>(status: StatusCode, value: &T) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(value).map_err(anyhow::Error::from)?;
+    Ok(json_response(status, body))
+}
+
+async fn root() -> Response {
+    static_json(StatusCode::OK, ROOT_BODY)
+}
+
+async fn health() -> Response {
+    static_json(StatusCode::OK, HEALTH_BODY)
+}
+
+async fn openapi_json(State(state): State<AppState>) -> Response {
+    json_response(StatusCode::OK, state.openapi.to_vec())
+}
+
+async fn docs() -> Html<String> {
+    Html(openapi::docs_html())
+}
+
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    let todos = state.store.count_todos().await.ok();
+    let mut res = state.metrics.render(todos).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    res
+}
+
+// ---------------------------------------------------------------------------------------------
+// /todos
+
+/// Parses `{todo_id}` like FastAPI's `todo_id: int`.
+fn path_id(path: Result<Path<String>, PathRejection>, uri: &Uri) -> Result<PyInt, FieldError> {
+    let loc = vec![Value::from("path"), Value::from("todo_id")];
+    match path {
+        Ok(Path(raw)) => parse_py_int(&raw, loc),
+        // Not valid UTF-8 once percent-decoded; the raw segment still holds its `%`, which no
+        // integer parser accepts, so this is an `int_parsing` error echoing what was sent.
+        Err(_) => parse_py_int(uri.path().rsplit('/').next().unwrap_or_default(), loc),
+    }
+}
+
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| ApiError::Status(rejection.status(), rejection.body_text()))
+}
+
+async fn list_todos(
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let pairs = query.map(|Query(p)| p).unwrap_or_default();
+    // Starlette keeps the last of repeated keys.
+    let last = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let mut errors = Vec::new();
+    let mut read = |key: &'static str, default: i64| match last(key) {
+        None => default,
+        Some(raw) => match parse_py_int(raw, vec![Value::from("query"), Value::from(key)]) {
+            Ok(v) => v.saturating(),
+            Err(e) => {
+                errors.push(e);
+                default
+            }
+        },
+    };
+    let skip = read("skip", DEFAULT_SKIP);
+    let limit = read("limit", DEFAULT_LIMIT);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let todos = state.store.list_todos(skip, limit).await?;
+    todo_json(StatusCode::OK, &todos)
+}
+
+async fn create_todo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let bytes = body_bytes(body)?;
+    let raw = validation::read_body(&headers, &bytes)?;
+    let new = validation::validate_create(&raw).map_err(ApiError::Validation)?;
+    let todo = state.store.create_todo(new).await?;
+    if roll(state.faults.vanish_rate) {
+        let store = state.store.clone();
+        let id = todo.id;
+        tokio::spawn(async move {
+            tokio::time::sleep(VANISH_AFTER).await;
+            let _ = store.delete_todo(id).await;
+        });
+    }
+    todo_json(StatusCode::CREATED, &todo)
+}
+
+async fn read_todo(
+    State(state): State<AppState>,
+    uri: Uri,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
+    match state.store.get_todo(n).await? {
+        Some(todo) => todo_json(StatusCode::OK, &todo),
+        None => Err(ApiError::NotFound(not_found_detail(n))),
+    }
+}
+
+async fn update_todo(
+    State(state): State<AppState>,
+    uri: Uri,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let bytes = body_bytes(body)?;
+    // FastAPI decodes the body before validating anything: a JSON error comes alone.
+    let raw: RawBody = validation::read_body(&headers, &bytes)?;
+    let id = path_id(path, &uri);
+    let patch = validation::validate_update(&raw);
+    let (id, patch) = match (id, patch) {
+        (Ok(id), Ok(patch)) => (id, patch),
+        (id, patch) => {
+            let mut errors: Vec<FieldError> = id.err().into_iter().collect();
+            errors.extend(patch.err().unwrap_or_default());
+            return Err(ApiError::Validation(errors));
+        }
+    };
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
+    match state.store.update_todo(n, patch).await? {
+        Some(todo) => todo_json(StatusCode::OK, &todo),
+        None => Err(ApiError::NotFound(not_found_detail(n))),
+    }
+}
+
+async fn delete_todo(
+    State(state): State<AppState>,
+    uri: Uri,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
+    let PyInt::Small(n) = id else {
+        return Err(ApiError::NotFound(not_found_detail(id)));
+    };
+    if state.store.delete_todo(n).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::NotFound(not_found_detail(n)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults, test routes, fallbacks
+
+fn roll(rate: f64) -> bool {
+    rate > 0.0 && rand::random::<f64>() < rate
+}
+
+/// Grading fault: a share of `/todos` answers become JSON 500s (the request is not executed).
+async fn inject_faults(State(state): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
+    if roll(state.faults.error_rate) {
+        return ApiError::InjectedFault.into_response();
+    }
+    next.run(req).await
+}
+
+/// Only with `test_routes`: a request that takes a known time, for the engine's tests.
+async fn test_delay(Path(raw): Path<String>) -> Result<Response, ApiError> {
+    let ms = parse_py_int(&raw, vec![Value::from("path"), Value::from("ms")])
+        .map_err(|e| ApiError::Validation(vec![e]))?
+        .saturating()
+        .max(0);
+    // A thread sleep is precise to a few µs; tokio's timer rounds up to the next millisecond,
+    // and this route exists to give the engine's percentile tests an exactly known latency.
+    let _ = tokio::task::spawn_blocking(move || std::thread::sleep(Duration::from_millis(ms as u64))).await;
+    todo_json(StatusCode::OK, &serde_json::json!({ "slept_ms": ms }))
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::Status(StatusCode::METHOD_NOT_ALLOWED, DETAIL_METHOD_NOT_ALLOWED.into())
+}
+
+fn route_exists(path: &str, test_routes: bool) -> bool {
+    let segment =
+        |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
+    matches!(path, "/" | "/health" | "/todos/" | "/openapi.json" | "/docs" | "/metrics")
+        || segment("/todos/")
+        || (test_routes && segment("/__test/delay/"))
+}
+
+/// Starlette's `redirect_slashes`: a path that matches a route once its trailing slash is
+/// added or removed answers 307 to that route (any method; clients repeat it there).
+/// Everything else is FastAPI's JSON 404.
+async fn fallback(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    if path != "/" {
+        let toggled = match path.strip_suffix('/') {
+            Some(stripped) => stripped.to_string(),
+            None => format!("{path}/"),
+        };
+        if route_exists(&toggled, state.test_routes) {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            let location = format!("http://{host}{toggled}{query}");
+            let mut res = StatusCode::TEMPORARY_REDIRECT.into_response();
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            return res;
+        }
+    }
+    ApiError::NotFound(DETAIL_NOT_FOUND.into()).into_response()
+}

@@ -1,0 +1,617 @@
+//! The interactive tutor: the main menu, lessons paged section by section with their steps
+//! (run a demo, answer a quiz, grade an exercise), the exercise and load-test dialogs, the lab
+//! server and the progress view.
+//!
+//! Promises: Esc goes back one level (from the main menu it stays there); Ctrl-C anywhere
+//! leaves the tutor cleanly through [`Interrupted`]. The progress file is loaded fresh before
+//! each use and saved after each change, since the hooks (grader, runs) write it too.
+
+use super::lesson::{self, Lesson, Step};
+use super::page;
+use super::quiz::Quiz;
+use super::render::{RenderOptions, render};
+use super::{Hooks, Interrupted, pager, terminal_width};
+use crate::checklist::{ITEMS, Item};
+use crate::progress::Progress;
+use anyhow::{Context, Result};
+use colored::Colorize;
+use inquire::error::InquireResult;
+use inquire::{Confirm, CustomType, InquireError, Select, Text};
+use std::fmt;
+
+const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 찾기 · Esc 뒤로 · Ctrl-C 끝내기";
+const QUIZ_HELP: &str = "↑↓ 이동 · Enter 답하기 · Esc 건너뛰기";
+const SERVE_NOTE: &str = "실습 서버를 http://127.0.0.1:8000 에서 시작합니다. 다른 터미널에서 요청을 보내 보세요.\n\
+                          멈추려면 Ctrl-C를 누르세요. 서버가 멈추면 메뉴로 돌아옵니다.";
+const BANNER: &str = "loadlab — 한국어 성능 테스트 실습서";
+const NO_LESSONS: &str = "레슨이 없습니다. lessons/ 폴더에 레슨 파일이 있는지 확인하세요.";
+const SOLUTION_WARNING: &str = "정답을 먼저 보면 스스로 풀어 볼 기회가 사라집니다. 그래도 볼까요?";
+
+/// The running tutor.
+pub struct App<'h> {
+    hooks: &'h Hooks,
+    lessons: Vec<Lesson>,
+    color: bool,
+}
+
+/// Where the learner wants to go from a lesson page.
+enum Nav {
+    Next,
+    Previous,
+    NextLesson(String),
+    Menu,
+}
+
+impl fmt::Display for Nav {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Nav::Next => write!(f, "다음 쪽 ▶"),
+            Nav::Previous => write!(f, "◀ 이전 쪽"),
+            Nav::NextLesson(label) => write!(f, "다음 레슨 ▶ {label}"),
+            Nav::Menu => write!(f, "☰ 메뉴로"),
+        }
+    }
+}
+
+enum MenuItem {
+    Continue(String),
+    Lessons,
+    Exercises,
+    Run,
+    Serve,
+    Progress,
+    Quit,
+}
+
+impl fmt::Display for MenuItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MenuItem::Continue(label) => write!(f, "▶ {label}"),
+            MenuItem::Lessons => write!(f, "📚 레슨 목록"),
+            MenuItem::Exercises => write!(f, "📝 실습 과제와 채점"),
+            MenuItem::Run => write!(f, "🚀 부하 테스트 실행"),
+            MenuItem::Serve => write!(f, "🌐 실습 서버 시작"),
+            MenuItem::Progress => write!(f, "📊 진행 상황"),
+            MenuItem::Quit => write!(f, "👋 종료"),
+        }
+    }
+}
+
+enum ExerciseAction {
+    CheckAll,
+    Check,
+    Hint,
+    Solution,
+    Back,
+}
+
+impl fmt::Display for ExerciseAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExerciseAction::CheckAll => write!(f, "전체 채점 (check)"),
+            ExerciseAction::Check => write!(f, "항목 하나 채점 (check 항목)"),
+            ExerciseAction::Hint => write!(f, "힌트 보기 (hint 항목)"),
+            ExerciseAction::Solution => write!(f, "정답 보기 (solution 항목)"),
+            ExerciseAction::Back => write!(f, "◀ 메뉴로"),
+        }
+    }
+}
+
+/// A labelled choice in a list.
+struct Labelled<T> {
+    label: String,
+    value: T,
+}
+
+impl<T> fmt::Display for Labelled<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// Turns an inquire answer into `Some(value)`, `None` for Esc, or [`Interrupted`] for Ctrl-C.
+fn answered<T>(answer: InquireResult<T>) -> Result<Option<T>> {
+    match answer {
+        Ok(value) => Ok(Some(value)),
+        Err(InquireError::OperationCanceled) => Ok(None),
+        Err(InquireError::OperationInterrupted) => Err(Interrupted.into()),
+        Err(err) => Err(anyhow::Error::new(err).context("입력을 받지 못했습니다")),
+    }
+}
+
+fn select<T: fmt::Display>(prompt: &str, options: Vec<T>, cursor: usize) -> Result<Option<T>> {
+    let cursor = cursor.min(options.len().saturating_sub(1));
+    answered(
+        Select::new(prompt, options)
+            .with_starting_cursor(cursor)
+            .with_help_message(SELECT_HELP)
+            .with_page_size(12)
+            .prompt(),
+    )
+}
+
+fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
+    println!();
+    let prompt = Confirm::new(prompt)
+        .with_default(default)
+        .with_formatter(&|yes| {
+            if yes { "예".into() } else { "아니요".into() }
+        })
+        .with_help_message("y 예 · n 아니요 · Esc 건너뛰기");
+    answered(prompt.prompt())
+}
+
+impl<'h> App<'h> {
+    pub fn new(hooks: &'h Hooks, color: bool) -> Result<Self> {
+        let lessons = lesson::all()?;
+        Ok(Self { hooks, lessons, color })
+    }
+
+    fn options(&self) -> RenderOptions {
+        RenderOptions::new(terminal_width(), self.color)
+    }
+
+    /// Renders Markdown to the terminal, through the pager when it is tall.
+    fn show(&self, md: &str) -> Result<()> {
+        pager::show(&render(md, &self.options()))
+    }
+
+    fn progress(&self) -> Progress {
+        let (progress, warning) = Progress::load();
+        if let Some(warning) = warning {
+            eprintln!("{} {warning}", "⚠️".yellow());
+        }
+        progress
+    }
+
+    /// Records a change in the progress file; a file that cannot be written is reported, and
+    /// the tutor goes on.
+    fn record(&self, change: impl FnOnce(&mut Progress)) {
+        match Progress::update(change) {
+            Ok((_, Some(warning))) => eprintln!("{} {warning}", "⚠️".yellow()),
+            Ok((_, None)) => {}
+            Err(err) => eprintln!("{} 진행 상황을 저장하지 못했습니다: {err:#}", "⚠️".yellow()),
+        }
+    }
+
+    fn run_command(&self, args: Vec<String>) {
+        println!("{}", format!("$ {}", page::command_line(&args)).dimmed());
+        match (self.hooks.run_command)(&args) {
+            Ok(0) => {}
+            Ok(code) => println!("{}", format!("(명령이 종료 코드 {code}(으)로 끝났습니다)").yellow()),
+            Err(err) => println!("{} {err:#}", "명령을 실행하지 못했습니다:".red()),
+        }
+    }
+
+    fn lesson_index(&self, number: usize) -> Result<usize> {
+        self.lessons.iter().position(|lesson| lesson.number == number).with_context(|| {
+            let numbers: Vec<String> = self.lessons.iter().map(|lesson| lesson.number.to_string()).collect();
+            format!("{number}번 레슨이 없습니다. 있는 레슨: {}", numbers.join(", "))
+        })
+    }
+
+    /// Where "continue" goes: the saved page, or the next lesson once a lesson is finished.
+    fn resume_point(&self, progress: &Progress) -> Option<(usize, usize)> {
+        let Some(number) = progress.current_lesson else {
+            return (!self.lessons.is_empty()).then_some((0, 0));
+        };
+        let index = self.lessons.iter().position(|lesson| lesson.number == number)?;
+        let last_page = self.lessons[index].pages.len().saturating_sub(1);
+        if progress.is_lesson_done(number)
+            && progress.current_page >= last_page
+            && index + 1 < self.lessons.len()
+        {
+            return Some((index + 1, 0));
+        }
+        Some((index, progress.current_page.min(last_page)))
+    }
+
+    /// `loadlab learn [N]`: the lesson (the current one without N), then the menu.
+    pub fn learn(&self, number: Option<usize>) -> Result<()> {
+        let progress = self.progress();
+        let (index, page) = match number {
+            Some(number) => {
+                let index = self.lesson_index(number)?;
+                let page = if progress.current_lesson == Some(number) { progress.current_page } else { 0 };
+                (index, page)
+            }
+            None => self.resume_point(&progress).context(NO_LESSONS)?,
+        };
+        if self.read(index, page)? {
+            self.menu()?;
+        }
+        Ok(())
+    }
+
+    /// The main menu, until the learner quits.
+    pub fn menu(&self) -> Result<()> {
+        println!("{}", BANNER.bold());
+        loop {
+            let progress = self.progress();
+            let resume = self.resume_point(&progress);
+            let mut items = Vec::new();
+            if let Some((index, page)) = resume {
+                let lesson = &self.lessons[index];
+                let label = if progress.current_lesson.is_none() {
+                    format!("처음부터 시작하기: {}", lesson.label())
+                } else {
+                    format!("이어서 하기: {} ({}/{}쪽)", lesson.label(), page + 1, lesson.pages.len())
+                };
+                items.push(MenuItem::Continue(label));
+            }
+            items.extend([
+                MenuItem::Lessons,
+                MenuItem::Exercises,
+                MenuItem::Run,
+                MenuItem::Serve,
+                MenuItem::Progress,
+                MenuItem::Quit,
+            ]);
+            println!();
+            let Some(choice) = select("무엇을 할까요?", items, 0)? else {
+                continue;
+            };
+            match choice {
+                MenuItem::Continue(_) => {
+                    if let Some((index, page)) = resume
+                        && !self.read(index, page)?
+                    {
+                        return Ok(());
+                    }
+                }
+                MenuItem::Lessons => self.lesson_list(&progress)?,
+                MenuItem::Exercises => self.exercises()?,
+                MenuItem::Run => self.load_test()?,
+                MenuItem::Serve => {
+                    println!("{SERVE_NOTE}");
+                    self.run_command(["serve", "--port", "8000"].map(String::from).to_vec());
+                }
+                MenuItem::Progress => self.show(&self.progress_markdown(&self.progress()))?,
+                MenuItem::Quit => {
+                    println!("{}", super::GOODBYE);
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    fn lesson_list(&self, progress: &Progress) -> Result<()> {
+        if self.lessons.is_empty() {
+            println!("{NO_LESSONS}");
+            return Ok(());
+        }
+        let options: Vec<Labelled<usize>> = self
+            .lessons
+            .iter()
+            .enumerate()
+            .map(|(index, lesson)| {
+                let current = progress.current_lesson == Some(lesson.number);
+                let label = if progress.is_lesson_done(lesson.number) {
+                    format!("✅ {}", lesson.label())
+                } else if current {
+                    format!(
+                        "📖 {} (읽는 중 {}/{}쪽)",
+                        lesson.label(),
+                        progress.current_page + 1,
+                        lesson.pages.len()
+                    )
+                } else {
+                    format!("⬜ {}", lesson.label())
+                };
+                Labelled { label, value: index }
+            })
+            .collect();
+        let cursor = progress
+            .current_lesson
+            .and_then(|n| self.lessons.iter().position(|l| l.number == n))
+            .unwrap_or(0);
+        let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else {
+            return Ok(());
+        };
+        let lesson = &self.lessons[choice.value];
+        let page = if progress.current_lesson == Some(lesson.number) { progress.current_page } else { 0 };
+        self.read(choice.value, page)?;
+        Ok(())
+    }
+
+    /// Reads lessons from `index`, `page` on. Returns true when the learner asked for the menu.
+    fn read(&self, mut index: usize, mut page: usize) -> Result<bool> {
+        loop {
+            let lesson = &self.lessons[index];
+            page = page.min(lesson.pages.len().saturating_sub(1));
+            let last = page + 1 >= lesson.pages.len();
+            self.record(|progress| {
+                progress.set_position(lesson.number, page);
+                if last {
+                    progress.mark_lesson_done(lesson.number);
+                }
+            });
+            self.show_page(lesson, page)?;
+
+            let mut options = Vec::new();
+            if !last {
+                options.push(Nav::Next);
+            } else if let Some(next) = self.lessons.get(index + 1) {
+                options.push(Nav::NextLesson(next.label()));
+            }
+            if page > 0 {
+                options.push(Nav::Previous);
+            }
+            options.push(Nav::Menu);
+            if last && index + 1 == self.lessons.len() {
+                println!("\n🎉 마지막 레슨까지 마쳤습니다. 수고하셨습니다!");
+            }
+            match select("어디로 갈까요?", options, 0)? {
+                Some(Nav::Next) => page += 1,
+                Some(Nav::Previous) => page -= 1,
+                Some(Nav::NextLesson(_)) => {
+                    index += 1;
+                    page = 0;
+                }
+                Some(Nav::Menu) | None => return Ok(true),
+            }
+        }
+    }
+
+    fn show_page(&self, lesson: &Lesson, page: usize) -> Result<()> {
+        clear_screen();
+        let header = format!("📖 {} · {}/{}쪽", lesson.label(), page + 1, lesson.pages.len());
+        println!("{}\n", header.dimmed());
+        let workbook = crate::grader::build::workbook_dir();
+        for step in &lesson.pages[page].steps {
+            match step {
+                Step::Run(args) => {
+                    self.show(&page::run_markdown(args))?;
+                    if confirm("지금 실행해 볼까요?", true)? == Some(true) {
+                        self.run_command(args.clone());
+                    }
+                }
+                Step::Quiz(quiz) => self.ask(quiz)?,
+                Step::Exercise(exercise) => {
+                    self.show(&page::exercise_markdown(exercise, &workbook, &self.progress()))?;
+                    if confirm("지금 채점해 볼까요?", false)? == Some(true) {
+                        self.run_command(vec!["check".into(), exercise.item.clone()]);
+                    }
+                }
+                Step::Markdown(_) | Step::Checklist => {
+                    self.show(&page::step_markdown(step, &workbook, &self.progress()))?;
+                }
+            }
+            println!();
+        }
+        Ok(())
+    }
+
+    fn ask(&self, quiz: &Quiz) -> Result<()> {
+        let progress = self.progress();
+        if progress.quiz_results.get(&quiz.id).is_some_and(|result| result.correct) {
+            let right = &quiz.choices[quiz.answer()];
+            return self.show(&format!(
+                "{}\n✅ 이미 맞힌 문제입니다. 정답: **{}. {}**\n",
+                quiz.question_markdown(),
+                quiz.answer() + 1,
+                right.text
+            ));
+        }
+        println!("{}", format!("❓ 퀴즈 {}", quiz.number).bold());
+        let options: Vec<Labelled<usize>> = quiz
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(index, choice)| Labelled {
+                label: format!("{}. {}", index + 1, choice.text),
+                value: index,
+            })
+            .collect();
+        let answer = Select::new(&quiz.question, options).with_help_message(QUIZ_HELP).prompt();
+        let Some(chosen) = answered(answer)? else {
+            println!("{}", "퀴즈를 건너뛰었습니다. 이 쪽에 다시 오면 풀 수 있습니다.".dimmed());
+            return Ok(());
+        };
+        let correct = quiz.choices[chosen.value].correct;
+        self.record(|progress| progress.record_quiz(&quiz.id, correct));
+        println!();
+        self.show(&quiz.feedback_markdown(chosen.value))
+    }
+
+    fn pick_item(&self, prompt: &str) -> Result<Option<&'static Item>> {
+        let progress = self.progress();
+        let options: Vec<Labelled<&'static Item>> = ITEMS
+            .iter()
+            .map(|item| {
+                let mark = if progress.is_item_done(item.id) { "✅" } else { "⬜" };
+                Labelled { label: format!("{mark} {} — {}", item.id, item.title), value: item }
+            })
+            .collect();
+        Ok(select(prompt, options, 0)?.map(|choice| choice.value))
+    }
+
+    fn exercises(&self) -> Result<()> {
+        loop {
+            let actions = vec![
+                ExerciseAction::CheckAll,
+                ExerciseAction::Check,
+                ExerciseAction::Hint,
+                ExerciseAction::Solution,
+                ExerciseAction::Back,
+            ];
+            let Some(action) = select("실습 과제: 무엇을 할까요?", actions, 0)? else {
+                return Ok(());
+            };
+            let (command, item) = match action {
+                ExerciseAction::Back => return Ok(()),
+                ExerciseAction::CheckAll => {
+                    self.run_command(vec!["check".into()]);
+                    continue;
+                }
+                ExerciseAction::Check => ("check", self.pick_item("어느 항목을 채점할까요?")?),
+                ExerciseAction::Hint => ("hint", self.pick_item("어느 항목의 힌트를 볼까요?")?),
+                ExerciseAction::Solution => ("solution", self.pick_item("어느 항목의 정답을 볼까요?")?),
+            };
+            let Some(item) = item else { continue };
+            if command == "solution" && confirm(SOLUTION_WARNING, false)? != Some(true) {
+                continue;
+            }
+            self.run_command(vec![command.into(), item.id.into()]);
+        }
+    }
+
+    /// Asks the run's parameters (Locust's defaults for 실습 1) and runs it.
+    fn load_test(&self) -> Result<()> {
+        let sources = vec![
+            Labelled { label: "완성된 정답 시나리오 (solutions/)".to_string(), value: true },
+            Labelled { label: "내가 작성한 시나리오 (exercises/)".to_string(), value: false },
+        ];
+        let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else {
+            return Ok(());
+        };
+        let Some(classes) = answered(
+            Text::new("사용자 클래스:")
+                .with_default("TodoUser")
+                .with_help_message("TodoUser, MixedWorkloadUser, StressTestUser — 여러 개는 띄어 쓰기로 구분")
+                .with_validator(|text: &str| {
+                    let ok = text
+                        .split_whitespace()
+                        .all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
+                    Ok(if ok && !text.trim().is_empty() {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid(
+                            "클래스 이름을 띄어 쓰기로 구분해 적어 주세요.".into(),
+                        )
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let Some(users) = answered(
+            CustomType::<u32>::new("사용자 수 (-u, --users):")
+                .with_default(20)
+                .with_error_message("1 이상의 정수를 입력하세요.")
+                .with_validator(|n: &u32| {
+                    Ok(if *n > 0 {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid("1 이상이어야 합니다.".into())
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let Some(spawn_rate) = answered(
+            CustomType::<f64>::new("초당 생성할 사용자 수 (-r, --spawn-rate):")
+                .with_default(5.0)
+                .with_error_message("0보다 큰 수를 입력하세요.")
+                .with_validator(|n: &f64| {
+                    Ok(if *n > 0.0 && n.is_finite() {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid("0보다 커야 합니다.".into())
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let Some(run_time) = answered(
+            Text::new("실행 시간 (-t, --run-time):")
+                .with_default("15s")
+                .with_help_message("예: 15s, 1m, 1m30s")
+                .with_validator(|text: &str| {
+                    Ok(if valid_run_time(text) {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid("15s, 1m, 1m30s 처럼 입력하세요.".into())
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let mut args = vec!["run".to_string()];
+        if source.value {
+            args.push("--solutions".into());
+        }
+        args.extend(classes.split_whitespace().map(String::from));
+        args.extend([
+            "-u".into(),
+            users.to_string(),
+            "-r".into(),
+            spawn_rate.to_string(),
+            "-t".into(),
+            run_time.trim().to_string(),
+        ]);
+        self.run_command(args);
+        Ok(())
+    }
+
+    pub(crate) fn progress_markdown(&self, progress: &Progress) -> String {
+        let mut md = String::from("## 📊 진행 상황\n\n### 레슨\n\n");
+        for lesson in &self.lessons {
+            let done = if progress.is_lesson_done(lesson.number) { "x" } else { " " };
+            let reading = if progress.current_lesson == Some(lesson.number)
+                && !progress.is_lesson_done(lesson.number)
+            {
+                format!(" — 읽는 중 ({}/{}쪽)", progress.current_page + 1, lesson.pages.len())
+            } else {
+                String::new()
+            };
+            md.push_str(&format!("- [{done}] {}{reading}\n", lesson.label()));
+        }
+        let total: usize = self.lessons.iter().map(|lesson| lesson.quizzes().count()).sum();
+        let (right, answered) = progress.quiz_score();
+        md.push_str(&format!(
+            "\n### 퀴즈\n\n맞힌 문제 **{right}** / 푼 문제 {answered} (전체 {total}문제)\n"
+        ));
+        md.push_str("\n### 체크리스트\n");
+        md.push_str(&page::checklist_markdown(progress));
+        md.push_str(&format!("\n진행 상황 파일: `{}`\n", progress.path().display()));
+        md
+    }
+}
+
+/// Locust-style durations: `15s`, `1m`, `1m30s`, `1h`, or bare seconds.
+fn valid_run_time(text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() {
+        return false;
+    }
+    if text.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let mut digits = 0;
+    for ch in text.chars() {
+        match ch {
+            '0'..='9' => digits += 1,
+            'h' | 'm' | 's' if digits > 0 => digits = 0,
+            _ => return false,
+        }
+    }
+    digits == 0
+}
+
+fn clear_screen() {
+    use crossterm::{cursor::MoveTo, execute, terminal::Clear, terminal::ClearType};
+    let _ = execute!(std::io::stdout(), Clear(ClearType::All), MoveTo(0, 0));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_times_follow_locust() {
+        for ok in ["15s", "1m", "1m30s", "2h", "90"] {
+            assert!(valid_run_time(ok), "{ok}");
+        }
+        for bad in ["", "s", "15x", "1.5m", "m30", "15 s"] {
+            assert!(!valid_run_time(bad), "{bad}");
+        }
+    }
+}

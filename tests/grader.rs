@@ -1,0 +1,150 @@
+//! The grader judges behaviour: every solution passes every check, every untouched exercise is
+//! "not started", and a plausible wrong version of each item fails with the reason a learner
+//! needs to hear.
+
+#[path = "fixtures/grader/wrong.rs"]
+mod wrong;
+
+#[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
+#[path = "../src/grader/pristine/mixed_workload.rs"]
+mod pristine_mixed_workload;
+#[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
+#[path = "../src/grader/pristine/stress_user.rs"]
+mod pristine_stress_user;
+#[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
+#[path = "../src/grader/pristine/todo_user.rs"]
+mod pristine_todo_user;
+
+use loadlab::grader::checks::{GRADED_ITEMS, Status, Verdict, check};
+use loadlab::grader::observe::Scenarios;
+use loadlab::prelude::UserClass;
+
+async fn grade(classes: Vec<UserClass>, item: &str) -> Verdict {
+    check(&Scenarios::InProcess(classes), item).await.expect("grading runs")
+}
+
+fn assert_fails_with(verdict: &Verdict, expected: &str) {
+    assert_eq!(verdict.status, Status::Failed, "{verdict:?}");
+    assert!(
+        verdict.problems.iter().any(|problem| problem.contains(expected)),
+        "expected a problem containing {expected:?}, got {:#?}",
+        verdict.problems
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_solution_passes_every_check() {
+    for item in GRADED_ITEMS {
+        let verdict = grade(loadlab::solutions::user_classes(), item).await;
+        assert_eq!(verdict.status, Status::Passed, "{item}: {verdict:#?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untouched_exercises_are_not_started_and_examples_pass() {
+    let classes = || {
+        vec![
+            UserClass::of::<pristine_todo_user::TodoUser>(),
+            UserClass::of::<pristine_mixed_workload::MixedWorkloadUser>(),
+            UserClass::of::<pristine_stress_user::StressTestUser>(),
+        ]
+    };
+    for item in ["update_todo", "delete_todo", "mixed_workload", "stress_user"] {
+        let verdict = grade(classes(), item).await;
+        assert_eq!(verdict.status, Status::NotStarted, "{item}: {verdict:#?}");
+        assert!(verdict.problems[0].contains("아직 시작하지 않았어요"), "{:?}", verdict.problems);
+    }
+    for item in ["create_todo", "list_todos", "get_single_todo"] {
+        assert_eq!(grade(classes(), item).await.status, Status::Passed, "{item} is a finished example");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_updates_fail_with_their_reason() {
+    let verdict = grade(
+        vec![UserClass::of::<wrong::update_counts_500_as_success::Wrong>().named("TodoUser")],
+        "update_todo",
+    )
+    .await;
+    assert_fails_with(&verdict, "500은(는) failure()로 처리해야 합니다");
+
+    let verdict = grade(
+        vec![UserClass::of::<wrong::update_any_id_without_name::Wrong>().named("TodoUser")],
+        "update_todo",
+    )
+    .await;
+    assert_fails_with(&verdict, "이 사용자가 만들지 않은 곳에 PUT");
+    assert_fails_with(&verdict, "행으로 흩어졌습니다");
+
+    let verdict = grade(
+        vec![UserClass::of::<wrong::update_with_invalid_body::Wrong>().named("TodoUser")],
+        "update_todo",
+    )
+    .await;
+    assert_fails_with(&verdict, "422");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_deletes_fail_with_their_reason() {
+    let verdict =
+        grade(vec![UserClass::of::<wrong::delete_keeps_the_id::Wrong>().named("TodoUser")], "delete_todo")
+            .await;
+    assert_fails_with(&verdict, "삭제(204)한 TODO에 다시 요청");
+
+    let verdict = grade(
+        vec![UserClass::of::<wrong::delete_counts_404_as_failure::Wrong>().named("TodoUser")],
+        "delete_todo",
+    )
+    .await;
+    assert_fails_with(&verdict, "응답 404이(가) 실패로");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_workflows_fail_with_their_reason() {
+    let verdict =
+        grade(vec![UserClass::of::<wrong::workflow_in_wrong_order::MixedWorkloadUser>()], "mixed_workload")
+            .await;
+    assert_fails_with(&verdict, "순서가 다릅니다");
+
+    let verdict = grade(
+        vec![UserClass::of::<wrong::workflow_completes_the_last::MixedWorkloadUser>()],
+        "mixed_workload",
+    )
+    .await;
+    assert_fails_with(&verdict, "첫 번째로 만든 것이 아닙니다");
+    assert_fails_with(&verdict, "{\"completed\": true}");
+    assert_fails_with(&verdict, "between(2, 5)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_stress_users_fail_with_their_reason() {
+    let verdict = grade(
+        vec![UserClass::of::<wrong::stress_with_oversized_descriptions::StressTestUser>()],
+        "stress_user",
+    )
+    .await;
+    assert_fails_with(&verdict, "description 한도는 500자");
+
+    let verdict =
+        grade(vec![UserClass::of::<wrong::stress_that_rests_and_reads::StressTestUser>()], "stress_user")
+            .await;
+    assert_fails_with(&verdict, "0.5초 이하");
+    assert_fails_with(&verdict, "생성 외의 요청");
+    assert_fails_with(&verdict, "작습니다");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_example_is_caught() {
+    let verdict = grade(
+        vec![UserClass::of::<wrong::create_with_missing_title::Wrong>().named("TodoUser")],
+        "create_todo",
+    )
+    .await;
+    assert_fails_with(&verdict, "201이 아니었습니다");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_class_is_named() {
+    let verdict = grade(vec![UserClass::of::<pristine_todo_user::TodoUser>()], "mixed_workload").await;
+    assert_fails_with(&verdict, "MixedWorkloadUser를 찾을 수 없습니다");
+}
