@@ -13,8 +13,10 @@ extern crate self as loadlab;
 pub mod checklist;
 pub mod cli;
 pub mod engine;
+pub mod explain;
 pub mod grader;
 pub mod progress;
+pub mod report;
 pub mod server;
 pub mod tutor;
 

@@ -3,6 +3,8 @@
 //! only place that turns errors into messages and exit codes.
 
 mod check;
+mod compare;
+mod explain;
 mod hint;
 mod learn;
 mod progress;
@@ -53,6 +55,10 @@ enum Command {
     Progress,
     /// 저장할 때마다 지금 하는 항목을 다시 채점합니다 (h 힌트, l 목록, n 다음, r 채점, q 끝)
     Watch(watch::WatchArgs),
+    /// 저장한 결과(JSON)의 지표와 병목을 한국어로 해설합니다
+    Explain(explain::ExplainArgs),
+    /// 두 결과(JSON)를 요청별로 비교합니다 (회귀 테스트)
+    Compare(compare::CompareArgs),
 }
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
@@ -88,6 +94,8 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Reset(args)) => usage_result(reset::exec(args)),
         Some(Command::Progress) => progress::exec(),
         Some(Command::Watch(args)) => block_on(watch::exec(args)),
+        Some(Command::Explain(args)) => usage_result(explain::exec(args)),
+        Some(Command::Compare(args)) => usage_result(compare::exec(args)),
     }
 }
 

@@ -1,0 +1,295 @@
+//! The metric lines of an explanation: each value of the aggregated row with one sentence of
+//! meaning for this run, against the guide's targets ("주요 메트릭 이해"): median < 200 ms,
+//! p95 < 500 ms, p99 < 1000 ms, failures < 0.1 %. RPS has no fixed target; it is held against
+//! the closed-loop model: each user sends one request, waits, and sends the next, so
+//! RPS ≈ users ÷ (average response time + average wait).
+
+use super::{Mark, MetricLine};
+use crate::engine::RunResult;
+use crate::engine::console::format_ms;
+use crate::engine::user::WaitTime;
+use crate::report::short_number;
+
+pub(crate) const MEDIAN_TARGET_MS: f64 = 200.0;
+pub(crate) const P95_TARGET_MS: f64 = 500.0;
+pub(crate) const P99_TARGET_MS: f64 = 1000.0;
+/// 0.1 %.
+pub(crate) const FAILURE_TARGET: f64 = 0.001;
+
+/// Below this share of the model's RPS, the users sent clearly fewer requests than they could.
+const RPS_MODEL_LOW: f64 = 0.8;
+/// Above this share, tasks evidently send more than one request each.
+const RPS_MODEL_HIGH: f64 = 1.25;
+
+pub(crate) fn ms(value: f64) -> String {
+    format!("{} ms", format_ms(value))
+}
+
+/// A failure share as a percentage: `0%`, `<0.01%`, `0.25%`.
+pub(crate) fn percent(ratio: f64) -> String {
+    let percent = ratio * 100.0;
+    if ratio <= 0.0 {
+        "0%".to_string()
+    } else if percent < 0.01 {
+        "<0.01%".to_string()
+    } else {
+        format!("{}%", short_number(percent))
+    }
+}
+
+/// Good below `target`, Warn below twice the target, Bad from there on.
+fn mark_below(value: f64, target: f64) -> Mark {
+    if value < target {
+        Mark::Good
+    } else if value < target * 2.0 {
+        Mark::Warn
+    } else {
+        Mark::Bad
+    }
+}
+
+/// What the closed-loop model expects of this run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LoadModel {
+    /// Users running, averaged over the run's seconds.
+    pub users: f64,
+    /// The users' average pause between tasks, in seconds (after `time_scale`).
+    pub wait: f64,
+    /// The requests per second the model predicts.
+    pub predicted_rps: f64,
+}
+
+/// The closed-loop prediction, or `None` when the result lacks what it needs (no users, no
+/// classes, no requests).
+pub(crate) fn closed_loop(result: &RunResult) -> Option<LoadModel> {
+    let settings = &result.settings;
+    let users = if result.history.is_empty() {
+        settings.users as f64
+    } else {
+        result.history.iter().map(|point| point.users as f64).sum::<f64>() / result.history.len() as f64
+    };
+    let by_users: f64 = settings.classes.iter().map(|class| class.users as f64).sum();
+    let by_weight: f64 = settings.classes.iter().map(|class| class.weight.max(1) as f64).sum();
+    if users <= 0.0 || settings.classes.is_empty() || result.total.num_requests == 0 {
+        return None;
+    }
+    let took = result.total.avg_response_time / 1000.0;
+    let scale = settings.time_scale.max(0.0);
+    let (mut rate, mut wait) = (0.0, 0.0);
+    for class in &settings.classes {
+        let share = if by_users > 0.0 {
+            class.users as f64 / by_users
+        } else {
+            class.weight.max(1) as f64 / by_weight
+        };
+        let pause = match class.wait_time {
+            WaitTime::ConstantThroughput { per_second } if per_second > 0.0 => {
+                (1.0 / per_second - took).max(0.0) * scale
+            }
+            other => other.mean_seconds() * scale,
+        };
+        let period = took + pause;
+        if period <= 0.0 {
+            return None;
+        }
+        rate += share / period;
+        wait += share * pause;
+    }
+    let predicted_rps = users * rate;
+    predicted_rps.is_finite().then_some(LoadModel { users, wait, predicted_rps })
+}
+
+/// The metric lines of `result`, in the order of Locust's request table.
+pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
+    let total = &result.total;
+    let n = total.num_requests;
+    let mut lines = vec![MetricLine {
+        id: "requests",
+        label: "요청 수 (Total Requests)".to_string(),
+        value: format!("{n}건"),
+        target: None,
+        mark: Mark::Info,
+        meaning: if n == 0 {
+            "요청이 하나도 기록되지 않았습니다.".to_string()
+        } else {
+            format!(
+                "{}초 동안 보낸 요청 수입니다{}.",
+                short_number(result.duration),
+                if result.interrupted { " (Ctrl-C로 일찍 끝남)" } else { "" }
+            )
+        },
+    }];
+    if n == 0 {
+        return lines;
+    }
+    lines.push(rps_line(result));
+    lines.push(failure_line(result));
+
+    let median = total.percentile(0.5);
+    lines.push(MetricLine {
+        id: "median",
+        label: "중앙값 (Median)".to_string(),
+        value: ms(median),
+        target: Some(format!("목표 < {}", ms(MEDIAN_TARGET_MS))),
+        mark: mark_below(median, MEDIAN_TARGET_MS),
+        meaning: format!("요청의 절반이 {} 안에 끝났습니다.{}", ms(median), over(median, MEDIAN_TARGET_MS)),
+    });
+    let p95 = total.percentile(0.95);
+    lines.push(MetricLine {
+        id: "p95",
+        label: "95%ile".to_string(),
+        value: ms(p95),
+        target: Some(format!("목표 < {}", ms(P95_TARGET_MS))),
+        mark: mark_below(p95, P95_TARGET_MS),
+        meaning: format!(
+            "요청 100건 중 95건이 {} 안에 끝났고, 나머지 5건은 더 걸렸습니다.{}",
+            ms(p95),
+            over(p95, P95_TARGET_MS)
+        ),
+    });
+    let p99 = total.percentile(0.99);
+    let few = if n < 100 {
+        format!(" 요청이 {n}건뿐이라 p99는 사실상 가장 느린 한두 건의 값입니다.")
+    } else {
+        String::new()
+    };
+    lines.push(MetricLine {
+        id: "p99",
+        label: "99%ile".to_string(),
+        value: ms(p99),
+        target: Some(format!("목표 < {}", ms(P99_TARGET_MS))),
+        mark: mark_below(p99, P99_TARGET_MS),
+        meaning: format!(
+            "요청 100건 중 99건이 {} 안에 끝났고, 가장 느린 1건은 더 걸렸습니다.{}{few}",
+            ms(p99),
+            over(p99, P99_TARGET_MS)
+        ),
+    });
+    let average = total.avg_response_time;
+    let skew = if median > 0.0 && average >= median * 1.5 && average - median >= 5.0 {
+        format!(
+            " 중앙값({})의 {:.1}배라서, 드문 느린 요청 몇 건이 평균을 끌어올렸습니다: 평균보다 중앙값과 p95를 보세요.",
+            ms(median),
+            average / median
+        )
+    } else {
+        String::new()
+    };
+    lines.push(MetricLine {
+        id: "avg",
+        label: "평균 (Average)".to_string(),
+        value: ms(average),
+        target: None,
+        mark: Mark::Info,
+        meaning: format!("모든 응답 시간의 평균입니다.{skew}"),
+    });
+    let max = total.max_response_time;
+    let outlier = if max >= 100.0 && p99 > 0.0 && max >= p99 * 5.0 {
+        format!(" p99({})의 {:.0}배라서, 몇 건만 유난히 오래 걸렸습니다.", ms(p99), max / p99)
+    } else {
+        String::new()
+    };
+    lines.push(MetricLine {
+        id: "max",
+        label: "최대 (Max)".to_string(),
+        value: ms(max),
+        target: None,
+        mark: Mark::Info,
+        meaning: format!("가장 오래 걸린 요청 한 건의 시간입니다.{outlier}"),
+    });
+    lines
+}
+
+/// " 목표의 2.3배입니다." when `value` misses `target`, else nothing.
+fn over(value: f64, target: f64) -> String {
+    if value < target {
+        String::new()
+    } else {
+        format!(" 목표({})의 {:.1}배입니다.", ms(target), value / target)
+    }
+}
+
+fn failure_line(result: &RunResult) -> MetricLine {
+    let total = &result.total;
+    let (n, failed) = (total.num_requests, total.num_failures);
+    let ratio = total.failure_ratio();
+    let meaning = if failed == 0 {
+        let mut text = "실패한 요청이 없습니다.".to_string();
+        if n < 1000 {
+            text.push_str(&format!(
+                " 다만 요청이 {n}건이라, 1000건 중 1건인 0.1%를 판정하기에는 적습니다 (실패 한 건이면 {}).",
+                percent(1.0 / n as f64)
+            ));
+        }
+        text
+    } else {
+        // "N in 1000" helps read rates below 1 %; above that the percentage says it plainly.
+        let per_mille =
+            if ratio < 0.01 { format!(" (1000건 중 {:.1}건)", ratio * 1000.0) } else { String::new() };
+        format!(
+            "요청 {n}건 중 {failed}건이 실패했습니다{per_mille}.{}",
+            if ratio >= FAILURE_TARGET {
+                " 아래 발견한 점과 실패 표에서 실패의 종류를 확인하세요."
+            } else {
+                ""
+            }
+        )
+    };
+    MetricLine {
+        id: "failures",
+        label: "실패 (Failures)".to_string(),
+        value: format!("{failed}건 ({})", percent(ratio)),
+        target: Some(format!("목표 < {}", percent(FAILURE_TARGET))),
+        mark: mark_below(ratio, FAILURE_TARGET),
+        meaning,
+    }
+}
+
+fn rps_line(result: &RunResult) -> MetricLine {
+    let measured = result.total.requests_per_second;
+    let value = format!("{measured:.1} req/s");
+    let Some(model) = closed_loop(result) else {
+        return MetricLine {
+            id: "rps",
+            label: "RPS (req/s)".to_string(),
+            value,
+            target: None,
+            mark: Mark::Info,
+            meaning: format!("1초에 평균 {measured:.1}건의 요청을 처리했습니다."),
+        };
+    };
+    let ratio = measured / model.predicted_rps;
+    let took = result.total.avg_response_time / 1000.0;
+    let mut meaning = format!(
+        "1초에 평균 {measured:.1}건을 처리했습니다. 사용자 평균 {}명이 (응답 {} + 대기 {}초)마다 요청을 하나씩 보내면 \
+         {:.1} req/s가 나오고, 측정값은 그 {:.0}%입니다.",
+        short_number(model.users),
+        ms(result.total.avg_response_time),
+        short_number(model.wait),
+        model.predicted_rps,
+        ratio * 100.0
+    );
+    if ratio < RPS_MODEL_LOW {
+        meaning.push_str(
+            " 사용자들이 보낼 수 있는 만큼 보내지 못했습니다: 요청 없이 끝나는 태스크(예: 아직 만든 할 일이 없어 바로 \
+             return)가 많거나, 부하를 만드는 쪽(이 컴퓨터의 CPU)이 바빴을 수 있습니다.",
+        );
+    } else if ratio > RPS_MODEL_HIGH {
+        meaning.push_str(" 예상보다 높은 것은 태스크 하나가 요청을 여러 번 보내기 때문입니다.");
+    } else if model.wait > took * 2.0 {
+        meaning.push_str(
+            " 대기 시간이 응답 시간보다 훨씬 길어서, RPS를 정한 것은 서버 속도가 아니라 사용자 수와 대기 시간입니다: \
+             서버가 더 빨라져도 RPS는 거의 그대로입니다.",
+        );
+    } else if took > model.wait {
+        meaning.push_str(" 응답 시간이 대기 시간보다 길어서 RPS가 서버 속도에 묶여 있습니다: 서버가 빨라지면 RPS도 늘어납니다.");
+    }
+    MetricLine {
+        id: "rps",
+        label: "RPS (req/s)".to_string(),
+        value,
+        target: Some(format!("예상 ≈ {:.1} req/s", model.predicted_rps)),
+        mark: if ratio < RPS_MODEL_LOW { Mark::Warn } else { Mark::Good },
+        meaning,
+    }
+}
