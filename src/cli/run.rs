@@ -15,6 +15,7 @@ use crate::engine::console;
 use crate::engine::shape::{Schedule, ShapeClass, parse_duration};
 use crate::engine::user::UserClass;
 use crate::engine::{LiveStatus, RunConfig, RunResult};
+use crate::{explain, report};
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
@@ -39,6 +40,18 @@ pub struct RunArgs {
     /// 실행 결과 전체를 JSON으로 저장합니다 (explain·compare의 입력)
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Locust 형식 CSV: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv
+    #[arg(long, value_name = "PREFIX")]
+    pub csv: Option<String>,
+    /// 오프라인에서도 열리는 HTML 리포트 (차트, 표, 한국어 해설)
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// 합격 기준: "p95<500ms,p99<1s,fail<0.1%,rps>50" (이름별: "/todos/ [GET - List]:p95<300ms")
+    #[arg(long, value_name = "CRITERIA")]
+    pub check: Option<String>,
+    /// 실행 뒤 한국어 해설을 생략합니다
+    #[arg(long)]
+    pub no_explain: bool,
     /// 실행 중 주기적인 통계를 끄고 마지막 요약만 출력합니다
     #[arg(long)]
     pub only_summary: bool,
@@ -119,6 +132,7 @@ pub async fn exec_with_classes(
     origin: Origin,
 ) -> anyhow::Result<i32> {
     let classes = select_classes(&args.classes, available)?;
+    let criteria = args.check.as_deref().map(report::thresholds::parse).transpose().map_err(UsageError)?;
     if args.users == 0 && args.shape.is_none() {
         return Err(UsageError("사용자 수(-u)는 1 이상이어야 합니다".to_string()).into());
     }
@@ -187,11 +201,23 @@ pub async fn exec_with_classes(
     let result = result?;
     println!();
     print!("{}", console::summary(&result));
+    let color = colored::control::SHOULD_COLORIZE.should_colorize();
+    if !args.no_explain {
+        print!("\n{}", explain::explain(&result).render(color));
+    }
     write_reports(&args, &result)?;
     if origin == Origin::Learner {
         record_practice(&args, &result);
     }
-    Ok(exit_code(&result))
+    match &criteria {
+        // With criteria, they decide: "fail<0.1%" may accept a few failures.
+        Some(criteria) => {
+            let verdicts = report::thresholds::evaluate(criteria, &result);
+            print!("\n{}", report::thresholds::render(&verdicts, color));
+            Ok(if report::thresholds::all_passed(&verdicts) { 0 } else { report::EXIT_THRESHOLD_FAILED })
+        }
+        None => Ok(exit_code(&result)),
+    }
 }
 
 /// Locust's `--exit-code-on-error` default: 1 when any request failed or a task panicked.
