@@ -6,7 +6,8 @@
 //! wrk -c20 -t2 -d10s http://127.0.0.1:PORT/todos/1
 //! ```
 //! Without `LOADLAB_PERF_DB` the database is in memory. With `LOADLAB_PERF_SERVE_FOREVER=PORT`
-//! it runs [`serve_forever`] on that port instead (banner, Ctrl-C), unseeded. The URL is printed, and written to
+//! it runs [`serve_forever`] on that port instead (banner, Ctrl-C), unseeded.
+//! `LOADLAB_PERF_BOTTLENECKS=n-plus-one,missing-index` switches bottlenecks on. The URL is printed, and written to
 //! `LOADLAB_PERF_URL_FILE` if set. The server is seeded with 100 todos.
 
 use std::time::Duration;
@@ -23,6 +24,13 @@ async fn serve_for_wrk() {
     let mut config = ServerConfig::in_memory();
     if let Ok(path) = std::env::var("LOADLAB_PERF_DB") {
         config.storage = Storage::File(path.into());
+    }
+    if let Ok(list) = std::env::var("LOADLAB_PERF_BOTTLENECKS") {
+        config.bottlenecks = list
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
     }
     if let Some(port) = std::env::var("LOADLAB_PERF_SERVE_FOREVER")
         .ok()
