@@ -107,6 +107,8 @@ pub struct StoreOptions {
     /// The list reads ids first, then each todo with its own (unprepared) query.
     pub n_plus_one: bool,
     /// Lookups by id are written so SQLite cannot use the primary key (`+id`): table scans.
+    /// A lookup stops at its match (like SQLAlchemy's `.first()`), so the cost grows with the
+    /// row's position: recent todos — the ones scenarios touch — and misses scan the most.
     pub missing_index: bool,
     /// The list ignores skip/limit.
     pub no_pagination: bool,
