@@ -51,6 +51,8 @@ pub struct Progress {
     pub practice_runs: Vec<serde_json::Value>,
     /// The learner's guesses in the bottleneck exercises.
     pub bottleneck_guesses: Vec<serde_json::Value>,
+    /// The bottleneck `serve --bottleneck mystery` switched on, kept secret until guessed.
+    pub mystery_bottleneck: Option<String>,
     #[serde(skip)]
     path: PathBuf,
 }
@@ -66,6 +68,7 @@ impl Default for Progress {
             items_done: BTreeMap::new(),
             practice_runs: Vec::new(),
             bottleneck_guesses: Vec::new(),
+            mystery_bottleneck: None,
             path: default_path(),
         }
     }

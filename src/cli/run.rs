@@ -37,6 +37,9 @@ pub struct RunArgs {
     /// exercises/ 대신 완성된 solutions/의 시나리오를 실행합니다
     #[arg(long)]
     pub solutions: bool,
+    /// 내장 실습 서버에 병목을 켭니다 (-H 없이만): n-plus-one, missing-index, no-pagination, …
+    #[arg(long, value_name = "NAME", conflicts_with = "host")]
+    pub bottleneck: Vec<crate::server::Bottleneck>,
     /// 실행 결과 전체를 JSON으로 저장합니다 (explain·compare의 입력)
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -158,9 +161,12 @@ pub async fn exec_with_classes(
     let embedded = match &args.host {
         Some(_) => None,
         None => Some(
-            crate::server::start(crate::server::ServerConfig::in_memory())
-                .await
-                .context("내장 실습 서버를 시작할 수 없습니다")?,
+            crate::server::start(crate::server::ServerConfig {
+                bottlenecks: args.bottleneck.clone(),
+                ..crate::server::ServerConfig::in_memory()
+            })
+            .await
+            .context("내장 실습 서버를 시작할 수 없습니다")?,
         ),
     };
     let host = match (&args.host, &embedded) {
@@ -187,6 +193,7 @@ pub async fn exec_with_classes(
     config.task_filter = args.tasks.clone();
     config.trace = args.trace.clone();
     config.embedded_server = embedded.is_some();
+    config.sample_server = embedded.is_some() || crate::engine::server_metrics::probe(&config.host).await;
     config.interrupt = Some(Box::pin(async {
         let _ = tokio::signal::ctrl_c().await;
     }));

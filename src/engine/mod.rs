@@ -8,6 +8,7 @@ pub mod client;
 pub mod console;
 pub mod random;
 pub mod runner;
+pub mod server_metrics;
 pub mod shape;
 pub mod stats;
 pub mod user;

@@ -113,6 +113,8 @@ pub struct RunConfig {
     /// Resolves when the run should stop early (Ctrl-C).
     pub interrupt: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
     pub embedded_server: bool,
+    /// Sample the target's `/metrics` each second (the target is a lab server).
+    pub sample_server: bool,
 }
 
 impl RunConfig {
@@ -135,6 +137,7 @@ impl RunConfig {
             observer: None,
             interrupt: None,
             embedded_server: false,
+            sample_server: false,
         }
     }
 }
@@ -176,6 +179,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_tick = started;
+    let sampler = config.sample_server.then(|| super::server_metrics::spawn_sampler(host.clone()));
 
     loop {
         tokio::select! {
@@ -236,6 +240,9 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
                 p95_response_time: window.p95_ms,
                 total_requests: window.total_requests,
                 total_failures: window.total_failures,
+                server: sampler
+                    .as_ref()
+                    .and_then(|(latest, _)| *latest.lock().unwrap_or_else(|e| e.into_inner())),
             });
         }
         if now >= next_observe {
@@ -255,6 +262,9 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
         }
     }
 
+    if let Some((_, handle)) = &sampler {
+        handle.abort();
+    }
     let users_at_end = users.len();
     let mut per_class = vec![0usize; config.classes.len()];
     for user in &users {

@@ -352,6 +352,9 @@ pub struct HistoryPoint {
     pub p95_response_time: f64,
     pub total_requests: u64,
     pub total_failures: u64,
+    /// The lab server's own view at this second, when the target is a lab server.
+    #[serde(default)]
+    pub server: Option<super::server_metrics::ServerSample>,
 }
 
 /// A user class as it ran.

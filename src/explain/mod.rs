@@ -345,6 +345,7 @@ pub(crate) mod testing {
             p95_response_time: p95,
             total_requests: (rps * elapsed) as u64,
             total_failures: 0,
+            server: None,
         }
     }
 

@@ -13,10 +13,12 @@
 //!   async workers;
 //! - statements are prepared once per connection (`prepare_cached`).
 //!
-//! Future bottleneck switches (N+1, missing index, pool starvation, ...) belong in the
-//! [`Store`] methods: the handlers know nothing about SQL.
+//! The database-side bottlenecks ([`StoreOptions`]: N+1 queries, a missing index, no
+//! pagination, blocking calls on async threads) are switched here, in the [`Store`] methods:
+//! the handlers know nothing about SQL. Every statement run is counted (`/metrics`).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use anyhow::{Context, Result};
@@ -53,6 +55,30 @@ const COLUMNS: &str = "title, description, completed, id, created_at, updated_at
 const READER_POOL_SIZE: u32 = 8;
 const BUSY_TIMEOUT_MS: u32 = 5_000;
 
+fn select_one_sql(key: &str) -> String {
+    format!("SELECT {COLUMNS} FROM todos WHERE {key} = ?1")
+}
+
+fn list_sql(key: &str) -> String {
+    format!("SELECT {COLUMNS} FROM todos ORDER BY {key} LIMIT ?1 OFFSET ?2")
+}
+
+fn update_sql(key: &str) -> String {
+    format!(
+        "UPDATE todos SET
+             title = COALESCE(?1, title),
+             description = CASE WHEN ?2 THEN ?3 ELSE description END,
+             completed = COALESCE(?4, completed),
+             updated_at = ?5
+         WHERE {key} = ?6
+         RETURNING {COLUMNS}"
+    )
+}
+
+fn delete_sql(key: &str) -> String {
+    format!("DELETE FROM todos WHERE {key} = ?1")
+}
+
 fn row_to_todo(row: &Row<'_>) -> rusqlite::Result<Todo> {
     Ok(Todo {
         title: row.get(0)?,
@@ -75,6 +101,28 @@ pub fn now_timestamp() -> String {
     }
 }
 
+/// Database-side bottlenecks; all `false` is the healthy server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// The list reads ids first, then each todo with its own (unprepared) query.
+    pub n_plus_one: bool,
+    /// Lookups by id are written so SQLite cannot use the primary key (`+id`): table scans.
+    /// A lookup stops at its match (like SQLAlchemy's `.first()`), so the cost grows with the
+    /// row's position: recent todos — the ones scenarios touch — and misses scan the most.
+    pub missing_index: bool,
+    /// The list ignores skip/limit.
+    pub no_pagination: bool,
+    /// SQLite runs on the calling async worker thread instead of a blocking thread.
+    pub inline: bool,
+}
+
+impl StoreOptions {
+    /// `id` as a lookup key: `+id` is still the id, but no longer an indexed column to SQLite.
+    fn id_expr(&self) -> &'static str {
+        if self.missing_index { "+id" } else { "id" }
+    }
+}
+
 enum Backend {
     Memory(Mutex<Connection>),
     File { writer: Mutex<Connection>, readers: Pool<SqliteConnectionManager> },
@@ -84,6 +132,8 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    options: StoreOptions,
+    queries: Arc<AtomicU64>,
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -94,7 +144,7 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 
 impl Store {
     /// Opens (and if needed creates) the database. Blocking: call from a blocking context.
-    pub fn open(storage: &Storage) -> Result<Store> {
+    pub fn open(storage: &Storage, options: StoreOptions) -> Result<Store> {
         let backend = match storage {
             Storage::InMemory => {
                 let conn = Connection::open_in_memory().context("메모리 데이터베이스를 만들 수 없습니다")?;
@@ -103,7 +153,29 @@ impl Store {
             }
             Storage::File(path) => open_file(path)?,
         };
-        Ok(Store { backend: Arc::new(backend) })
+        Ok(Store { backend: Arc::new(backend), options, queries: Arc::default() })
+    }
+
+    /// Statements run so far (each query of an N+1 list counts).
+    pub fn queries(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
+    fn counted(&self, n: u64) {
+        self.queries.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Runs blocking database work where the options say: a blocking thread (healthy), or
+    /// right here on the async worker (the blocking-io bottleneck).
+    async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T> + Send + 'static,
+    {
+        if self.options.inline {
+            return f();
+        }
+        tokio::task::spawn_blocking(f).await.context("데이터베이스 작업이 중단되었습니다")?
     }
 
     /// Runs `f` on a connection that may only read, on a blocking thread.
@@ -113,7 +185,7 @@ impl Store {
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
         let backend = self.backend.clone();
-        tokio::task::spawn_blocking(move || match &*backend {
+        self.run(move || match &*backend {
             Backend::Memory(conn) => f(&lock(conn)).context("읽기 쿼리 실패"),
             Backend::File { readers, .. } => {
                 let conn = readers.get().context("읽기 연결을 얻지 못했습니다")?;
@@ -121,7 +193,6 @@ impl Store {
             }
         })
         .await
-        .context("데이터베이스 작업이 중단되었습니다")?
     }
 
     /// Runs `f` on the single writer connection, on a blocking thread.
@@ -131,7 +202,7 @@ impl Store {
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
         let backend = self.backend.clone();
-        tokio::task::spawn_blocking(move || {
+        self.run(move || {
             let conn = match &*backend {
                 Backend::Memory(conn) => conn,
                 Backend::File { writer, .. } => writer,
@@ -139,32 +210,57 @@ impl Store {
             f(&lock(conn)).context("쓰기 쿼리 실패")
         })
         .await
-        .context("데이터베이스 작업이 중단되었습니다")?
     }
 
     /// `GET /todos/`: ordered by id. `skip < 0` counts as 0; `limit < 0` means no limit
     /// (SQLite's own reading of a negative LIMIT).
     pub async fn list_todos(&self, skip: i64, limit: i64) -> Result<Vec<Todo>> {
-        let offset = skip.max(0);
-        let limit = if limit < 0 { -1 } else { limit };
+        let opts = self.options;
+        let (offset, limit) =
+            if opts.no_pagination { (0, -1) } else { (skip.max(0), if limit < 0 { -1 } else { limit }) };
+        let id = opts.id_expr();
+        if !opts.n_plus_one {
+            self.counted(1);
+            return self
+                .read(move |conn| {
+                    let mut stmt = conn.prepare_cached(&list_sql(id))?;
+                    let rows = stmt.query_map(params![limit, offset], row_to_todo)?;
+                    rows.collect()
+                })
+                .await;
+        }
+        // The ORM habit: fetch the keys, then lazily load every object on its own.
+        let queries = self.queries.clone();
         self.read(move |conn| {
-            let sql = format!("SELECT {COLUMNS} FROM todos ORDER BY id LIMIT ?1 OFFSET ?2");
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params![limit, offset], row_to_todo)?;
-            rows.collect()
+            let sql = format!("SELECT id FROM todos ORDER BY {id} LIMIT ?1 OFFSET ?2");
+            let ids: Vec<i64> = conn
+                .prepare_cached(&sql)?
+                .query_map(params![limit, offset], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            queries.fetch_add(1 + ids.len() as u64, Ordering::Relaxed);
+            let one = select_one_sql(id);
+            ids.into_iter()
+                .filter_map(|todo_id| {
+                    conn.prepare(&one)
+                        .and_then(|mut stmt| stmt.query_row([todo_id], row_to_todo).optional())
+                        .transpose()
+                })
+                .collect()
         })
         .await
     }
 
     pub async fn get_todo(&self, id: i64) -> Result<Option<Todo>> {
+        let key = self.options.id_expr();
+        self.counted(1);
         self.read(move |conn| {
-            let sql = format!("SELECT {COLUMNS} FROM todos WHERE id = ?1");
-            conn.prepare_cached(&sql)?.query_row([id], row_to_todo).optional()
+            conn.prepare_cached(&select_one_sql(key))?.query_row([id], row_to_todo).optional()
         })
         .await
     }
 
     pub async fn create_todo(&self, new: NewTodo) -> Result<Todo> {
+        self.counted(1);
         self.write(move |conn| {
             let created_at = now_timestamp();
             let updated_at = now_timestamp();
@@ -193,16 +289,10 @@ impl Store {
 
     /// Partial update in one statement; `updated_at` always moves. `None` if no such id.
     pub async fn update_todo(&self, id: i64, patch: TodoPatch) -> Result<Option<Todo>> {
+        let key = self.options.id_expr();
+        self.counted(1);
         self.write(move |conn| {
-            let sql = format!(
-                "UPDATE todos SET
-                     title = COALESCE(?1, title),
-                     description = CASE WHEN ?2 THEN ?3 ELSE description END,
-                     completed = COALESCE(?4, completed),
-                     updated_at = ?5
-                 WHERE id = ?6
-                 RETURNING {COLUMNS}"
-            );
+            let sql = update_sql(key);
             let set_description = patch.description.is_some();
             let description = patch.description.flatten();
             conn.prepare_cached(&sql)?
@@ -217,13 +307,16 @@ impl Store {
 
     /// `true` if a todo was deleted.
     pub async fn delete_todo(&self, id: i64) -> Result<bool> {
+        let key = self.options.id_expr();
+        self.counted(1);
         self.write(move |conn| {
-            let n = conn.prepare_cached("DELETE FROM todos WHERE id = ?1")?.execute([id])?;
+            let n = conn.prepare_cached(&delete_sql(key))?.execute([id])?;
             Ok(n > 0)
         })
         .await
     }
 
+    /// For `/metrics`; not counted as a query of the application.
     pub async fn count_todos(&self) -> Result<i64> {
         self.read(|conn| conn.prepare_cached("SELECT COUNT(*) FROM todos")?.query_row([], |r| r.get(0))).await
     }
@@ -251,4 +344,75 @@ fn open_file(path: &Path) -> Result<Backend> {
         .build(manager)
         .context("읽기 연결 풀을 만들 수 없습니다")?;
     Ok(Backend::File { writer: Mutex::new(writer), readers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let n = stmt.parameter_count();
+        let params: Vec<i64> = vec![1; n];
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3)).unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join(" | ")
+    }
+
+    #[test]
+    fn missing_index_turns_every_lookup_into_a_table_scan() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        for (healthy, broken) in [
+            (select_one_sql("id"), select_one_sql("+id")),
+            (update_sql("id"), update_sql("+id")),
+            (delete_sql("id"), delete_sql("+id")),
+        ] {
+            let (good, bad) = (plan(&conn, &healthy), plan(&conn, &broken));
+            assert!(good.contains("SEARCH") && good.contains("PRIMARY KEY"), "{good}");
+            assert!(bad.starts_with("SCAN") && !bad.contains("PRIMARY KEY"), "{bad}");
+        }
+        let good = plan(&conn, &list_sql("id"));
+        let bad = plan(&conn, &list_sql("+id"));
+        assert!(!good.contains("TEMP B-TREE"), "{good}");
+        assert!(bad.contains("USE TEMP B-TREE FOR ORDER BY"), "the list sorts every time: {bad}");
+    }
+
+    async fn seeded(options: StoreOptions, n: usize) -> Store {
+        let store = Store::open(&Storage::InMemory, options).unwrap();
+        for i in 0..n {
+            let new = NewTodo { title: format!("t{i}"), description: None, completed: false };
+            store.create_todo(new).await.unwrap();
+        }
+        store
+    }
+
+    #[tokio::test]
+    async fn n_plus_one_sends_one_query_per_listed_todo_with_the_same_answer() {
+        let healthy = seeded(StoreOptions::default(), 12).await;
+        let broken = seeded(StoreOptions { n_plus_one: true, ..Default::default() }, 12).await;
+        let (h0, b0) = (healthy.queries(), broken.queries());
+        let good = healthy.list_todos(2, 8).await.unwrap();
+        let bad = broken.list_todos(2, 8).await.unwrap();
+        assert_eq!(healthy.queries() - h0, 1);
+        assert_eq!(broken.queries() - b0, 1 + 8);
+        let titles = |v: &[Todo]| v.iter().map(|t| t.title.clone()).collect::<Vec<_>>();
+        assert_eq!(titles(&good), titles(&bad));
+    }
+
+    #[tokio::test]
+    async fn no_pagination_ignores_skip_and_limit() {
+        let store = seeded(StoreOptions { no_pagination: true, ..Default::default() }, 130).await;
+        assert_eq!(store.list_todos(5, 10).await.unwrap().len(), 130);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn inline_runs_sqlite_on_the_calling_thread() {
+        let here = std::thread::current().id();
+        let inline = seeded(StoreOptions { inline: true, ..Default::default() }, 1).await;
+        let healthy = seeded(StoreOptions::default(), 1).await;
+        let where_ran =
+            |store: Store| async move { store.run(|| Ok(std::thread::current().id())).await.unwrap() };
+        assert_eq!(where_ran(inline).await, here);
+        assert_ne!(where_ran(healthy).await, here);
+    }
 }

@@ -19,6 +19,7 @@ pub const DETAIL_NOT_FOUND: &str = "Not Found";
 pub const DETAIL_METHOD_NOT_ALLOWED: &str = "Method Not Allowed";
 pub const DETAIL_INJECTED_FAULT: &str =
     "서버 내부 오류가 발생했습니다. (채점용 장애 주입으로 일부러 만든 500 응답입니다)";
+pub const DETAIL_POOL_EXHAUSTED: &str = "데이터베이스 세션을 얻지 못했습니다: 커넥션 풀이 고갈되어 2초를 기다려도 빈 세션이 없습니다. (QueuePool limit reached, connection timed out)";
 pub const DETAIL_DATABASE: &str = "데이터베이스 오류로 요청을 처리하지 못했습니다.";
 
 #[derive(Debug)]
@@ -31,6 +32,8 @@ pub enum ApiError {
     BadRequest(&'static str),
     /// 500 from fault injection.
     InjectedFault,
+    /// 500 because no database session came free in time (pool-starvation).
+    PoolExhausted,
     /// 500 because the database failed; the cause is logged, not sent.
     Database(anyhow::Error),
     /// Any other status with a fixed detail (405, 413, ...).
@@ -63,6 +66,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::BadRequest(text) => detail(StatusCode::BAD_REQUEST, text),
             ApiError::InjectedFault => detail(StatusCode::INTERNAL_SERVER_ERROR, DETAIL_INJECTED_FAULT),
+            ApiError::PoolExhausted => detail(StatusCode::INTERNAL_SERVER_ERROR, DETAIL_POOL_EXHAUSTED),
             ApiError::Database(e) => {
                 eprintln!("loadlab 실습 서버: 데이터베이스 오류: {e:#}");
                 detail(StatusCode::INTERNAL_SERVER_ERROR, DETAIL_DATABASE)

@@ -78,7 +78,8 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition.
-    pub fn render(&self, todos: Option<i64>) -> String {
+    /// `history_bytes` is only shown while the memory-leak bottleneck is on.
+    pub fn render(&self, todos: Option<i64>, db_queries: u64, history_bytes: Option<u64>) -> String {
         let mut out = String::new();
         let routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
         let mut keys: Vec<&String> = routes.keys().collect();
@@ -141,6 +142,18 @@ impl Metrics {
         );
         out.push_str("# TYPE loadlab_process_resident_memory_bytes gauge\n");
         let _ = writeln!(out, "loadlab_process_resident_memory_bytes {}", resident_memory_bytes());
+
+        out.push_str("# HELP loadlab_db_queries_total 서버가 데이터베이스에 보낸 쿼리 수\n");
+        out.push_str("# TYPE loadlab_db_queries_total counter\n");
+        let _ = writeln!(out, "loadlab_db_queries_total {db_queries}");
+
+        if let Some(bytes) = history_bytes {
+            out.push_str(
+                "# HELP loadlab_request_history_bytes 버리지 않고 쌓아 둔 요청 기록의 크기(바이트)\n",
+            );
+            out.push_str("# TYPE loadlab_request_history_bytes gauge\n");
+            let _ = writeln!(out, "loadlab_request_history_bytes {bytes}");
+        }
 
         if let Some(n) = todos {
             out.push_str("# HELP loadlab_todos 데이터베이스에 있는 TODO 개수\n");
@@ -294,7 +307,7 @@ mod tests {
         m.record(&Method::GET, "/health", 200, Duration::from_micros(300));
         m.record(&Method::GET, "/health", 200, Duration::from_millis(30));
         m.record(&Method::GET, "/health", 503, Duration::from_secs(20));
-        let text = m.render(Some(7));
+        let text = m.render(Some(7), 3, None);
         assert!(
             text.contains("loadlab_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 2")
         );
@@ -314,6 +327,8 @@ mod tests {
             "loadlab_http_request_duration_seconds_bucket{method=\"GET\",route=\"/health\",le=\"+Inf\"} 3"
         ));
         assert!(text.contains("loadlab_todos 7\n"));
+        assert!(text.contains("loadlab_db_queries_total 3\n"));
+        assert!(!text.contains("loadlab_request_history_bytes"));
     }
 
     #[cfg(target_os = "linux")]

@@ -22,7 +22,12 @@
 //! - Answers over 1000 bytes are gzip-compressed when the client asks (`Accept-Encoding`),
 //!   like Starlette's `GZipMiddleware(minimum_size=1000)` that the guide recommends.
 //! - `/docs` is a small offline Korean page pointing at `/openapi.json` (no Swagger UI).
+//!
+//! [`Bottleneck`]s switch on real performance problems (see [`bottlenecks`]); none is on by
+//! default, and none changes what a request answers — only how it is produced — except
+//! `no-pagination`, whose point is to ignore `skip`/`limit`.
 
+pub mod bottlenecks;
 mod db;
 mod errors;
 mod metrics;
@@ -41,6 +46,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use bottlenecks::Bottleneck;
 pub use routes::VANISH_AFTER;
 
 /// Where the todos live.
@@ -74,10 +80,14 @@ pub struct ServerConfig {
     /// Enables `GET /__test/delay/{ms}` (sleeps, then 200 `{"slept_ms": ms}`), for the engine's
     /// own tests only.
     pub test_routes: bool,
+    /// Real performance problems to switch on; empty is the healthy server.
+    pub bottlenecks: Vec<Bottleneck>,
+    /// Keep the bottlenecks out of the banner (the mystery exercise).
+    pub secret_bottlenecks: bool,
 }
 
 impl ServerConfig {
-    /// 127.0.0.1 on a free port, in memory, no faults, no test routes.
+    /// 127.0.0.1 on a free port, in memory, no faults, no test routes, no bottlenecks.
     pub fn in_memory() -> Self {
         ServerConfig {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -85,6 +95,8 @@ impl ServerConfig {
             storage: Storage::InMemory,
             faults: Faults::default(),
             test_routes: false,
+            bottlenecks: Vec::new(),
+            secret_bottlenecks: false,
         }
     }
 
@@ -149,8 +161,15 @@ impl Drop for LabServer {
 /// Opens the database, binds, and spawns the server on the current tokio runtime. Returns
 /// once the socket is listening, so requests to [`LabServer::url`] succeed at once.
 pub async fn start(config: ServerConfig) -> Result<LabServer> {
+    let on = |b| config.bottlenecks.contains(&b);
+    let options = db::StoreOptions {
+        n_plus_one: on(Bottleneck::NPlusOne),
+        missing_index: on(Bottleneck::MissingIndex),
+        no_pagination: on(Bottleneck::NoPagination),
+        inline: on(Bottleneck::BlockingIo),
+    };
     let storage = config.storage.clone();
-    let store = tokio::task::spawn_blocking(move || db::Store::open(&storage))
+    let store = tokio::task::spawn_blocking(move || db::Store::open(&storage, options))
         .await
         .context("데이터베이스를 여는 작업이 중단되었습니다")??;
     let bind = SocketAddr::new(config.host, config.port);
@@ -158,6 +177,19 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
         .await
         .with_context(|| format!("{bind} 에서 서버를 열 수 없습니다 (포트를 이미 쓰는 중일 수 있습니다)"))?;
     let addr = listener.local_addr().context("서버 주소를 알 수 없습니다")?;
+
+    let (audit_path, temporary) = match &config.storage {
+        Storage::File(path) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".audit.log");
+            (PathBuf::from(name), false)
+        }
+        Storage::InMemory => {
+            let name = format!("loadlab-audit-{}-{}.log", std::process::id(), addr.port());
+            (std::env::temp_dir().join(name), true)
+        }
+    };
+    let active = bottlenecks::Active::new(&config.bottlenecks, audit_path, temporary)?;
 
     let metrics = Arc::new(metrics::Metrics::default());
     let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없습니다")?;
@@ -167,6 +199,7 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
         faults: config.faults.clone(),
         test_routes: config.test_routes,
         openapi: Bytes::from(openapi),
+        bottlenecks: Arc::new(active),
     };
     let app = routes::router(state);
     let listener = metrics::CountingListener::new(listener, &metrics);
@@ -193,6 +226,10 @@ pub async fn serve_forever(config: ServerConfig) -> Result<()> {
         Storage::InMemory => "메모리 (서버를 끄면 데이터가 사라집니다)".to_string(),
     };
     let faults = config.faults.clone();
+    let mut active = config.bottlenecks.clone();
+    active.sort();
+    active.dedup();
+    let secret = config.secret_bottlenecks;
     let server = start(config).await?;
     let url = server.url();
     println!("{BANNER_STARTED}: {url}");
@@ -204,6 +241,13 @@ pub async fn serve_forever(config: ServerConfig) -> Result<()> {
             faults.error_rate * 100.0,
             faults.vanish_rate * 100.0
         );
+    }
+    if secret {
+        println!("  병목 켜짐: 무엇인지는 비밀이에요");
+    } else {
+        for b in active {
+            println!("  병목 켜짐 [{b}] {}", b.describe());
+        }
     }
     println!("  {BANNER_STOP_HINT}");
     tokio::signal::ctrl_c().await.context("Ctrl-C 신호를 기다릴 수 없습니다")?;

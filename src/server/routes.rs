@@ -20,6 +20,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
 
 use super::Faults;
+use super::bottlenecks::{self, SessionPool};
 use super::db::Store;
 use super::errors::{ApiError, DETAIL_METHOD_NOT_ALLOWED, DETAIL_NOT_FOUND, json_response, not_found_detail};
 use super::metrics::{self, Metrics};
@@ -43,12 +44,14 @@ pub struct AppState {
     pub faults: Faults,
     pub test_routes: bool,
     pub openapi: Bytes,
+    pub bottlenecks: Arc<bottlenecks::Active>,
 }
 
 pub fn router(state: AppState) -> Router {
     let todos = Router::new()
         .route("/todos/", get(list_todos).post(create_todo))
         .route("/todos/{todo_id}", get(read_todo).put(update_todo).delete(delete_todo))
+        .route_layer(middleware::from_fn_with_state(state.clone(), apply_bottlenecks))
         .route_layer(middleware::from_fn_with_state(state.clone(), inject_faults));
     let mut app = Router::new()
         .route("/", get(root))
@@ -60,11 +63,16 @@ pub fn router(state: AppState) -> Router {
     if state.test_routes {
         app = app.route("/__test/delay/{ms}", get(test_delay));
     }
-    app.fallback(fallback)
+    let app = app
+        .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
+    let app = if state.bottlenecks.no_compression {
+        app
+    } else {
+        app.layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
+    };
+    app.with_state(state)
 }
 
 fn static_json(status: StatusCode, body: &'static str) -> Response {
@@ -94,7 +102,8 @@ async fn docs() -> Html<String> {
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
     let todos = state.store.count_todos().await.ok();
-    let mut res = state.metrics.render(todos).into_response();
+    let history = state.bottlenecks.history.as_ref().map(|h| h.bytes());
+    let mut res = state.metrics.render(todos, state.store.queries(), history).into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     res
@@ -174,10 +183,20 @@ async fn read_todo(
     let PyInt::Small(n) = id else {
         return Err(ApiError::NotFound(not_found_detail(id)));
     };
-    match state.store.get_todo(n).await? {
-        Some(todo) => todo_json(StatusCode::OK, &todo),
-        None => Err(ApiError::NotFound(not_found_detail(n))),
+    let Some(todo) = state.store.get_todo(n).await? else {
+        return Err(ApiError::NotFound(not_found_detail(n)));
+    };
+    let mut res = todo_json(StatusCode::OK, &todo)?;
+    if state.bottlenecks.slow_endpoint {
+        let body = serde_json::to_vec(&todo).map_err(anyhow::Error::from)?;
+        let etag = tokio::task::spawn_blocking(move || bottlenecks::expensive_etag(&body))
+            .await
+            .map_err(anyhow::Error::from)?;
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            res.headers_mut().insert(header::ETAG, v);
+        }
     }
+    Ok(res)
 }
 
 async fn update_todo(
@@ -238,6 +257,37 @@ async fn inject_faults(State(state): State<AppState>, req: axum::extract::Reques
         return ApiError::InjectedFault.into_response();
     }
     next.run(req).await
+}
+
+/// The request-level bottlenecks, around every `/todos` request.
+async fn apply_bottlenecks(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let active = &state.bottlenecks;
+    // Session per request, held until the answer is ready (FastAPI's `Depends(get_db)`).
+    let session = match &active.sessions {
+        Some(pool) => match pool.checkout().await {
+            Some(permit) => Some(permit),
+            None => return ApiError::PoolExhausted.into_response(),
+        },
+        None => None,
+    };
+    let line = format!("{} {}", req.method(), req.uri());
+    if let Some(audit) = &active.audit {
+        audit.record(&line);
+    }
+    if let Some(history) = &active.history {
+        history.remember(&line);
+    }
+    let res = next.run(req).await;
+    if let Some(permit) = session
+        && res.status().is_client_error()
+    {
+        SessionPool::leak(permit);
+    }
+    res
 }
 
 /// Only with `test_routes`: a request that takes a known time, for the engine's tests.

@@ -1,0 +1,223 @@
+//! The lab server's switchable bottlenecks, over HTTP: each one does its bad thing for real,
+//! and none changes what a request answers (no-pagination aside, whose point is to ignore
+//! skip/limit).
+
+use std::time::{Duration, Instant};
+
+use loadlab::server::bottlenecks::{LEAK_PER_REQUEST, SESSION_POOL_SIZE, SESSION_TIMEOUT};
+use loadlab::server::{Bottleneck, LabServer, ServerConfig, Storage, start};
+use reqwest::{Client, StatusCode, header};
+use serde_json::{Value, json};
+
+async fn lab(bottlenecks: &[Bottleneck]) -> LabServer {
+    let config = ServerConfig { bottlenecks: bottlenecks.to_vec(), ..ServerConfig::in_memory() };
+    start(config).await.unwrap()
+}
+
+fn http() -> Client {
+    Client::builder().timeout(Duration::from_secs(10)).build().unwrap()
+}
+
+async fn create(client: &Client, server: &LabServer, title: &str) -> i64 {
+    let res = client
+        .post(format!("{}/todos/", server.url()))
+        .json(&json!({"title": title, "description": "가".repeat(40)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn metric(client: &Client, server: &LabServer, name: &str) -> f64 {
+    let text = client.get(format!("{}/metrics", server.url())).send().await.unwrap();
+    let text = text.text().await.unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+        .parse()
+        .unwrap()
+}
+
+/// A short scripted session; returns every (status, body) with timestamps masked.
+async fn script(server: &LabServer) -> Vec<(u16, Value)> {
+    let client = http();
+    let url = |p: &str| format!("{}{p}", server.url());
+    let mut out = Vec::new();
+    let mut push = |status: StatusCode, mut body: Value| {
+        mask(&mut body);
+        out.push((status.as_u16(), body));
+    };
+    for i in 0..3 {
+        let res = client.post(url("/todos/")).json(&json!({"title": format!("t{i}")})).send().await.unwrap();
+        push(res.status(), res.json().await.unwrap());
+    }
+    for path in ["/todos/", "/todos/2", "/todos/99", "/todos/abc"] {
+        let res = client.get(url(path)).send().await.unwrap();
+        push(res.status(), res.json().await.unwrap());
+    }
+    let res = client.put(url("/todos/1")).json(&json!({"completed": "yes"})).send().await.unwrap();
+    push(res.status(), res.json().await.unwrap());
+    let res = client.delete(url("/todos/3")).send().await.unwrap();
+    push(res.status(), Value::Null);
+    let res = client.get(url("/todos/")).send().await.unwrap();
+    push(res.status(), res.json().await.unwrap());
+    out
+}
+
+fn mask(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k.ends_with("_at") {
+                    *x = json!("<time>");
+                } else {
+                    mask(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(mask),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn bottlenecks_change_how_not_what_the_server_answers() {
+    let healthy = script(&lab(&[]).await).await;
+    // pool-starvation is left out: its leaked sessions are exactly meant to break later calls.
+    let all: Vec<Bottleneck> =
+        Bottleneck::ALL.into_iter().filter(|b| *b != Bottleneck::PoolStarvation).collect();
+    for b in &all {
+        assert_eq!(script(&lab(&[*b]).await).await, healthy, "{b} changed an answer");
+    }
+    assert_eq!(script(&lab(&all).await).await, healthy, "all together changed an answer");
+}
+
+#[tokio::test]
+async fn n_plus_one_sends_a_query_per_listed_todo() {
+    let client = http();
+    for (bottlenecks, per_list) in [(vec![], 1.0), (vec![Bottleneck::NPlusOne], 1.0 + 20.0)] {
+        let server = lab(&bottlenecks).await;
+        for i in 0..25 {
+            create(&client, &server, &format!("t{i}")).await;
+        }
+        let before = metric(&client, &server, "loadlab_db_queries_total").await;
+        let res = client.get(format!("{}/todos/?limit=20", server.url())).send().await.unwrap();
+        assert_eq!(res.json::<Value>().await.unwrap().as_array().unwrap().len(), 20);
+        let after = metric(&client, &server, "loadlab_db_queries_total").await;
+        assert_eq!(after - before, per_list, "{bottlenecks:?}");
+    }
+}
+
+#[tokio::test]
+async fn no_pagination_sends_everything() {
+    let client = http();
+    let server = lab(&[Bottleneck::NoPagination]).await;
+    for i in 0..120 {
+        create(&client, &server, &format!("t{i}")).await;
+    }
+    let res = client.get(format!("{}/todos/?skip=0&limit=10", server.url())).send().await.unwrap();
+    assert_eq!(res.json::<Value>().await.unwrap().as_array().unwrap().len(), 120);
+}
+
+#[tokio::test]
+async fn no_compression_sends_large_answers_plain() {
+    let client = http();
+    let raw = Client::builder().no_gzip().build().unwrap();
+    for (bottlenecks, gzipped) in [(vec![], true), (vec![Bottleneck::NoCompression], false)] {
+        let server = lab(&bottlenecks).await;
+        for i in 0..30 {
+            create(&client, &server, &format!("t{i}")).await;
+        }
+        let res = raw
+            .get(format!("{}/todos/", server.url()))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers().get(header::CONTENT_ENCODING).is_some(), gzipped, "{bottlenecks:?}");
+    }
+}
+
+#[tokio::test]
+async fn slow_endpoint_computes_an_etag_on_every_single_todo_read() {
+    let client = http();
+    let server = lab(&[Bottleneck::SlowEndpoint]).await;
+    let id = create(&client, &server, "느림").await;
+    let res = client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
+    let etag = res.headers()[header::ETAG].to_str().unwrap().to_owned();
+    assert!(etag.starts_with('"') && etag.len() == 18, "{etag}");
+    let res = client.get(format!("{}/todos/", server.url())).send().await.unwrap();
+    assert!(res.headers().get(header::ETAG).is_none(), "only the one endpoint is slow");
+    // Healthy servers skip the work entirely.
+    let healthy = lab(&[]).await;
+    let id = create(&client, &healthy, "빠름").await;
+    let res = client.get(format!("{}/todos/{id}", healthy.url())).send().await.unwrap();
+    assert!(res.headers().get(header::ETAG).is_none());
+}
+
+#[tokio::test]
+async fn memory_leak_keeps_every_request_resident() {
+    let client = http();
+    let server = lab(&[Bottleneck::MemoryLeak]).await;
+    let id = create(&client, &server, "누수").await;
+    for _ in 0..99 {
+        client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
+    }
+    let kept = metric(&client, &server, "loadlab_request_history_bytes").await;
+    assert_eq!(kept, (100 * LEAK_PER_REQUEST) as f64);
+    let rss = metric(&client, &server, "loadlab_process_resident_memory_bytes").await;
+    assert!(rss >= kept, "the retained records are resident: rss {rss} < {kept}");
+    // Healthy servers keep no history at all.
+    let healthy = lab(&[]).await;
+    let text = client.get(format!("{}/metrics", healthy.url())).send().await.unwrap();
+    assert!(!text.text().await.unwrap().contains("loadlab_request_history_bytes"));
+}
+
+#[tokio::test]
+async fn blocking_io_fsyncs_an_audit_line_per_todos_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.db");
+    let config = ServerConfig {
+        storage: Storage::File(db.clone()),
+        bottlenecks: vec![Bottleneck::BlockingIo],
+        ..ServerConfig::in_memory()
+    };
+    let server = start(config).await.unwrap();
+    let client = http();
+    let id = create(&client, &server, "감사").await;
+    client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
+    client.get(format!("{}/health", server.url())).send().await.unwrap();
+    server.shutdown().await;
+    let log = std::fs::read_to_string(dir.path().join("b.db.audit.log")).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert!(lines[0].ends_with("POST /todos/"), "{log}");
+    assert!(lines[1].ends_with(&format!("GET /todos/{id}")), "{log}");
+}
+
+#[tokio::test]
+async fn pool_starvation_leaks_sessions_on_errors_until_requests_time_out() {
+    let client = http();
+    let server = lab(&[Bottleneck::PoolStarvation]).await;
+    let id = create(&client, &server, "세션").await;
+    // Successful requests return their sessions: many more than the pool holds are fine.
+    for _ in 0..3 * SESSION_POOL_SIZE {
+        let res = client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // Each 404 leaks its session.
+    for _ in 0..SESSION_POOL_SIZE {
+        let res = client.get(format!("{}/todos/987654", server.url())).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+    let started = Instant::now();
+    let res = client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(started.elapsed() >= SESSION_TIMEOUT, "it waited for a session first");
+    let body: Value = res.json().await.unwrap();
+    assert!(body["detail"].as_str().unwrap().contains("QueuePool"), "{body}");
+    // Routes without a session still answer.
+    let res = client.get(format!("{}/health", server.url())).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
