@@ -9,6 +9,12 @@ mod wrong;
 #[path = "../src/grader/pristine/mixed_workload.rs"]
 mod pristine_mixed_workload;
 #[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
+#[path = "../src/grader/pristine/setup_user.rs"]
+mod pristine_setup_user;
+#[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
+#[path = "../src/grader/pristine/spike_shape.rs"]
+mod pristine_spike_shape;
+#[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
 #[path = "../src/grader/pristine/stress_user.rs"]
 mod pristine_stress_user;
 #[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
@@ -17,10 +23,14 @@ mod pristine_todo_user;
 
 use loadlab::grader::checks::{GRADED_ITEMS, Status, Verdict, check};
 use loadlab::grader::observe::Scenarios;
-use loadlab::prelude::UserClass;
+use loadlab::prelude::{ShapeClass, UserClass};
 
 async fn grade(classes: Vec<UserClass>, item: &str) -> Verdict {
-    check(&Scenarios::InProcess(classes), item).await.expect("grading runs")
+    grade_with_shapes(classes, Vec::new(), item).await
+}
+
+async fn grade_with_shapes(classes: Vec<UserClass>, shapes: Vec<ShapeClass>, item: &str) -> Verdict {
+    check(&Scenarios::InProcess(classes, shapes), item).await.expect("grading runs")
 }
 
 fn assert_fails_with(verdict: &Verdict, expected: &str) {
@@ -35,7 +45,8 @@ fn assert_fails_with(verdict: &Verdict, expected: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_solution_passes_every_check() {
     for item in GRADED_ITEMS {
-        let verdict = grade(loadlab::solutions::user_classes(), item).await;
+        let verdict =
+            grade_with_shapes(loadlab::solutions::user_classes(), loadlab::solutions::shapes(), item).await;
         assert_eq!(verdict.status, Status::Passed, "{item}: {verdict:#?}");
     }
 }
@@ -47,10 +58,12 @@ async fn untouched_exercises_are_not_started_and_examples_pass() {
             UserClass::of::<pristine_todo_user::TodoUser>(),
             UserClass::of::<pristine_mixed_workload::MixedWorkloadUser>(),
             UserClass::of::<pristine_stress_user::StressTestUser>(),
+            UserClass::of::<pristine_setup_user::SetupUser>(),
         ]
     };
-    for item in ["update_todo", "delete_todo", "mixed_workload", "stress_user"] {
-        let verdict = grade(classes(), item).await;
+    let shapes = || vec![ShapeClass::of::<pristine_spike_shape::SpikeShape>()];
+    for item in ["update_todo", "delete_todo", "mixed_workload", "stress_user", "spike_shape", "setup_user"] {
+        let verdict = grade_with_shapes(classes(), shapes(), item).await;
         assert_eq!(verdict.status, Status::NotStarted, "{item}: {verdict:#?}");
         assert!(verdict.problems[0].contains("아직 시작하지 않았어요"), "{:?}", verdict.problems);
     }
@@ -147,4 +160,30 @@ async fn a_broken_example_is_caught() {
 async fn a_missing_class_is_named() {
     let verdict = grade(vec![UserClass::of::<pristine_todo_user::TodoUser>()], "mixed_workload").await;
     assert_fails_with(&verdict, "MixedWorkloadUser를 찾을 수 없습니다");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_spikes_fail_with_their_reason() {
+    let verdict = grade_with_shapes(
+        Vec::new(),
+        vec![ShapeClass::of::<wrong::GentleSpike>().named("SpikeShape")],
+        "spike_shape",
+    )
+    .await;
+    assert_fails_with(&verdict, "초당 100명 이상");
+    let verdict = grade_with_shapes(
+        Vec::new(),
+        vec![ShapeClass::of::<wrong::EndlessSpike>().named("SpikeShape")],
+        "spike_shape",
+    )
+    .await;
+    assert_fails_with(&verdict, "끝나지 않습니다");
+    assert_fails_with(&verdict, "평소 부하");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_that_leaves_its_data_behind_fails() {
+    let verdict =
+        grade(vec![UserClass::of::<wrong::setup_without_teardown::SetupUser>()], "setup_user").await;
+    assert_fails_with(&verdict, "지우지 않은 TODO가");
 }

@@ -7,7 +7,7 @@ use colored::Colorize;
 
 use crate::checklist::{self, ItemKind};
 use crate::grader::build::{self, Build};
-use crate::grader::checks::{self, GRADED_ITEMS, Status, Verdict};
+use crate::grader::checks::{self, GRADED_ITEMS, LOCUSTFILE_ITEMS, Status, Verdict};
 use crate::grader::observe::Scenarios;
 use crate::grader::source;
 use crate::progress::Progress;
@@ -41,7 +41,7 @@ pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
         },
     };
     let scenarios = if args.solutions {
-        Scenarios::InProcess(crate::solutions::user_classes())
+        Scenarios::InProcess(crate::solutions::user_classes(), crate::solutions::shapes())
     } else {
         println!("exercises/ 빌드 중…");
         match build::build_exercises(false)? {
@@ -75,7 +75,7 @@ pub fn record(verdicts: &[Verdict]) -> anyhow::Result<()> {
                 _ => progress.unmark_item(verdict.item),
             }
         }
-        if GRADED_ITEMS.iter().all(|item| progress.is_item_done(item)) {
+        if LOCUSTFILE_ITEMS.iter().all(|item| progress.is_item_done(item)) {
             progress.mark_item_done("practice2");
         }
     })?;

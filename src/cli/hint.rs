@@ -19,6 +19,8 @@ const HINTS: &[(&str, &str)] = &[
     ("delete_todo", include_str!("../../lessons/hints/delete_todo.md")),
     ("mixed_workload", include_str!("../../lessons/hints/mixed_workload.md")),
     ("stress_user", include_str!("../../lessons/hints/stress_user.md")),
+    ("spike_shape", include_str!("../../lessons/hints/spike_shape.md")),
+    ("setup_user", include_str!("../../lessons/hints/setup_user.md")),
 ];
 
 /// The Markdown hints of `item`.

@@ -177,6 +177,11 @@ fn configure_color() {
 struct ExercisesCli {
     #[command(flatten)]
     run: run::RunArgs,
+    /// Prints a shape's answers second by second as JSON, for the grader.
+    #[arg(long, hide = true, value_name = "SHAPE")]
+    shape_profile: Option<String>,
+    #[arg(long, hide = true, default_value_t = 600)]
+    profile_seconds: u64,
 }
 
 /// `main` of the exercises target (`exercises/main.rs`).
@@ -186,6 +191,19 @@ pub fn exercises_main(
 ) -> ExitCode {
     configure_color();
     let code = match ExercisesCli::try_parse() {
+        Ok(ExercisesCli { shape_profile: Some(name), profile_seconds, .. }) => {
+            match shapes.iter().find(|shape| shape.name == name) {
+                Some(shape) => {
+                    let profile = crate::grader::observe::profile_shape(shape, profile_seconds);
+                    println!("{}", serde_json::to_string(&profile).unwrap_or_default());
+                    0
+                }
+                None => {
+                    eprintln!("오류: 알 수 없는 부하 모양 '{name}'");
+                    EXIT_USAGE
+                }
+            }
+        }
         Ok(cli) => match block_on(run::exec_with_classes(cli.run, classes, shapes, run::Origin::Learner)) {
             Ok(code) => code,
             Err(error) => {

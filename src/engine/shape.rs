@@ -44,6 +44,12 @@ impl ShapeClass {
         ShapeClass { name: name.rsplit("::").next().unwrap_or(name), make: || Box::new(S::default()) }
     }
 
+    /// The same shape under another name (a test fixture standing in for `SpikeShape`).
+    pub fn named(mut self, name: &'static str) -> Self {
+        self.name = name;
+        self
+    }
+
     /// A fresh instance, for one run.
     pub fn instance(&self) -> Box<dyn LoadShape> {
         (self.make)()

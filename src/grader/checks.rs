@@ -59,6 +59,19 @@ pub const GRADED_ITEMS: &[&str] = &[
     "delete_todo",
     "mixed_workload",
     "stress_user",
+    "spike_shape",
+    "setup_user",
+];
+
+/// The guide's locustfile: all of these passing is 실습 2.
+pub const LOCUSTFILE_ITEMS: &[&str] = &[
+    "create_todo",
+    "list_todos",
+    "get_single_todo",
+    "update_todo",
+    "delete_todo",
+    "mixed_workload",
+    "stress_user",
 ];
 
 const FAST: f64 = 0.01;
@@ -71,6 +84,7 @@ fn plan(class: &'static str, tasks: &[&'static str], users: usize, millis: u64, 
         run_time: Duration::from_millis(millis),
         time_scale,
         faults: Faults::default(),
+        stop_timeout: Duration::ZERO,
     }
 }
 
@@ -100,6 +114,10 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
         ),
         "mixed_workload" => plan("MixedWorkloadUser", &[], 2, 2000, FAST),
         "stress_user" => plan("StressTestUser", &[], 2, 3000, 1.0),
+        "setup_user" => {
+            Plan { stop_timeout: Duration::from_secs(3), ..plan("SetupUser", &[], 3, 1500, FAST) }
+        }
+        "spike_shape" => return check_spike(scenarios).await,
         _ => unreachable!("listed in GRADED_ITEMS"),
     };
     let observation = match observe(scenarios, &plan).await? {
@@ -122,6 +140,7 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
         "delete_todo" => check_delete(&observation),
         "mixed_workload" => check_mixed(&observation),
         "stress_user" => check_stress(&observation, &plan),
+        "setup_user" => check_setup(&observation),
         _ => unreachable!("listed in GRADED_ITEMS"),
     })
 }
@@ -557,4 +576,150 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
         problems,
         format!("POST {}건, 사용자당 초당 {per_user:.1}건, description 최대 {longest}자", requests.len()),
     )
+}
+
+fn check_setup(observation: &Observation) -> Verdict {
+    const ITEM: &str = "setup_user";
+    for hook in ["on_start", "on_stop"] {
+        if not_started(observation, hook) {
+            return Verdict::not_started(ITEM, hook);
+        }
+    }
+    let mut problems: Vec<String> =
+        ["on_start", "read_own_todo", "on_stop"].iter().flat_map(|task| panics(observation, task)).collect();
+    let mut by_user: BTreeMap<usize, Vec<&TraceLine>> = BTreeMap::new();
+    for line in &observation.trace {
+        by_user.entry(line.user).or_default().push(line);
+    }
+    let (mut setup_problem, mut foreign_read, mut leftovers) = (None, 0, 0);
+    let mut reads = 0;
+    for (user, lines) in &by_user {
+        let created: Vec<i64> = lines
+            .iter()
+            .filter(|line| line.task == "on_start" && line.method == "POST" && line.status == 201)
+            .filter_map(|line| line.id)
+            .collect();
+        if created.len() != 3 {
+            setup_problem.get_or_insert_with(|| {
+                format!(
+                    "사용자 {user}가 on_start에서 TODO를 {}개 만들었습니다 — 기대: 시작할 때 3개",
+                    created.len()
+                )
+            });
+        }
+        for line in lines.iter().filter(|line| line.task == "read_own_todo") {
+            reads += 1;
+            if !todo_id(&line.path).is_some_and(|id| created.contains(&id)) {
+                foreign_read += 1;
+            }
+        }
+        let deleted: BTreeSet<i64> = lines
+            .iter()
+            .filter(|line| line.task == "on_stop" && line.method == "DELETE" && line.status == 204)
+            .filter_map(|line| todo_id(&line.path))
+            .collect();
+        leftovers += created.iter().filter(|id| !deleted.contains(id)).count();
+    }
+    problems.extend(setup_problem);
+    if reads == 0 {
+        problems.push(
+            "read_own_todo가 한 번도 요청하지 않았습니다 — on_start에서 만든 id를 self.own_todo_ids에 모았는지 확인하세요"
+                .to_string(),
+        );
+    }
+    if foreign_read > 0 {
+        problems.push(format!(
+            "자기가 준비하지 않은 TODO를 {foreign_read}번 읽었습니다 — 기대: on_start에서 만든 것만"
+        ));
+    }
+    if leftovers > 0 {
+        problems.push(format!(
+            "끝난 뒤에도 지우지 않은 TODO가 {leftovers}개 남았습니다 — 기대: on_stop에서 만든 TODO를 모두 DELETE"
+        ));
+    }
+    Verdict::judge(ITEM, problems, format!("사용자 {}명, 읽기 {reads}건", by_user.len()))
+}
+
+/// Shape limits the spike exercise asks for.
+const SPIKE_PEAK: usize = 200;
+const SPIKE_BASELINE_MAX: usize = 20;
+const SPIKE_MIN_RATE: f64 = 100.0;
+const SPIKE_MAX_SECONDS: u64 = 180;
+
+async fn check_spike(scenarios: &Scenarios) -> anyhow::Result<Verdict> {
+    const ITEM: &str = "spike_shape";
+    let profile = match super::observe::observe_shape(scenarios, "SpikeShape", SPIKE_MAX_SECONDS + 60).await?
+    {
+        Ok(profile) => profile,
+        Err(Unobservable::UnknownClass(_)) => {
+            return Ok(Verdict::failed(
+                ITEM,
+                "SpikeShape을 찾을 수 없습니다 — exercises/main.rs의 shapes()에 있어야 합니다".to_string(),
+            ));
+        }
+        Err(Unobservable::Broken(message)) if message.contains("not yet implemented") => {
+            return Ok(Verdict::not_started(ITEM, "SpikeShape::tick"));
+        }
+        Err(Unobservable::Broken(message)) => return Ok(Verdict::failed(ITEM, message)),
+    };
+    Ok(judge_spike(&profile))
+}
+
+/// Judges a spike: a low start, a jump to the peak within 2 s, a hold, a fall back, an end.
+pub fn judge_spike(profile: &[(u64, usize, f64)]) -> Verdict {
+    const ITEM: &str = "spike_shape";
+    let mut problems = Vec::new();
+    let users: Vec<usize> = profile.iter().map(|(_, users, _)| *users).collect();
+    let describe = || {
+        let mut points: Vec<String> = Vec::new();
+        for (second, users, _) in profile {
+            if points.last().is_none_or(|last| !last.ends_with(&format!("{users}명"))) {
+                points.push(format!("{second}초 {users}명"));
+            }
+        }
+        points.join(" → ")
+    };
+    if profile.is_empty() {
+        return Verdict::failed(ITEM, "0초에 바로 None을 돌려 테스트가 시작하자마자 끝납니다".to_string());
+    }
+    if users[0] > SPIKE_BASELINE_MAX {
+        problems.push(format!(
+            "처음부터 {}명입니다 — 기대: 평소 부하({SPIKE_BASELINE_MAX}명 이하)로 시작",
+            users[0]
+        ));
+    }
+    let peak_at = users.iter().position(|&u| u >= SPIKE_PEAK);
+    let peak = users.iter().copied().max().unwrap_or(0);
+    match peak_at {
+        None => problems.push(format!("가장 많을 때가 {peak}명입니다 — 기대: {SPIKE_PEAK}명까지 급증")),
+        Some(at) => {
+            let rate = profile[at].2;
+            if rate < SPIKE_MIN_RATE {
+                problems.push(format!(
+                    "{SPIKE_PEAK}명으로 올릴 때 초당 {rate}명씩 띄웁니다 — 기대: 초당 {SPIKE_MIN_RATE}명 이상 (급증이어야 해요)"
+                ));
+            }
+            let held = users[at..].iter().take_while(|&&u| u >= SPIKE_PEAK).count();
+            if held < 5 {
+                problems.push(format!("{SPIKE_PEAK}명을 {held}초만 유지합니다 — 기대: 5초 이상"));
+            }
+            let after = &users[at + held..];
+            let recovered = after.iter().take_while(|&&u| u <= SPIKE_BASELINE_MAX).count();
+            if after.first().is_none_or(|&u| u > SPIKE_BASELINE_MAX) {
+                problems.push(format!(
+                    "급증 뒤에 평소 부하({SPIKE_BASELINE_MAX}명 이하)로 돌아오지 않습니다 — 관찰: {}",
+                    describe()
+                ));
+            } else if recovered < 5 {
+                problems
+                    .push(format!("급감 뒤 {recovered}초 만에 끝납니다 — 기대: 회복을 5초 이상 지켜보기"));
+            }
+        }
+    }
+    let last_second = profile.last().map_or(0, |(second, _, _)| *second);
+    if last_second >= SPIKE_MAX_SECONDS {
+        problems
+            .push(format!("{SPIKE_MAX_SECONDS}초가 지나도 끝나지 않습니다 — 기대: 3분 안에 None으로 종료"));
+    }
+    Verdict::judge(ITEM, problems, describe())
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use crate::engine::shape::ShapeClass;
 use crate::engine::stats::TraceLine;
 use crate::engine::user::UserClass;
 use crate::engine::{RunConfig, RunResult};
@@ -15,8 +16,8 @@ use crate::server::{Faults, ServerConfig};
 
 /// Where the scenarios under test live.
 pub enum Scenarios {
-    /// Classes compiled into this process.
-    InProcess(Vec<UserClass>),
+    /// Classes and shapes compiled into this process.
+    InProcess(Vec<UserClass>, Vec<ShapeClass>),
     /// The learner's exercises binary.
     Binary(PathBuf),
 }
@@ -32,6 +33,8 @@ pub struct Plan {
     /// Multiplies the class's wait times (0.01 turns `between(1, 3)` into 10–30 ms).
     pub time_scale: f64,
     pub faults: Faults,
+    /// How long stopping users may finish their task and `on_stop` (Locust's `--stop-timeout`).
+    pub stop_timeout: Duration,
 }
 
 /// What a check gets to look at.
@@ -62,7 +65,7 @@ pub async fn observe(
     let scratch = tempfile::tempdir().context("임시 폴더를 만들 수 없습니다")?;
     let trace_path = scratch.path().join("trace.jsonl");
     let outcome = match scenarios {
-        Scenarios::InProcess(classes) => match classes.iter().find(|class| class.name == plan.class) {
+        Scenarios::InProcess(classes, _) => match classes.iter().find(|class| class.name == plan.class) {
             None => Err(Unobservable::UnknownClass(plan.class.to_string())),
             Some(class) => {
                 let mut config = RunConfig::new(
@@ -73,6 +76,7 @@ pub async fn observe(
                     plan.run_time,
                 );
                 config.time_scale = plan.time_scale;
+                config.stop_timeout = plan.stop_timeout;
                 config.trace = Some(trace_path.clone());
                 config.task_filter = (!plan.tasks.is_empty())
                     .then(|| plan.tasks.iter().map(|task| task.to_string()).collect());
@@ -107,7 +111,9 @@ async fn run_binary(
         .arg(plan.class)
         .args(["-u", &plan.users.to_string(), "-r", &plan.users.to_string()])
         .args(["-t", &format!("{}ms", plan.run_time.as_millis())])
-        .args(["-H", host, "--only-summary"])
+        .args(["-H", host, "--only-summary", "--no-explain"])
+        .arg("--stop-timeout")
+        .arg(plan.stop_timeout.as_secs_f64().to_string())
         .arg("--time-scale")
         .arg(plan.time_scale.to_string())
         .arg("--json")
@@ -135,6 +141,79 @@ async fn run_binary(
         ))));
     };
     Ok(Ok(serde_json::from_str(&text).context("시나리오 결과 JSON을 읽을 수 없습니다")?))
+}
+
+/// What a shape answers at each whole second, up to its end (`None`) or `seconds`.
+pub type ShapeProfile = Vec<(u64, usize, f64)>;
+
+/// Asks shape `name` for its target at every second from 0 to `seconds` (or until it ends).
+pub fn profile_shape(shape: &ShapeClass, seconds: u64) -> ShapeProfile {
+    let mut instance = shape.instance();
+    (0..=seconds)
+        .map_while(|second| {
+            instance.tick(Duration::from_secs(second)).map(|(users, rate)| (second, users, rate))
+        })
+        .collect()
+}
+
+/// The profile of shape `name` from the scenarios (for the learner's, via the exercises binary).
+pub async fn observe_shape(
+    scenarios: &Scenarios,
+    name: &str,
+    seconds: u64,
+) -> anyhow::Result<Result<ShapeProfile, Unobservable>> {
+    match scenarios {
+        Scenarios::InProcess(_, shapes) => Ok(match shapes.iter().find(|shape| shape.name == name) {
+            Some(shape) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| profile_shape(shape, seconds)))
+                    .map_err(|payload| {
+                        let message = payload
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_default();
+                        Unobservable::Broken(format!("모양 함수가 끝까지 답하지 못했습니다: {message}"))
+                    })
+            }
+            None => Err(Unobservable::UnknownClass(name.to_string())),
+        }),
+        Scenarios::Binary(binary) => {
+            let output = tokio::process::Command::new(binary)
+                .args(["--shape-profile", name, "--profile-seconds", &seconds.to_string()])
+                .env("NO_COLOR", "1")
+                .stdin(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .output()
+                .await
+                .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+            if output.status.code() == Some(crate::cli::EXIT_USAGE) {
+                return Ok(Err(Unobservable::UnknownClass(name.to_string())));
+            }
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            Ok(match serde_json::from_str::<ShapeProfile>(stdout.trim()) {
+                Ok(profile) => Ok(profile),
+                Err(_) => Err(Unobservable::Broken(panic_summary(&output.stderr))),
+            })
+        }
+    }
+}
+
+/// A child's panic message, shortened: what a learner needs from a crashed shape.
+fn panic_summary(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    // Rust prints `thread '…' panicked at FILE:LINE:COL:` and the message on the next line.
+    let mut lines = text.lines().skip_while(|line| !line.contains("panicked at"));
+    let summary = match (lines.next(), lines.next()) {
+        (Some(place), Some(message)) => {
+            format!(
+                "{} ({})",
+                message.trim(),
+                place.split("panicked at ").nth(1).unwrap_or("").trim_end_matches(':')
+            )
+        }
+        _ => text.trim().to_string(),
+    };
+    format!("모양 함수가 끝까지 답하지 못했습니다: {summary}")
 }
 
 /// The todo id in a `/todos/{id}` path, if the path is one.
