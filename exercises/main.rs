@@ -9,6 +9,7 @@
 #![allow(unused_variables, unused_imports, unreachable_code)]
 
 mod mixed_workload;
+mod release_gate;
 mod setup_user;
 mod spike_shape;
 mod stress_user;
@@ -32,5 +33,9 @@ fn shapes() -> Vec<ShapeClass> {
 }
 
 fn main() -> std::process::ExitCode {
-    loadlab::cli::exercises_main(user_classes(), shapes())
+    loadlab::cli::exercises_main(Workbook {
+        classes: user_classes(),
+        shapes: shapes(),
+        release_criteria: release_gate::release_criteria,
+    })
 }

@@ -26,6 +26,7 @@ pub mod solutions;
 
 /// What a scenario file imports: `use loadlab::prelude::*;`.
 pub mod prelude {
+    pub use crate::cli::Workbook;
     pub use crate::engine::client::{Client, RequestBuilder, Response};
     pub use crate::engine::random::{choose, randint, random_bool, random_string, uniform};
     pub use crate::engine::shape::{LoadShape, ShapeClass};

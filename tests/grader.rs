@@ -9,6 +9,9 @@ mod wrong;
 #[path = "../src/grader/pristine/mixed_workload.rs"]
 mod pristine_mixed_workload;
 #[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
+#[path = "../src/grader/pristine/release_gate.rs"]
+mod pristine_release_gate;
+#[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
 #[path = "../src/grader/pristine/setup_user.rs"]
 mod pristine_setup_user;
 #[allow(unused_variables, unused_imports, unreachable_code, dead_code)]
@@ -23,14 +26,20 @@ mod pristine_todo_user;
 
 use loadlab::grader::checks::{GRADED_ITEMS, Status, Verdict, check};
 use loadlab::grader::observe::Scenarios;
-use loadlab::prelude::{ShapeClass, UserClass};
+use loadlab::prelude::{ShapeClass, UserClass, Workbook};
 
 async fn grade(classes: Vec<UserClass>, item: &str) -> Verdict {
     grade_with_shapes(classes, Vec::new(), item).await
 }
 
 async fn grade_with_shapes(classes: Vec<UserClass>, shapes: Vec<ShapeClass>, item: &str) -> Verdict {
-    check(&Scenarios::InProcess(classes, shapes), item).await.expect("grading runs")
+    let workbook = Workbook { classes, shapes, release_criteria: || "p95<500ms" };
+    check(&Scenarios::InProcess(workbook), item).await.expect("grading runs")
+}
+
+async fn grade_criteria(release_criteria: fn() -> &'static str) -> Verdict {
+    let workbook = Workbook { classes: Vec::new(), shapes: Vec::new(), release_criteria };
+    check(&Scenarios::InProcess(workbook), "release_gate").await.expect("grading runs")
 }
 
 fn assert_fails_with(verdict: &Verdict, expected: &str) {
@@ -186,4 +195,17 @@ async fn a_user_that_leaves_its_data_behind_fails() {
     let verdict =
         grade(vec![UserClass::of::<wrong::setup_without_teardown::SetupUser>()], "setup_user").await;
     assert_fails_with(&verdict, "지우지 않은 TODO가");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn release_criteria_are_judged_by_what_they_let_through() {
+    assert_eq!(grade_criteria(pristine_release_gate::release_criteria).await.status, Status::NotStarted);
+    let verdict = grade_criteria(|| "p95<500ms,fail<0.1%").await;
+    assert_fails_with(&verdict, "RPS");
+    let verdict = grade_criteria(|| "p95<5s,fail<0.1%,rps>50").await;
+    assert_fails_with(&verdict, "p95");
+    let verdict = grade_criteria(|| "p95<500ms,fail<0.1%,rps>50,p99<100ms").await;
+    assert_fails_with(&verdict, "너무 엄격");
+    let verdict = grade_criteria(|| "p95 under 500").await;
+    assert_fails_with(&verdict, "읽을 수 없습니다");
 }

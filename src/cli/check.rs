@@ -41,7 +41,7 @@ pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
         },
     };
     let scenarios = if args.solutions {
-        Scenarios::InProcess(crate::solutions::user_classes(), crate::solutions::shapes())
+        Scenarios::InProcess(crate::solutions::workbook())
     } else {
         println!("exercises/ 빌드 중…");
         match build::build_exercises(false)? {

@@ -21,6 +21,7 @@ const HINTS: &[(&str, &str)] = &[
     ("stress_user", include_str!("../../lessons/hints/stress_user.md")),
     ("spike_shape", include_str!("../../lessons/hints/spike_shape.md")),
     ("setup_user", include_str!("../../lessons/hints/setup_user.md")),
+    ("release_gate", include_str!("../../lessons/hints/release_gate.md")),
 ];
 
 /// The Markdown hints of `item`.
@@ -46,4 +47,20 @@ pub fn exec_item(item: &str) -> anyhow::Result<i32> {
     let color = colored::control::SHOULD_COLORIZE.should_colorize();
     print!("{}", crate::tutor::render_markdown(text, crate::tutor::terminal_width(), color));
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hints;
+    use crate::grader::checks::GRADED_ITEMS;
+
+    #[test]
+    fn every_graded_item_has_three_hints_and_its_mistakes() {
+        for item in GRADED_ITEMS {
+            let text = hints(item).unwrap_or_else(|| panic!("{item} has no hints"));
+            for section in ["## 힌트 1", "## 힌트 2", "## 힌트 3", "## 자주 하는 실수"] {
+                assert!(text.contains(section), "{item} lacks {section}");
+            }
+        }
+    }
 }

@@ -170,6 +170,14 @@ fn configure_color() {
     colored::control::set_override(wanted);
 }
 
+/// Everything a scenario folder (`exercises/` or `solutions/`) offers to `run` and `check`.
+pub struct Workbook {
+    pub classes: Vec<crate::engine::user::UserClass>,
+    pub shapes: Vec<crate::engine::shape::ShapeClass>,
+    /// The release criteria (`--check release`), in `--check` syntax.
+    pub release_criteria: fn() -> &'static str,
+}
+
 /// The command line of the learner's exercises binary: `loadlab run`'s arguments, run against
 /// the learner's own `classes`.
 #[derive(Parser, Debug)]
@@ -177,6 +185,9 @@ fn configure_color() {
 struct ExercisesCli {
     #[command(flatten)]
     run: run::RunArgs,
+    /// Prints the release criteria as JSON, for the grader.
+    #[arg(long, hide = true)]
+    print_release_criteria: bool,
     /// Prints a shape's answers second by second as JSON, for the grader.
     #[arg(long, hide = true, value_name = "SHAPE")]
     shape_profile: Option<String>,
@@ -185,14 +196,15 @@ struct ExercisesCli {
 }
 
 /// `main` of the exercises target (`exercises/main.rs`).
-pub fn exercises_main(
-    classes: Vec<crate::engine::user::UserClass>,
-    shapes: Vec<crate::engine::shape::ShapeClass>,
-) -> ExitCode {
+pub fn exercises_main(workbook: Workbook) -> ExitCode {
     configure_color();
     let code = match ExercisesCli::try_parse() {
+        Ok(ExercisesCli { print_release_criteria: true, .. }) => {
+            println!("{}", serde_json::to_string((workbook.release_criteria)()).unwrap_or_default());
+            0
+        }
         Ok(ExercisesCli { shape_profile: Some(name), profile_seconds, .. }) => {
-            match shapes.iter().find(|shape| shape.name == name) {
+            match workbook.shapes.iter().find(|shape| shape.name == name) {
                 Some(shape) => {
                     let profile = crate::grader::observe::profile_shape(shape, profile_seconds);
                     println!("{}", serde_json::to_string(&profile).unwrap_or_default());
@@ -204,7 +216,7 @@ pub fn exercises_main(
                 }
             }
         }
-        Ok(cli) => match block_on(run::exec_with_classes(cli.run, classes, shapes, run::Origin::Learner)) {
+        Ok(cli) => match block_on(run::exec_with_workbook(cli.run, workbook, run::Origin::Learner)) {
             Ok(code) => code,
             Err(error) => {
                 eprintln!("{}", format_error(&error));

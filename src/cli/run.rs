@@ -11,8 +11,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::UsageError;
+use super::Workbook;
 use crate::engine::console;
-use crate::engine::shape::{Schedule, ShapeClass, parse_duration};
+use crate::engine::shape::{Schedule, parse_duration};
 use crate::engine::user::UserClass;
 use crate::engine::{LiveStatus, RunConfig, RunResult};
 use crate::{explain, report};
@@ -84,8 +85,7 @@ fn parse_run_time(text: &str) -> Result<Duration, String> {
 
 /// Runs `args` with the finished scenarios compiled into `loadlab`.
 pub async fn exec(args: RunArgs) -> anyhow::Result<i32> {
-    exec_with_classes(args, crate::solutions::user_classes(), crate::solutions::shapes(), Origin::Solutions)
-        .await
+    exec_with_workbook(args, crate::solutions::workbook(), Origin::Solutions).await
 }
 
 /// Whose scenarios a run uses: the learner's runs can tick practice items.
@@ -128,14 +128,14 @@ pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
 
 /// Runs `args` against `available` classes: validates, starts the lab server when no host is
 /// given, runs, prints and writes the results, and returns the exit code.
-pub async fn exec_with_classes(
-    args: RunArgs,
-    available: Vec<UserClass>,
-    shapes: Vec<ShapeClass>,
-    origin: Origin,
-) -> anyhow::Result<i32> {
+pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origin) -> anyhow::Result<i32> {
+    let Workbook { classes: available, shapes, release_criteria } = workbook;
     let classes = select_classes(&args.classes, available)?;
-    let criteria = args.check.as_deref().map(report::thresholds::parse).transpose().map_err(UsageError)?;
+    let criteria = match args.check.as_deref() {
+        Some(RELEASE) => Some(release_check(release_criteria)?),
+        Some(text) => Some(report::thresholds::parse(text).map_err(UsageError)?),
+        None => None,
+    };
     if args.users == 0 && args.shape.is_none() {
         return Err(UsageError("사용자 수(-u)는 1 이상이어야 합니다".to_string()).into());
     }
@@ -225,6 +225,18 @@ pub async fn exec_with_classes(
         }
         None => Ok(exit_code(&result)),
     }
+}
+
+/// `--check release`: the workbook's own release criteria.
+const RELEASE: &str = "release";
+
+fn release_check(criteria: fn() -> &'static str) -> anyhow::Result<Vec<report::thresholds::Criterion>> {
+    let text = std::panic::catch_unwind(criteria).map_err(|_| {
+        UsageError("release_criteria()가 아직 완성되지 않았어요 (exercises/release_gate.rs)".to_string())
+    })?;
+    report::thresholds::parse(text).map_err(|error| {
+        UsageError(format!("release_criteria()의 기준 \"{text}\"을(를) 읽을 수 없습니다: {error}")).into()
+    })
 }
 
 /// Locust's `--exit-code-on-error` default: 1 when any request failed or a task panicked.

@@ -61,6 +61,7 @@ pub const GRADED_ITEMS: &[&str] = &[
     "stress_user",
     "spike_shape",
     "setup_user",
+    "release_gate",
 ];
 
 /// The guide's locustfile: all of these passing is 실습 2.
@@ -118,6 +119,7 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
             Plan { stop_timeout: Duration::from_secs(3), ..plan("SetupUser", &[], 3, 1500, FAST) }
         }
         "spike_shape" => return check_spike(scenarios).await,
+        "release_gate" => return check_release(scenarios).await,
         _ => unreachable!("listed in GRADED_ITEMS"),
     };
     let observation = match observe(scenarios, &plan).await? {
@@ -722,4 +724,107 @@ pub fn judge_spike(profile: &[(u64, usize, f64)]) -> Verdict {
             .push(format!("{SPIKE_MAX_SECONDS}초가 지나도 끝나지 않습니다 — 기대: 3분 안에 None으로 종료"));
     }
     Verdict::judge(ITEM, problems, describe())
+}
+
+/// A made-up run with the given p95, failure share and throughput (10,000 requests).
+fn synthetic_result(p95_ms: f64, failure_ratio: f64, rps: f64) -> crate::engine::RunResult {
+    use crate::engine::stats::{RequestRecord, RunSettings, StatsCollector};
+    const REQUESTS: usize = 10_000;
+    let collector = StatsCollector::default();
+    let failures = (failure_ratio * REQUESTS as f64).round() as usize;
+    for index in 0..REQUESTS {
+        // 95 % at the p95 value, the slowest 5 % at twice it.
+        let ms = if index < REQUESTS * 95 / 100 { p95_ms } else { p95_ms * 2.0 };
+        collector.record(&RequestRecord {
+            user_id: 0,
+            task: "synthetic",
+            method: "GET".into(),
+            path: "/todos/".into(),
+            name: "/todos/".into(),
+            status: if index < failures { 500 } else { 200 },
+            started: std::time::Instant::now(),
+            elapsed: Duration::from_secs_f64(ms / 1000.0),
+            content_length: 100,
+            failure: (index < failures).then(|| "HTTPError: 500".to_string()),
+            traced: None,
+        });
+    }
+    let duration = REQUESTS as f64 / rps;
+    let summary = collector.summarize(duration);
+    let now = chrono::Utc::now();
+    crate::engine::RunResult {
+        loadlab_version: env!("CARGO_PKG_VERSION").to_string(),
+        settings: RunSettings {
+            users: 100,
+            spawn_rate: 10.0,
+            run_time: Some(duration),
+            host: String::new(),
+            classes: Vec::new(),
+            shape: None,
+            time_scale: 1.0,
+            embedded_server: false,
+        },
+        start_time: now,
+        end_time: now,
+        duration,
+        interrupted: false,
+        stats: summary.stats,
+        total: summary.total,
+        errors: summary.errors,
+        exceptions: summary.exceptions,
+        history: Vec::new(),
+    }
+}
+
+async fn check_release(scenarios: &Scenarios) -> anyhow::Result<Verdict> {
+    const ITEM: &str = "release_gate";
+    let text = match super::observe::observe_release_criteria(scenarios).await? {
+        Ok(text) => text,
+        Err(Unobservable::Broken(message)) if message.contains("not yet implemented") => {
+            return Ok(Verdict::not_started(ITEM, "release_criteria"));
+        }
+        Err(Unobservable::Broken(message) | Unobservable::UnknownClass(message)) => {
+            return Ok(Verdict::failed(ITEM, message));
+        }
+    };
+    Ok(judge_release(&text))
+}
+
+/// Judges release criteria by what they let through: healthy releases pass, and each of the
+/// guide's three limits stops a release that breaks it.
+pub fn judge_release(text: &str) -> Verdict {
+    const ITEM: &str = "release_gate";
+    let criteria = match crate::report::thresholds::parse(text) {
+        Ok(criteria) => criteria,
+        Err(error) => {
+            return Verdict::failed(ITEM, format!("기준 \"{text}\"을(를) 읽을 수 없습니다: {error}"));
+        }
+    };
+    let passes = |p95: f64, failure: f64, rps: f64| {
+        let verdicts = crate::report::thresholds::evaluate(&criteria, &synthetic_result(p95, failure, rps));
+        let failed: Vec<String> =
+            verdicts.iter().filter(|v| !v.passed).map(|v| v.criterion.text.clone()).collect();
+        (failed.is_empty(), failed)
+    };
+    let mut problems = Vec::new();
+    for (p95, failure, rps) in [(300.0, 0.0, 80.0), (480.0, 0.0005, 55.0)] {
+        let (ok, failed) = passes(p95, failure, rps);
+        if !ok {
+            problems.push(format!(
+                "기준이 너무 엄격합니다: p95 {p95}ms · 에러율 {}% · {rps} req/s인 건강한 출시를 막았습니다 (걸린 기준: {}) — 기대: 가이드의 세 기준만",
+                failure * 100.0,
+                failed.join(", ")
+            ));
+        }
+    }
+    for (p95, failure, rps, what) in [
+        (700.0, 0.0, 80.0, "p95가 700ms인 출시를 통과시켰습니다 — 기대: p95 500ms 미만을 요구"),
+        (300.0, 0.005, 80.0, "에러율이 0.5%인 출시를 통과시켰습니다 — 기대: 에러율 0.1% 미만을 요구"),
+        (300.0, 0.0, 30.0, "RPS가 30인 출시를 통과시켰습니다 — 기대: RPS 50 초과를 요구"),
+    ] {
+        if passes(p95, failure, rps).0 {
+            problems.push(what.to_string());
+        }
+    }
+    Verdict::judge(ITEM, problems, format!("기준: {text}"))
 }

@@ -8,16 +8,16 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use crate::cli::Workbook;
 use crate::engine::shape::ShapeClass;
 use crate::engine::stats::TraceLine;
-use crate::engine::user::UserClass;
 use crate::engine::{RunConfig, RunResult};
 use crate::server::{Faults, ServerConfig};
 
 /// Where the scenarios under test live.
 pub enum Scenarios {
-    /// Classes and shapes compiled into this process.
-    InProcess(Vec<UserClass>, Vec<ShapeClass>),
+    /// Scenarios compiled into this process.
+    InProcess(Workbook),
     /// The learner's exercises binary.
     Binary(PathBuf),
 }
@@ -65,24 +65,26 @@ pub async fn observe(
     let scratch = tempfile::tempdir().context("임시 폴더를 만들 수 없습니다")?;
     let trace_path = scratch.path().join("trace.jsonl");
     let outcome = match scenarios {
-        Scenarios::InProcess(classes, _) => match classes.iter().find(|class| class.name == plan.class) {
-            None => Err(Unobservable::UnknownClass(plan.class.to_string())),
-            Some(class) => {
-                let mut config = RunConfig::new(
-                    vec![class.clone()],
-                    server.url(),
-                    plan.users,
-                    plan.users as f64,
-                    plan.run_time,
-                );
-                config.time_scale = plan.time_scale;
-                config.stop_timeout = plan.stop_timeout;
-                config.trace = Some(trace_path.clone());
-                config.task_filter = (!plan.tasks.is_empty())
-                    .then(|| plan.tasks.iter().map(|task| task.to_string()).collect());
-                Ok(crate::engine::run(config).await?)
+        Scenarios::InProcess(workbook) => {
+            match workbook.classes.iter().find(|class| class.name == plan.class) {
+                None => Err(Unobservable::UnknownClass(plan.class.to_string())),
+                Some(class) => {
+                    let mut config = RunConfig::new(
+                        vec![class.clone()],
+                        server.url(),
+                        plan.users,
+                        plan.users as f64,
+                        plan.run_time,
+                    );
+                    config.time_scale = plan.time_scale;
+                    config.stop_timeout = plan.stop_timeout;
+                    config.trace = Some(trace_path.clone());
+                    config.task_filter = (!plan.tasks.is_empty())
+                        .then(|| plan.tasks.iter().map(|task| task.to_string()).collect());
+                    Ok(crate::engine::run(config).await?)
+                }
             }
-        },
+        }
         Scenarios::Binary(binary) => run_binary(binary, plan, &server.url(), scratch.path()).await?,
     };
     server.shutdown().await;
@@ -163,7 +165,7 @@ pub async fn observe_shape(
     seconds: u64,
 ) -> anyhow::Result<Result<ShapeProfile, Unobservable>> {
     match scenarios {
-        Scenarios::InProcess(_, shapes) => Ok(match shapes.iter().find(|shape| shape.name == name) {
+        Scenarios::InProcess(workbook) => Ok(match workbook.shapes.iter().find(|shape| shape.name == name) {
             Some(shape) => {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| profile_shape(shape, seconds)))
                     .map_err(|payload| {
@@ -214,6 +216,30 @@ fn panic_summary(stderr: &[u8]) -> String {
         _ => text.trim().to_string(),
     };
     format!("모양 함수가 끝까지 답하지 못했습니다: {summary}")
+}
+
+/// The workbook's release criteria text; `Err` with the reason when it cannot be had.
+pub async fn observe_release_criteria(scenarios: &Scenarios) -> anyhow::Result<Result<String, Unobservable>> {
+    match scenarios {
+        Scenarios::InProcess(workbook) => {
+            Ok(std::panic::catch_unwind(workbook.release_criteria).map(str::to_string).map_err(|_| {
+                Unobservable::Broken("release_criteria()가 panic했습니다: not yet implemented".to_string())
+            }))
+        }
+        Scenarios::Binary(binary) => {
+            let output = tokio::process::Command::new(binary)
+                .arg("--print-release-criteria")
+                .env("NO_COLOR", "1")
+                .stdin(std::process::Stdio::null())
+                .kill_on_drop(true)
+                .output()
+                .await
+                .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            Ok(serde_json::from_str::<String>(stdout.trim())
+                .map_err(|_| Unobservable::Broken(panic_summary(&output.stderr))))
+        }
+    }
 }
 
 /// The todo id in a `/todos/{id}` path, if the path is one.

@@ -15,6 +15,7 @@ const PRISTINE: &[(&str, &str)] = &[
     ("stress_user.rs", include_str!("pristine/stress_user.rs")),
     ("spike_shape.rs", include_str!("pristine/spike_shape.rs")),
     ("setup_user.rs", include_str!("pristine/setup_user.rs")),
+    ("release_gate.rs", include_str!("pristine/release_gate.rs")),
 ];
 
 /// The shipped version of an exercise file.
