@@ -223,3 +223,58 @@ fn watch_regrades_on_save_and_answers_keys() {
     let status = child.wait().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn practice_3_checks_answers_against_the_detected_points() {
+    let home = tempfile::tempdir().unwrap();
+    let record = serde_json::json!({
+        "classes": ["StressTestUser"], "users": 100, "spawn_rate": 0.0, "run_time_secs": 32.0,
+        "shape": "stress (quick)", "requests": 4000, "failures": 0, "p95_ms": 40.0, "requests_per_second": 120.0,
+        "p95_break_users": 60, "plateau_users": 50, "errors_users": null, "step_users": 10,
+        "at": "2026-11-27T08:00:00Z"
+    });
+    std::fs::write(
+        home.path().join("loadlab-progress.json"),
+        serde_json::json!({ "practice_runs": [record] }).to_string(),
+    )
+    .unwrap();
+    let answer = |p95: &str, plateau: &str, errors: &str| {
+        Command::new(env!("CARGO_BIN_EXE_loadlab"))
+            .args(["practice", "3", "--p95", p95, "--plateau", plateau, "--errors", errors])
+            .env("NO_COLOR", "1")
+            .env("LOADLAB_HOME", home.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let wrong = answer("20", "50", "none");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stdout(&wrong).contains("결과에서 찾은 값은 60명"), "{}", stdout(&wrong));
+    let right = answer("65", "50", "none");
+    assert_eq!(right.status.code(), Some(0), "{}", stdout(&right));
+    let progress = std::fs::read_to_string(home.path().join("loadlab-progress.json")).unwrap();
+    assert!(progress.contains("practice3"), "{progress}");
+}
+
+#[test]
+fn compare_of_three_kinds_fills_the_practice_4_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (kind, users) in [("load", 20), ("stress", 100), ("spike", 200)] {
+        let mut result: serde_json::Value =
+            serde_json::from_str(include_str!("fixtures/report/result.json")).unwrap();
+        result["settings"]["shape"] = serde_json::json!(format!("{kind} (quick)"));
+        result["settings"]["users"] = serde_json::json!(users);
+        let path = dir.path().join(format!("{kind}.json"));
+        std::fs::write(&path, result.to_string()).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let output = loadlab(&["compare", &paths[0], &paths[1], &paths[2]]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    for expected in
+        ["부하 테스트", "스트레스 테스트", "스파이크 테스트", "한계 파악", "급증 대응", "정상 성능"]
+    {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+}

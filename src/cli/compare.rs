@@ -19,6 +19,9 @@ pub struct CompareArgs {
     /// 새 결과 (같은 조건으로 잰 새 버전)
     #[arg(value_name = "NEW.json")]
     pub new: PathBuf,
+    /// 결과를 셋 이상 주면 실습 4의 비교표를 만듭니다 (예: load.json stress.json spike.json)
+    #[arg(value_name = "MORE.json")]
+    pub more: Vec<PathBuf>,
     /// 전체 합계의 허용 한도: 넘으면 종료 코드 3 (예: p95=10%,rps=5%,fail=0.1%)
     #[arg(long, value_name = "LIMITS")]
     pub max_regression: Option<String>,
@@ -34,6 +37,14 @@ pub fn exec(args: CompareArgs) -> anyhow::Result<i32> {
     }
     if let Some(limits) = &args.max_regression {
         options.max_regression = parse_max_regression(limits).map_err(UsageError)?;
+    }
+    if !args.more.is_empty() {
+        let mut runs = Vec::new();
+        for path in [&args.base, &args.new].into_iter().chain(&args.more) {
+            runs.push((path.display().to_string(), json::read(path)?));
+        }
+        print!("{}", crate::report::kinds::render(&runs));
+        return Ok(0);
     }
     let base = json::read(&args.base)?;
     let new = json::read(&args.new)?;

@@ -7,6 +7,7 @@ mod compare;
 mod explain;
 mod hint;
 mod learn;
+mod practice;
 mod progress;
 mod reset;
 pub mod run;
@@ -53,6 +54,8 @@ enum Command {
     Reset(reset::ResetArgs),
     /// 체크리스트와 진도를 봅니다
     Progress,
+    /// 실습 3: 내 스트레스 테스트 결과에 대한 질문에 답합니다
+    Practice(practice::PracticeArgs),
     /// 저장할 때마다 지금 하는 항목을 다시 채점합니다 (h 힌트, l 목록, n 다음, r 채점, q 끝)
     Watch(watch::WatchArgs),
     /// 저장한 결과(JSON)의 지표와 병목을 한국어로 해설합니다
@@ -93,6 +96,7 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Solution(args)) => usage_result(solution::exec(args)),
         Some(Command::Reset(args)) => usage_result(reset::exec(args)),
         Some(Command::Progress) => progress::exec(),
+        Some(Command::Practice(args)) => usage_result(practice::exec(args)),
         Some(Command::Watch(args)) => block_on(watch::exec(args)),
         Some(Command::Explain(args)) => usage_result(explain::exec(args)),
         Some(Command::Compare(args)) => usage_result(compare::exec(args)),

@@ -213,8 +213,16 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
         print!("\n{}", explain::explain(&result).render(color));
     }
     write_reports(&args, &result)?;
+    if let Some(saturation) = args.shape.as_ref().and_then(|_| explain::saturation::find(&result)) {
+        print!("\n{}", saturation.render());
+    }
     if origin == Origin::Learner {
-        record_practice(&args, &result);
+        let plain = args.shape.is_none() && args.time_scale == 1.0 && args.tasks.is_none();
+        let settings = crate::grader::practice::Settings { spawn_rate: args.spawn_rate, plain };
+        match crate::grader::practice::record_run(&result, &settings) {
+            Ok(news) => news.iter().for_each(|line| println!("{line}")),
+            Err(error) => eprintln!("진도 파일을 저장하지 못했습니다: {error}"),
+        }
     }
     match &criteria {
         // With criteria, they decide: "fail<0.1%" may accept a few failures.
@@ -252,43 +260,6 @@ fn write_reports(args: &RunArgs, result: &RunResult) -> anyhow::Result<()> {
         println!("JSON 결과 저장: {}", path.display());
     }
     Ok(())
-}
-
-/// 실습 1: the learner's own TodoUser, at least 20 users at spawn rate 5 for 15 s, no failures.
-fn record_practice(args: &RunArgs, result: &RunResult) {
-    let ran_todo_user = result.settings.classes.iter().any(|class| class.name == "TodoUser");
-    let meets = ran_todo_user
-        && args.shape.is_none()
-        && args.time_scale == 1.0
-        && args.tasks.is_none()
-        && result.settings.users >= 20
-        && args.spawn_rate >= 5.0
-        && result.settings.run_time.is_some_and(|t| t >= 15.0)
-        && !result.interrupted
-        && result.total.num_requests > 0
-        && exit_code(result) == 0;
-    let summary = serde_json::json!({
-        "item": "practice1",
-        "classes": result.settings.classes.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-        "users": result.settings.users,
-        "spawn_rate": args.spawn_rate,
-        "run_time_secs": result.settings.run_time,
-        "requests": result.total.num_requests,
-        "failures": result.total.num_failures,
-        "met": meets,
-        "at": result.end_time,
-    });
-    let outcome = crate::progress::Progress::update(|progress| {
-        progress.record_practice_run(summary);
-        if meets {
-            progress.mark_item_done("practice1");
-        }
-    });
-    match outcome {
-        Ok(_) if meets => println!("🎉 실습 1 완료: TodoUser 20명 · 초당 5명 · 15초 · 실패 0%"),
-        Ok(_) => {}
-        Err(error) => eprintln!("진도 파일을 저장하지 못했습니다: {error}"),
-    }
 }
 
 fn select_classes(names: &[String], available: Vec<UserClass>) -> anyhow::Result<Vec<UserClass>> {

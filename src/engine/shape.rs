@@ -131,7 +131,7 @@ impl Preset {
             }
             // 100 users held for an hour (the guide holds for hours or a day: use -t for longer).
             (Preset::Soak, false) => vec![stage(100, 10.0), stage(100, 3590.0)],
-            (Preset::Soak, true) => vec![stage(50, 5.0), stage(50, 55.0)],
+            (Preset::Soak, true) => vec![stage(50, 5.0), stage(50, 25.0)],
         }
     }
 

@@ -13,6 +13,7 @@
 
 mod findings;
 mod metrics;
+pub mod saturation;
 mod trends;
 
 use colored::Colorize;

@@ -5,4 +5,5 @@
 pub mod build;
 pub mod checks;
 pub mod observe;
+pub mod practice;
 pub mod source;

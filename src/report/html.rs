@@ -32,6 +32,7 @@ pub fn render(result: &RunResult) -> String {
     header(&mut html, result);
     explanation_section(&mut html, &explanation);
     charts(&mut html, result);
+    saturation_section(&mut html, result);
     request_table(&mut html, result);
     percentile_table(&mut html, result);
     status_table(&mut html, result);
@@ -512,6 +513,52 @@ fn charts(html: &mut String, result: &RunResult) {
         true,
     ));
     html.push_str("</section>\n");
+}
+
+/// For runs whose users grow in steps: the saturation finder's table and break points.
+fn saturation_section(html: &mut String, result: &RunResult) {
+    let Some(saturation) = crate::explain::saturation::find(result) else { return };
+    html.push_str(
+        "<section id=\"saturation\">\n<h2>포화점 찾기 (실습 3)</h2>\n<div class=\"scroll\"><table>\n",
+    );
+    html.push_str("<tr><th>사용자</th><th>처리량 (req/s)</th><th>p95 (ms)</th><th>실패/s</th><th class=\"text\">표시</th></tr>\n");
+    let max_rps = saturation.steps.iter().map(|step| step.requests_per_second).fold(0.0, f64::max).max(0.001);
+    for step in &saturation.steps {
+        let width = (step.requests_per_second / max_rps * 160.0).round();
+        let mut marks = Vec::new();
+        for (point, label) in [
+            (&saturation.p95_break, "p95 급증"),
+            (&saturation.throughput_plateau, "처리량 한계"),
+            (&saturation.errors_begin, "에러 시작"),
+        ] {
+            if point.as_ref().is_some_and(|p| p.users == step.users) {
+                marks.push(label);
+            }
+        }
+        let _ = writeln!(
+            html,
+            "<tr><td>{}</td><td><svg width=\"170\" height=\"12\" role=\"img\" aria-label=\"{:.1} req/s\"><rect width=\"{width}\" height=\"12\" fill=\"#0969da\"/></svg> {:.1}</td><td>{}</td><td>{:.1}</td><td class=\"text\">{}</td></tr>",
+            step.users,
+            step.requests_per_second,
+            step.requests_per_second,
+            crate::engine::console::format_ms(step.p95_ms),
+            step.failures_per_second,
+            escape(&marks.join(", "))
+        );
+    }
+    html.push_str("</table></div>\n<ul>\n");
+    for (label, point) in [
+        ("응답 시간(p95)이 급증한 지점", &saturation.p95_break),
+        ("처리량이 더 늘지 않은 지점", &saturation.throughput_plateau),
+        ("에러가 나기 시작한 지점", &saturation.errors_begin),
+    ] {
+        let text = match point {
+            Some(point) => format!("사용자 {}명 — {}", point.users, point.evidence),
+            None => "이번 실행에서는 나타나지 않았습니다".to_string(),
+        };
+        let _ = writeln!(html, "<li><strong>{label}</strong>: {}</li>", escape(&text));
+    }
+    html.push_str("</ul>\n</section>\n");
 }
 
 fn rows_with_total(result: &RunResult) -> impl Iterator<Item = (&EndpointStats, bool)> {

@@ -1,0 +1,218 @@
+//! The practices (실습) that tick themselves from the learner's own runs: 실습 1 (the quick start
+//! done right), 실습 3 (a stress run whose break points the learner then reads correctly) and
+//! 실습 4 (load, stress and spike runs of the same scenario). Every learner run is recorded in
+//! the progress file; this module decides what the runs prove.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::RunResult;
+use crate::explain::saturation;
+use crate::progress::Progress;
+
+/// What a learner's run says about the practices, as kept in `practice_runs`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunRecord {
+    pub classes: Vec<String>,
+    pub users: usize,
+    pub spawn_rate: f64,
+    pub run_time_secs: Option<f64>,
+    /// The shape label (`stress (quick)`), when a shape drove the run.
+    pub shape: Option<String>,
+    pub requests: u64,
+    pub failures: u64,
+    pub p95_ms: f64,
+    pub requests_per_second: f64,
+    /// With a stepped shape: the saturation finder's points (users).
+    pub p95_break_users: Option<usize>,
+    pub plateau_users: Option<usize>,
+    pub errors_users: Option<usize>,
+    /// Users between two steps: the tolerance of the 실습 3 answers.
+    pub step_users: Option<usize>,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How a plain run was asked for (shapes and graders' fast-forwarding do not count for 실습 1).
+pub struct Settings {
+    pub spawn_rate: f64,
+    pub plain: bool,
+}
+
+/// The kinds of test 실습 4 compares, by the shape preset that ran them.
+pub const COMPARED_KINDS: [&str; 3] = ["load", "stress", "spike"];
+
+impl RunRecord {
+    pub fn of(result: &RunResult, settings: &Settings) -> Self {
+        let found = saturation::find(result);
+        let step_users = found.as_ref().and_then(|s| {
+            s.steps.windows(2).map(|pair| pair[1].users.abs_diff(pair[0].users)).filter(|d| *d > 0).min()
+        });
+        let users_at = |point: Option<&saturation::BreakPoint>| point.map(|p| p.users);
+        RunRecord {
+            classes: result.settings.classes.iter().map(|class| class.name.clone()).collect(),
+            users: result.settings.users,
+            spawn_rate: settings.spawn_rate,
+            run_time_secs: result.settings.run_time,
+            shape: result.settings.shape.clone(),
+            requests: result.total.num_requests,
+            failures: result.total.num_failures,
+            p95_ms: result.total.percentile(0.95),
+            requests_per_second: result.total.requests_per_second,
+            p95_break_users: found.as_ref().and_then(|s| users_at(s.p95_break.as_ref())),
+            plateau_users: found.as_ref().and_then(|s| users_at(s.throughput_plateau.as_ref())),
+            errors_users: found.as_ref().and_then(|s| users_at(s.errors_begin.as_ref())),
+            step_users,
+            at: result.end_time,
+        }
+    }
+
+    /// The preset kind of the shape (`stress` for `stress (quick)`).
+    pub fn kind(&self) -> Option<&str> {
+        let shape = self.shape.as_deref()?;
+        COMPARED_KINDS.iter().copied().find(|kind| shape == *kind || shape.starts_with(&format!("{kind} ")))
+    }
+}
+
+/// 실습 1: the learner's TodoUser, >= 20 users at spawn rate >= 5 for >= 15 s, no failure.
+fn meets_practice1(record: &RunRecord, result: &RunResult, settings: &Settings) -> bool {
+    settings.plain
+        && record.classes.iter().any(|class| class == "TodoUser")
+        && record.users >= 20
+        && record.spawn_rate >= 5.0
+        && record.run_time_secs.is_some_and(|t| t >= 15.0)
+        && !result.interrupted
+        && record.requests > 0
+        && record.failures == 0
+        && result.exceptions.is_empty()
+}
+
+/// The runs kept for the practices, newest last.
+fn records(progress: &Progress) -> Vec<RunRecord> {
+    progress.practice_runs.iter().filter_map(|value| serde_json::from_value(value.clone()).ok()).collect()
+}
+
+/// The latest stress run with break points, the one 실습 3 asks about.
+pub fn latest_stress(progress: &Progress) -> Option<RunRecord> {
+    records(progress)
+        .into_iter()
+        .rev()
+        .find(|record| record.kind() == Some("stress") && record.step_users.is_some())
+}
+
+/// Records a learner's run and ticks what it proves; returns the Korean lines to show.
+pub fn record_run(result: &RunResult, settings: &Settings) -> anyhow::Result<Vec<String>> {
+    let record = RunRecord::of(result, settings);
+    let mut news = Vec::new();
+    Progress::update(|progress| {
+        progress.record_practice_run(serde_json::to_value(&record).unwrap_or_default());
+        if meets_practice1(&record, result, settings) && !progress.is_item_done("practice1") {
+            progress.mark_item_done("practice1");
+            news.push("🎉 실습 1 완료: TodoUser 20명 · 초당 5명 · 15초 · 실패 0%".to_string());
+        }
+        if record.kind() == Some("stress") && record.step_users.is_some() {
+            news.push(
+                "실습 3: 이 결과를 읽고 `cargo run --release -- practice 3` 으로 질문에 답해 보세요."
+                    .to_string(),
+            );
+        }
+        let all = records(progress);
+        let same_scenario: Vec<&RunRecord> = all.iter().filter(|r| r.classes == record.classes).collect();
+        let kinds_done: Vec<&str> = COMPARED_KINDS
+            .iter()
+            .copied()
+            .filter(|kind| same_scenario.iter().any(|r| r.kind() == Some(*kind)))
+            .collect();
+        if record.kind().is_some() && !progress.is_item_done("practice4") {
+            if kinds_done.len() == COMPARED_KINDS.len() {
+                progress.mark_item_done("practice4");
+                news.push("🎉 실습 4 완료: 같은 시나리오로 부하·스트레스·스파이크를 모두 실행했어요. `compare`로 세 결과를 나란히 보세요.".to_string());
+            } else {
+                let missing: Vec<&str> =
+                    COMPARED_KINDS.iter().copied().filter(|k| !kinds_done.contains(k)).collect();
+                news.push(format!("실습 4: 같은 시나리오로 남은 모양 — {}", missing.join(", ")));
+            }
+        }
+    })?;
+    Ok(news)
+}
+
+/// The learner's reading of their stress run (users at each point; `None`: "did not happen").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Answers {
+    pub p95_break: Option<usize>,
+    pub plateau: Option<usize>,
+    pub errors: Option<usize>,
+}
+
+/// Checks answers against the detected points: right within one step of users (or 20 %).
+pub fn judge_practice3(record: &RunRecord, answers: &Answers) -> Vec<String> {
+    let tolerance = |users: usize| record.step_users.unwrap_or(0).max(users / 5);
+    let mut problems = Vec::new();
+    for (label, detected, answered) in [
+        ("p95가 급증한 사용자 수", record.p95_break_users, answers.p95_break),
+        ("처리량이 더 늘지 않은 사용자 수", record.plateau_users, answers.plateau),
+        ("에러가 나기 시작한 사용자 수", record.errors_users, answers.errors),
+    ] {
+        let right = match (detected, answered) {
+            (None, None) => true,
+            (Some(detected), Some(answered)) => answered.abs_diff(detected) <= tolerance(detected),
+            _ => false,
+        };
+        if !right {
+            let said =
+                |value: Option<usize>| value.map_or("없음".to_string(), |users| format!("{users}명"));
+            problems.push(format!(
+                "{label}: 답 {} — 결과에서 찾은 값은 {} (허용 오차 ±{}명). 스트레스 결과의 단계 표를 다시 보세요",
+                said(answered),
+                said(detected),
+                detected.map_or(0, tolerance)
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stress_record() -> RunRecord {
+        RunRecord {
+            classes: vec!["StressTestUser".into()],
+            users: 100,
+            spawn_rate: 0.0,
+            run_time_secs: Some(60.0),
+            shape: Some("stress (quick)".into()),
+            requests: 5000,
+            failures: 0,
+            p95_ms: 40.0,
+            requests_per_second: 80.0,
+            p95_break_users: Some(40),
+            plateau_users: Some(30),
+            errors_users: None,
+            step_users: Some(10),
+            at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn answers_within_a_step_are_right() {
+        let record = stress_record();
+        let right = Answers { p95_break: Some(45), plateau: Some(30), errors: None };
+        assert!(judge_practice3(&record, &right).is_empty());
+        let wrong = Answers { p95_break: Some(80), plateau: Some(30), errors: Some(50) };
+        let problems = judge_practice3(&record, &wrong);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("답 80명") && problems[0].contains("40명"));
+        assert!(problems[1].contains("결과에서 찾은 값은 없음"));
+    }
+
+    #[test]
+    fn shapes_name_their_kind() {
+        let mut record = stress_record();
+        assert_eq!(record.kind(), Some("stress"));
+        record.shape = Some("spike".into());
+        assert_eq!(record.kind(), Some("spike"));
+        record.shape = Some("10:30s,0:5s".into());
+        assert_eq!(record.kind(), None);
+    }
+}
