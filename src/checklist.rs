@@ -43,6 +43,7 @@ pub const ITEMS: &[Item] = &[
     Item { id: "spike_shape",     group: "loadlab 추가 과제", kind: Exercise, file: "spike_shape.rs", functions: &["tick"], title: "SpikeShape — 평소 → 200명 급증 → 평소 (LoadTestShape)" },
     Item { id: "setup_user",      group: "loadlab 추가 과제", kind: Exercise, file: "setup_user.rs",  functions: &["on_start", "on_stop"], title: "SetupUser — on_start로 준비, on_stop으로 정리" },
     Item { id: "release_gate",    group: "loadlab 추가 과제", kind: Exercise, file: "release_gate.rs", functions: &["release_criteria"], title: "출시 게이트 — CI가 판정할 합격 기준 (p95·에러율·RPS)" },
+    Item { id: "bottleneck_hunt", group: "loadlab 추가 과제", kind: Practice, file: "", functions: &[], title: "병목 찾기 — 수수께끼 병목을 맞히고 개선을 증명 (hunt)" },
     Item { id: "practice1",       group: "실습",          kind: Practice, file: "", functions: &[], title: "실습 1: TodoUser 20명, 초당 5명, 15초, 실패 0%" },
     Item { id: "practice2",       group: "실습",          kind: Practice, file: "", functions: &[], title: "실습 2: locustfile의 모든 항목 완성" },
     Item { id: "practice3",       group: "실습",          kind: Practice, file: "", functions: &[], title: "실습 3: 스트레스 테스트로 한계점 찾기" },

@@ -119,8 +119,15 @@ const PRACTICE_HOW: &[(&str, &str)] = &[
         "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%로 마치면 자동으로 체크됩니다.",
     ),
     ("practice2", "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크됩니다."),
-    ("practice3", "스트레스 테스트(--shape stress)를 실행하고 튜터의 질문에 답하면 체크됩니다."),
+    (
+        "practice3",
+        "run StressTestUser --shape stress --quick 로 스트레스 테스트를 하고 practice 3 의 질문에 답하면 체크됩니다.",
+    ),
     ("practice4", "같은 시나리오로 부하·스트레스·스파이크 결과를 모두 남기면 체크됩니다."),
+    (
+        "bottleneck_hunt",
+        "cargo run --release -- hunt 의 단계를 따라 병목을 맞히고 개선을 증명하면 체크됩니다.",
+    ),
 ];
 
 fn print_practice(id: &str) {

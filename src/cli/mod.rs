@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod explain;
 mod hint;
+mod hunt;
 mod learn;
 mod practice;
 mod progress;
@@ -56,6 +57,8 @@ enum Command {
     Progress,
     /// 실습 3: 내 스트레스 테스트 결과에 대한 질문에 답합니다
     Practice(practice::PracticeArgs),
+    /// 병목 찾기 실습: 수수께끼 병목 맞히기(guess)와 개선 증명(prove)
+    Hunt(hunt::HuntArgs),
     /// 저장할 때마다 지금 하는 항목을 다시 채점합니다 (h 힌트, l 목록, n 다음, r 채점, q 끝)
     Watch(watch::WatchArgs),
     /// 저장한 결과(JSON)의 지표와 병목을 한국어로 해설합니다
@@ -97,6 +100,7 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Reset(args)) => usage_result(reset::exec(args)),
         Some(Command::Progress) => progress::exec(),
         Some(Command::Practice(args)) => usage_result(practice::exec(args)),
+        Some(Command::Hunt(args)) => usage_result(hunt::exec(args)),
         Some(Command::Watch(args)) => block_on(watch::exec(args)),
         Some(Command::Explain(args)) => usage_result(explain::exec(args)),
         Some(Command::Compare(args)) => usage_result(compare::exec(args)),

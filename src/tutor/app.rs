@@ -59,6 +59,7 @@ enum MenuItem {
     Exercises,
     Run,
     Serve,
+    Lab,
     Progress,
     Quit,
 }
@@ -71,6 +72,7 @@ impl fmt::Display for MenuItem {
             MenuItem::Exercises => write!(f, "📝 실습 과제와 채점"),
             MenuItem::Run => write!(f, "🚀 부하 테스트 실행"),
             MenuItem::Serve => write!(f, "🌐 실습 서버 시작"),
+            MenuItem::Lab => write!(f, "🕵️ 병목 실험실 (실습 3 질문, 병목 찾기)"),
             MenuItem::Progress => write!(f, "📊 진행 상황"),
             MenuItem::Quit => write!(f, "👋 종료"),
         }
@@ -244,6 +246,7 @@ impl<'h> App<'h> {
                 MenuItem::Exercises,
                 MenuItem::Run,
                 MenuItem::Serve,
+                MenuItem::Lab,
                 MenuItem::Progress,
                 MenuItem::Quit,
             ]);
@@ -266,6 +269,7 @@ impl<'h> App<'h> {
                     println!("{SERVE_NOTE}");
                     self.run_command(["serve", "--port", "8000"].map(String::from).to_vec());
                 }
+                MenuItem::Lab => self.lab()?,
                 MenuItem::Progress => self.show(&self.progress_markdown(&self.progress()))?,
                 MenuItem::Quit => {
                     println!("{}", super::GOODBYE);
@@ -548,6 +552,70 @@ impl<'h> App<'h> {
             run_time.trim().to_string(),
         ]);
         self.run_command(args);
+        Ok(())
+    }
+
+    /// The bottleneck lab: a server with a chosen (or secret) bottleneck, the hunt's guess and
+    /// proof, and 실습 3's questions.
+    fn lab(&self) -> Result<()> {
+        let actions = vec![
+            Labelled {
+                label: "병목을 켠 실습 서버 시작 (serve --bottleneck)".to_string(), value: 0
+            },
+            Labelled { label: "🕵️ 수수께끼 병목 맞히기 (hunt guess)".to_string(), value: 1 },
+            Labelled {
+                label: "개선 증명하기: before/after 결과 비교 (hunt prove)".to_string(), value: 2
+            },
+            Labelled {
+                label: "실습 3: 내 스트레스 테스트 결과 질문에 답하기 (practice 3)".to_string(),
+                value: 3,
+            },
+            Labelled { label: "병목 찾기 안내 (hunt)".to_string(), value: 4 },
+            Labelled { label: "◀ 메뉴로".to_string(), value: 5 },
+        ];
+        let Some(action) = select("병목 실험실", actions, 0)? else { return Ok(()) };
+        let bottlenecks = || {
+            crate::server::Bottleneck::ALL
+                .iter()
+                .map(|b| Labelled {
+                    label: format!("{:<16} {}", b.name(), b.describe()),
+                    value: b.name().to_string(),
+                })
+                .collect::<Vec<_>>()
+        };
+        match action.value {
+            0 => {
+                let mut options = vec![Labelled {
+                    label: "mystery          무엇인지 모르는 병목 하나 (병목 찾기 실습)".to_string(),
+                    value: "mystery".to_string(),
+                }];
+                options.extend(bottlenecks());
+                if let Some(choice) = select("어떤 병목을 켤까요?", options, 0)? {
+                    println!("{SERVE_NOTE}");
+                    self.run_command(
+                        ["serve", "--port", "8000", "--bottleneck", &choice.value].map(String::from).to_vec(),
+                    );
+                }
+            }
+            1 => {
+                if let Some(choice) = select("어떤 병목일까요?", bottlenecks(), 0)? {
+                    self.run_command(vec!["hunt".into(), "guess".into(), choice.value]);
+                }
+            }
+            2 => {
+                let before = answered(
+                    inquire::Text::new("고치기 전 결과 (JSON):").with_default("before.json").prompt(),
+                )?;
+                let after =
+                    answered(inquire::Text::new("고친 뒤 결과 (JSON):").with_default("after.json").prompt())?;
+                if let (Some(before), Some(after)) = (before, after) {
+                    self.run_command(vec!["hunt".into(), "prove".into(), before, after]);
+                }
+            }
+            3 => self.run_command(vec!["practice".into(), "3".into()]),
+            4 => self.run_command(vec!["hunt".into()]),
+            _ => {}
+        }
         Ok(())
     }
 
