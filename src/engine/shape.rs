@@ -107,8 +107,8 @@ impl Preset {
             // 실습 4: 50 users at 10/s, 5 minutes.
             (Preset::Load, false) => vec![stage(50, 5.0), stage(50, 285.0), stage(0, 10.0)],
             (Preset::Load, true) => vec![stage(20, 4.0), stage(20, 12.0), stage(0, 4.0)],
-            // 실습 3/4: from 10 users, +50 a minute up to 500 (10 minutes); quick: +10 every 3 s to 100.
-            (Preset::Stress, false) => steps(10, 50, 500, 60.0, 50.0),
+            // 실습 3/4: +50 users a minute up to 500 (10 minutes); quick: +10 every 3 s up to 100.
+            (Preset::Stress, false) => steps(50, 50, 500, 60.0, 50.0),
             (Preset::Stress, true) => steps(10, 10, 100, 3.0, 50.0),
             // 실습 4: 0 → 200 → 0 at 100/s within 3 minutes, around a small baseline.
             (Preset::Spike, false) => vec![
