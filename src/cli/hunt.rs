@@ -58,7 +58,7 @@ pub fn exec(args: HuntArgs) -> anyhow::Result<i32> {
 }
 
 fn guess(progress: &Progress, name: &str) -> anyhow::Result<i32> {
-    let guessed: Bottleneck = name.parse().map_err(|e| UsageError(e.to_string()))?;
+    let guessed = name.parse::<Bottleneck>().map_err(|e| UsageError(e.to_string()))?;
     let Some(secret) = progress.mystery_bottleneck.clone() else {
         println!(
             "아직 수수께끼 병목이 없어요. 먼저 `cargo run --release -- serve --bottleneck mystery`로 서버를 띄우세요."
