@@ -278,3 +278,72 @@ fn compare_of_three_kinds_fills_the_practice_4_table() {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
 }
+
+#[test]
+fn the_bottleneck_hunt_keeps_its_secret_checks_the_guess_and_the_proof() {
+    use std::io::{BufRead, BufReader};
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_loadlab"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("LOADLAB_HOME", home.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    // The mystery server draws a bottleneck, keeps it out of its banner, and remembers it.
+    let mut server = Command::new(env!("CARGO_BIN_EXE_loadlab"))
+        .args(["serve", "--port", "0", "--in-memory", "--bottleneck", "mystery"])
+        .env("NO_COLOR", "1")
+        .env("LOADLAB_HOME", home.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    while !banner.contains("Ctrl-C") {
+        banner.push_str(&lines.next().expect("banner line").unwrap());
+        banner.push('\n');
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(banner.contains("비밀"), "{banner}");
+    let progress: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.path().join("loadlab-progress.json")).unwrap())
+            .unwrap();
+    let secret = progress["mystery_bottleneck"].as_str().expect("the secret is kept").to_string();
+    assert!(!banner.contains(&format!("[{secret}]")), "{banner}");
+
+    let wrong =
+        loadlab::server::Bottleneck::ALL.iter().map(|b| b.name()).find(|name| *name != secret).unwrap();
+    assert_eq!(run(&["hunt", "guess", wrong]).status.code(), Some(1));
+    assert_eq!(run(&["hunt", "guess", "no-such-thing"]).status.code(), Some(2));
+    let right = run(&["hunt", "guess", &secret]);
+    assert_eq!(right.status.code(), Some(0), "{}", stdout(&right));
+
+    // Proof: "before" is the fixture made three times slower; "after" is the fixture itself.
+    let after_text = include_str!("fixtures/report/result.json");
+    let mut before: serde_json::Value = serde_json::from_str(after_text).unwrap();
+    let slow_down = |row: &mut serde_json::Value| {
+        for key in ["avg_response_time", "median_response_time", "max_response_time"] {
+            row[key] = serde_json::json!(row[key].as_f64().unwrap() * 3.0 + 20.0);
+        }
+        for percentile in row["percentiles"].as_array_mut().unwrap() {
+            percentile["response_time"] =
+                serde_json::json!(percentile["response_time"].as_f64().unwrap() * 3.0 + 20.0);
+        }
+    };
+    before["stats"].as_array_mut().unwrap().iter_mut().for_each(slow_down);
+    slow_down(&mut before["total"]);
+    let before_path = home.path().join("before.json");
+    let after_path = home.path().join("after.json");
+    std::fs::write(&before_path, before.to_string()).unwrap();
+    std::fs::write(&after_path, after_text).unwrap();
+    let no_gain = run(&["hunt", "prove", after_path.to_str().unwrap(), after_path.to_str().unwrap()]);
+    assert_eq!(no_gain.status.code(), Some(1), "{}", stdout(&no_gain));
+    let proved = run(&["hunt", "prove", before_path.to_str().unwrap(), after_path.to_str().unwrap()]);
+    assert_eq!(proved.status.code(), Some(0), "{}", stdout(&proved));
+    let progress = std::fs::read_to_string(home.path().join("loadlab-progress.json")).unwrap();
+    assert!(progress.contains("bottleneck_hunt"), "{progress}");
+}
