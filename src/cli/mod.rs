@@ -107,6 +107,17 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
     }
 }
 
+/// Whether `args` (without the program name) is a command line `loadlab` accepts; the parse
+/// error's first line otherwise. Runs nothing: lessons are checked with it.
+pub fn check_command_line(args: &[String]) -> Result<(), String> {
+    let argv = std::iter::once("loadlab".to_string()).chain(args.iter().cloned());
+    match Cli::try_parse_from(argv) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == clap::error::ErrorKind::DisplayHelp => Ok(()),
+        Err(error) => Err(error.render().to_string().lines().next().unwrap_or_default().to_string()),
+    }
+}
+
 /// The arguments after the first `subcommand` word.
 fn after_subcommand(args: &[String], subcommand: &str) -> Vec<String> {
     let position = args.iter().position(|arg| arg == subcommand).map_or(0, |i| i + 1);
