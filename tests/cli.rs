@@ -32,7 +32,11 @@ fn quick_start_with_solutions_prints_locust_tables_and_succeeds() {
     {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
-    assert!(!text.contains("실패 (Failures)"), "no error table without failures:\n{text}");
+    assert!(
+        !text.lines().any(|line| line.starts_with("실패 (Failures)")),
+        "no error table without failures:\n{text}"
+    );
+    assert!(text.contains("결과 해설"), "the Korean explanation follows the tables:\n{text}");
 }
 
 #[test]
