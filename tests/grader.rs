@@ -54,8 +54,7 @@ fn assert_fails_with(verdict: &Verdict, expected: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_solution_passes_every_check() {
     for item in GRADED_ITEMS {
-        let verdict =
-            grade_with_shapes(loadlab::solutions::user_classes(), loadlab::solutions::shapes(), item).await;
+        let verdict = check(&Scenarios::InProcess(loadlab::solutions::workbook()), item).await.unwrap();
         assert_eq!(verdict.status, Status::Passed, "{item}: {verdict:#?}");
     }
 }

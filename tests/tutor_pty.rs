@@ -183,9 +183,8 @@ fn menu_lesson_quiz_quit_and_resume() {
     tutor.send(ENTER);
     tutor.expect("무엇을 할까요?");
     tutor.expect("👋 종료");
-    for _ in 0..6 {
-        tutor.send(DOWN);
-    }
+    // Typing filters the menu, so this keeps working when menu items are added.
+    tutor.send("종료");
     tutor.send(ENTER);
     tutor.expect("진행 상황을 저장했습니다");
     assert_eq!(tutor.wait_exit(), 0);
