@@ -135,9 +135,13 @@ impl Progress {
                     Ok(()) => format!("원래 파일은 {}에 보관했습니다.", backup.display()),
                     Err(rename_err) => format!("원래 파일을 옮기지 못했습니다: {rename_err}."),
                 };
+                // Rebuild at once, so the next reader finds a valid file, not the damage again.
+                let rebuilt = match fresh.save() {
+                    Ok(()) => "진행 상황을 새로 만들었습니다.".to_string(),
+                    Err(save_err) => format!("새 파일을 쓰지 못했습니다 ({save_err})."),
+                };
                 let warning = format!(
-                    "진행 상황 파일 {}이(가) 손상되어 읽을 수 없습니다 ({err}). \
-                     진행 상황을 새로 만들었습니다. {kept}",
+                    "진행 상황 파일 {}이(가) 손상되어 읽을 수 없습니다 ({err}). {rebuilt} {kept}",
                     path.display()
                 );
                 (fresh, Some(warning))

@@ -351,3 +351,24 @@ fn the_bottleneck_hunt_keeps_its_secret_checks_the_guess_and_the_proof() {
     let progress = std::fs::read_to_string(home.path().join("loadlab-progress.json")).unwrap();
     assert!(progress.contains("bottleneck_hunt"), "{progress}");
 }
+
+#[test]
+fn a_broken_progress_file_is_reported_and_rebuilt() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("loadlab-progress.json");
+    std::fs::write(&file, "{\"items_done\": [1, 2").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_loadlab"))
+        .arg("progress")
+        .env("NO_COLOR", "1")
+        .env("LOADLAB_HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("손상"), "reported: {}", stderr(&output));
+    let rebuilt: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(rebuilt.is_object());
+    assert_eq!(
+        std::fs::read_to_string(home.path().join("loadlab-progress.json.broken")).unwrap(),
+        "{\"items_done\": [1, 2"
+    );
+}
