@@ -277,13 +277,25 @@ fn ownership_problems(
     problems
 }
 
+/// What every single-task check starts with: `Err` with the verdict when the task is still
+/// `todo!()`, else the task's requests of `method` and the panics in it as first problems.
+fn task_requests<'a>(
+    observation: &'a Observation,
+    item: &'static str,
+    method: &str,
+) -> Result<(Vec<&'a TraceLine>, Vec<String>), Verdict> {
+    if not_started(observation, item) {
+        return Err(Verdict::not_started(item, item));
+    }
+    Ok((lines_of(observation, item, method), panics(observation, item)))
+}
+
 fn check_create(observation: &Observation) -> Verdict {
     const ITEM: &str = "create_todo";
-    if not_started(observation, ITEM) {
-        return Verdict::not_started(ITEM, ITEM);
-    }
-    let posts = lines_of(observation, ITEM, "POST");
-    let mut problems = panics(observation, ITEM);
+    let (posts, mut problems) = match task_requests(observation, ITEM, "POST") {
+        Ok(found) => found,
+        Err(verdict) => return verdict,
+    };
     if posts.is_empty() {
         problems.push("POST /todos/ 요청이 없었습니다 — 기대: 태스크마다 TODO 하나 생성".to_string());
     }
@@ -303,11 +315,10 @@ fn check_create(observation: &Observation) -> Verdict {
 
 fn check_list(observation: &Observation) -> Verdict {
     const ITEM: &str = "list_todos";
-    if not_started(observation, ITEM) {
-        return Verdict::not_started(ITEM, ITEM);
-    }
-    let gets = lines_of(observation, ITEM, "GET");
-    let mut problems = panics(observation, ITEM);
+    let (gets, mut problems) = match task_requests(observation, ITEM, "GET") {
+        Ok(found) => found,
+        Err(verdict) => return verdict,
+    };
     if gets.is_empty() {
         problems.push("GET /todos/ 요청이 없었습니다 — 기대: 목록 조회".to_string());
     }
@@ -329,12 +340,11 @@ fn check_list(observation: &Observation) -> Verdict {
 
 fn check_get_single(observation: &Observation) -> Verdict {
     const ITEM: &str = "get_single_todo";
-    if not_started(observation, ITEM) {
-        return Verdict::not_started(ITEM, ITEM);
-    }
-    let gets = lines_of(observation, ITEM, "GET");
+    let (gets, mut problems) = match task_requests(observation, ITEM, "GET") {
+        Ok(found) => found,
+        Err(verdict) => return verdict,
+    };
     let created = created_ids(observation);
-    let mut problems = panics(observation, ITEM);
     if gets.is_empty() {
         problems.push("GET /todos/{id} 요청이 없었습니다 — 기대: 만든 TODO 중 하나를 조회 (create_todo가 id를 모으는지도 확인하세요)".to_string());
     }
@@ -346,12 +356,11 @@ fn check_get_single(observation: &Observation) -> Verdict {
 
 fn check_update(observation: &Observation) -> Verdict {
     const ITEM: &str = "update_todo";
-    if not_started(observation, ITEM) {
-        return Verdict::not_started(ITEM, ITEM);
-    }
-    let puts = lines_of(observation, ITEM, "PUT");
+    let (puts, mut problems) = match task_requests(observation, ITEM, "PUT") {
+        Ok(found) => found,
+        Err(verdict) => return verdict,
+    };
     let created = created_ids(observation);
-    let mut problems = panics(observation, ITEM);
     if puts.is_empty() {
         problems.push("PUT 요청이 한 번도 없었습니다 — 기대: 만든 TODO가 있으면 PUT /todos/{id}".to_string());
         return Verdict::judge(ITEM, problems, String::new());
@@ -390,12 +399,11 @@ fn coverage_problem(lines: &[&TraceLine], label: &str) -> Option<String> {
 
 fn check_delete(observation: &Observation) -> Verdict {
     const ITEM: &str = "delete_todo";
-    if not_started(observation, ITEM) {
-        return Verdict::not_started(ITEM, ITEM);
-    }
-    let deletes = lines_of(observation, ITEM, "DELETE");
+    let (deletes, mut problems) = match task_requests(observation, ITEM, "DELETE") {
+        Ok(found) => found,
+        Err(verdict) => return verdict,
+    };
     let created = created_ids(observation);
-    let mut problems = panics(observation, ITEM);
     if deletes.is_empty() {
         problems.push(
             "DELETE 요청이 한 번도 없었습니다 — 기대: 만든 TODO가 있으면 DELETE /todos/{id}".to_string(),
