@@ -86,9 +86,11 @@ fn bad_flags_get_one_line_and_exit_two() {
 }
 
 #[test]
-fn json_results_are_written() {
+fn json_csv_and_html_results_are_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("result.json");
+    let html = dir.path().join("report.html");
+    let prefix = dir.path().join("result");
     let output = loadlab(&[
         "run",
         "--solutions",
@@ -101,8 +103,20 @@ fn json_results_are_written() {
         "1s",
         "--json",
         path.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        "--csv",
+        prefix.to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = std::fs::read_to_string(&html).expect("the HTML report is written");
+    assert!(page.contains("<svg") && page.contains("요청 통계"), "a real report");
+    let stats =
+        std::fs::read_to_string(dir.path().join("result_stats.csv")).expect("the stats CSV is written");
+    assert!(stats.starts_with("Type,Name,Request Count,Failure Count"), "{stats}");
+    for suffix in ["_stats_history.csv", "_failures.csv", "_exceptions.csv"] {
+        assert!(dir.path().join(format!("result{suffix}")).exists(), "{suffix}");
+    }
     let result: loadlab::engine::RunResult =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(result.settings.users, 2);

@@ -254,10 +254,17 @@ pub fn exit_code(result: &RunResult) -> i32 {
 
 fn write_reports(args: &RunArgs, result: &RunResult) -> anyhow::Result<()> {
     if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(result).context("결과를 JSON으로 만들 수 없습니다")?;
-        std::fs::write(path, text)
-            .with_context(|| format!("JSON 파일을 쓸 수 없습니다: {}", path.display()))?;
+        report::json::write(path, result)?;
         println!("JSON 결과 저장: {}", path.display());
+    }
+    if let Some(prefix) = &args.csv {
+        for path in report::csv::write(prefix, result)? {
+            println!("CSV 저장: {}", path.display());
+        }
+    }
+    if let Some(path) = &args.html {
+        report::html::write(path, result)?;
+        println!("HTML 리포트 저장: {}", path.display());
     }
     Ok(())
 }
