@@ -45,7 +45,9 @@ pub fn parse(text: &str) -> Option<ServerSample> {
     // One series per method, route and status; the sampler's own `/metrics` calls left out.
     let requests_total = text
         .lines()
-        .filter(|line| line.starts_with("loadlab_http_requests_total{") && !line.contains("route=\"/metrics\""))
+        .filter(|line| {
+            line.starts_with("loadlab_http_requests_total{") && !line.contains("route=\"/metrics\"")
+        })
         .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
         .sum::<f64>();
     Some(ServerSample {
@@ -78,13 +80,19 @@ async fn fetch(client: &reqwest::Client, host: &str) -> Option<ServerSample> {
     parse(&response.text().await.ok()?)
 }
 
-/// Starts sampling `host` every second into the returned slot, until the task is aborted.
+/// Starts sampling `host` every second into the returned slot, until the task is aborted: once
+/// at the start, then half a second off the runner's whole seconds, so that each history point
+/// finds a sample taken since the previous one instead of racing the sampler for it.
 pub fn spawn_sampler(host: String) -> (Latest, tokio::task::JoinHandle<()>) {
     let latest: Latest = Arc::default();
     let slot = Arc::clone(&latest);
     let handle = tokio::spawn(async move {
         let client = client();
-        let mut ticker = tokio::time::interval(Duration::from_secs(1));
+        if let Some(sample) = fetch(&client, &host).await {
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(sample);
+        }
+        let first = tokio::time::Instant::now() + Duration::from_millis(500);
+        let mut ticker = tokio::time::interval_at(first, Duration::from_secs(1));
         loop {
             ticker.tick().await;
             if let Some(sample) = fetch(&client, &host).await {

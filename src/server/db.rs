@@ -239,8 +239,9 @@ impl Store {
             return self
                 .read(move |conn| {
                     let mut stmt = conn.prepare_cached(&list_sql(id))?;
-                    let rows: Vec<Todo> =
-                        stmt.query_map(params![limit, offset], row_to_todo)?.collect::<rusqlite::Result<_>>()?;
+                    let rows: Vec<Todo> = stmt
+                        .query_map(params![limit, offset], row_to_todo)?
+                        .collect::<rusqlite::Result<_>>()?;
                     count_scanned(&stmt, &scanned);
                     Ok(rows)
                 })
@@ -251,7 +252,8 @@ impl Store {
         self.read(move |conn| {
             let sql = format!("SELECT id FROM todos ORDER BY {id} LIMIT ?1 OFFSET ?2");
             let mut stmt = conn.prepare_cached(&sql)?;
-            let ids: Vec<i64> = stmt.query_map(params![limit, offset], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            let ids: Vec<i64> =
+                stmt.query_map(params![limit, offset], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             count_scanned(&stmt, &scanned);
             queries.fetch_add(1 + ids.len() as u64, Ordering::Relaxed);
             let one = select_one_sql(id);

@@ -139,7 +139,9 @@ impl Metrics {
         out.push_str("# TYPE loadlab_http_open_connections gauge\n");
         let _ = writeln!(out, "loadlab_http_open_connections {}", self.open_connections());
 
-        out.push_str("# HELP loadlab_http_sent_bytes_total 클라이언트에게 보낸 바이트 수 (헤더 포함, 압축 후)\n");
+        out.push_str(
+            "# HELP loadlab_http_sent_bytes_total 클라이언트에게 보낸 바이트 수 (헤더 포함, 압축 후)\n",
+        );
         out.push_str("# TYPE loadlab_http_sent_bytes_total counter\n");
         let _ = writeln!(out, "loadlab_http_sent_bytes_total {}", self.sent_bytes.load(Ordering::Relaxed));
 
@@ -236,7 +238,8 @@ impl axum::serve::Listener for CountingListener {
                     // Small JSON answers must not wait for Nagle's algorithm.
                     let _ = stream.set_nodelay(true);
                     self.open.fetch_add(1, Ordering::Relaxed);
-                    let stream = CountedStream { inner: stream, open: self.open.clone(), sent: self.sent.clone() };
+                    let stream =
+                        CountedStream { inner: stream, open: self.open.clone(), sent: self.sent.clone() };
                     return (stream, addr);
                 }
                 Err(e) if is_connection_error(&e) => continue,
