@@ -183,8 +183,10 @@ impl BusyWork {
 /// Sessions in the pool: one for the whole server.
 pub const POOL_SIZE: usize = 1;
 /// The database work every `/todos` request does while it holds the session. With one
-/// session the server finishes at most about `1 / POOL_HOLD` (200) such requests a second,
-/// whatever the number of users.
+/// session the server finishes at most `1 / POOL_HOLD` (200) such requests a second, whatever
+/// the number of users: in practice a little less, as each request also does its own query and
+/// hands the session on (about 180 a second on an idle machine; on a machine whose CPUs are
+/// all busy every hand-over also waits for a CPU, and the ceiling drops further).
 pub const POOL_HOLD: Duration = Duration::from_millis(5);
 /// How long a request waits for a session before it gives up with a 500.
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(2);
