@@ -254,7 +254,7 @@ async fn memory_leak_grows_memory_with_every_request() {
 async fn no_compression_sends_as_many_bytes_as_the_bodies_hold() {
     let (on, off) = on_and_off(Bottleneck::NoCompression, EASY).await;
     let body = |r: &RunResult| r.total.total_content_length as f64 / r.total.num_requests as f64;
-    let sent = |r: &RunResult| per_request(r, |s| s.sent_bytes_total as f64);
+    let sent = |r: &RunResult| per_request(r, |s| s.sent_body_bytes_total as f64);
     // The same bodies reach the users (they unpack gzip); the wire carries far more of them.
     assert!((body(&on) / body(off) - 1.0).abs() < 0.5, "bodies {} vs {}", body(&on), body(off));
     assert!(sent(off) < body(off) * 0.5, "healthy: {} sent for {} of body", sent(off), body(off));

@@ -21,9 +21,9 @@ pub struct ServerSample {
     /// HTTP requests the server answered, not counting its own `/metrics`.
     #[serde(default)]
     pub requests_total: u64,
-    /// Bytes the server wrote to client sockets (after compression).
+    /// Response body bytes the server sent, after compression (its `/metrics` left out).
     #[serde(default)]
-    pub sent_bytes_total: u64,
+    pub sent_body_bytes_total: u64,
     /// Rows stepped over by full table scans (the cost of missing indexes).
     #[serde(default)]
     pub db_rows_scanned_total: u64,
@@ -56,7 +56,7 @@ pub fn parse(text: &str) -> Option<ServerSample> {
         db_queries_total: value("loadlab_db_queries_total").unwrap_or(0.0) as u64,
         todos: value("loadlab_todos").unwrap_or(0.0) as u64,
         requests_total: requests_total as u64,
-        sent_bytes_total: value("loadlab_http_sent_bytes_total").unwrap_or(0.0) as u64,
+        sent_body_bytes_total: value("loadlab_http_sent_body_bytes_total").unwrap_or(0.0) as u64,
         db_rows_scanned_total: value("loadlab_db_rows_scanned_total").unwrap_or(0.0) as u64,
         db_session_wait_seconds_total: value("loadlab_db_session_wait_seconds_total"),
         async_blocked_seconds_total: value("loadlab_async_blocked_seconds_total").unwrap_or(0.0),
@@ -114,7 +114,7 @@ mod tests {
                     loadlab_http_requests_total{method=\"GET\",route=\"/todos/\",status=\"200\"} 5\n\
                     loadlab_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"200\"} 9\n\
                     loadlab_http_requests_total{method=\"POST\",route=\"/todos/\",status=\"201\"} 2\n\
-                    loadlab_http_sent_bytes_total 1000\nloadlab_db_rows_scanned_total 77\n\
+                    loadlab_http_sent_body_bytes_total 1000\nloadlab_db_rows_scanned_total 77\n\
                     loadlab_async_blocked_seconds_total 0.25\n";
         let sample = parse(text).unwrap();
         assert_eq!(
@@ -125,7 +125,7 @@ mod tests {
                 db_queries_total: 42,
                 todos: 7,
                 requests_total: 7,
-                sent_bytes_total: 1000,
+                sent_body_bytes_total: 1000,
                 db_rows_scanned_total: 77,
                 db_session_wait_seconds_total: None,
                 async_blocked_seconds_total: 0.25,

@@ -385,6 +385,8 @@ pub struct Active {
     pub etag_rounds: Option<u32>,
     pub no_compression: bool,
     pub polls: PollTelemetry,
+    /// Response body bytes sent, after compression, `/metrics` left out.
+    sent_body_bytes: AtomicU64,
 }
 
 impl Active {
@@ -408,7 +410,13 @@ impl Active {
             etag_rounds: on(Bottleneck::SlowEndpoint).then(|| etag_rounds_for(SLOW_ETAG_COST)),
             no_compression: on(Bottleneck::NoCompression),
             polls: PollTelemetry::default(),
+            sent_body_bytes: AtomicU64::new(0),
         })
+    }
+
+    /// Counts `bytes` of response body on their way out.
+    pub fn sent_body(&self, bytes: u64) {
+        self.sent_body_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
     /// This server's lines of `/metrics` beyond the HTTP ones (Prometheus text format).
@@ -422,6 +430,12 @@ impl Active {
             "counter",
             "테이블 전체 스캔으로 읽은 행 수 (인덱스를 못 쓴 검색의 비용)",
             rows_scanned.to_string(),
+        );
+        metric(
+            "loadlab_http_sent_body_bytes_total",
+            "counter",
+            "보낸 응답 본문의 바이트 수 (압축한 뒤의 크기, /metrics 제외)",
+            self.sent_body_bytes.load(Ordering::Relaxed).to_string(),
         );
         metric(
             "loadlab_async_slow_polls_total",

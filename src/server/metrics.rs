@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -44,8 +44,6 @@ pub struct Metrics {
     // route -> per-method stats; one short lock per request.
     routes: Mutex<HashMap<String, Vec<(Method, RouteStats)>>>,
     open_connections: Arc<AtomicI64>,
-    /// Bytes written to client sockets: what the network carried, after any compression.
-    sent_bytes: Arc<AtomicU64>,
 }
 
 impl Metrics {
@@ -140,12 +138,6 @@ impl Metrics {
         let _ = writeln!(out, "loadlab_http_open_connections {}", self.open_connections());
 
         out.push_str(
-            "# HELP loadlab_http_sent_bytes_total 클라이언트에게 보낸 바이트 수 (헤더 포함, 압축 후)\n",
-        );
-        out.push_str("# TYPE loadlab_http_sent_bytes_total counter\n");
-        let _ = writeln!(out, "loadlab_http_sent_bytes_total {}", self.sent_bytes.load(Ordering::Relaxed));
-
-        out.push_str(
             "# HELP loadlab_process_resident_memory_bytes 서버 프로세스의 상주 메모리(RSS, 바이트)\n",
         );
         out.push_str("# TYPE loadlab_process_resident_memory_bytes gauge\n");
@@ -213,17 +205,15 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 // ---------------------------------------------------------------------------------------------
 // Counting connections
 
-/// A TCP listener that keeps `open_connections` and `sent_bytes` up to date and sets
-/// `TCP_NODELAY`.
+/// A TCP listener that keeps `open_connections` up to date and sets `TCP_NODELAY`.
 pub struct CountingListener {
     inner: TcpListener,
     open: Arc<AtomicI64>,
-    sent: Arc<AtomicU64>,
 }
 
 impl CountingListener {
     pub fn new(inner: TcpListener, metrics: &Metrics) -> Self {
-        CountingListener { inner, open: metrics.open_connections.clone(), sent: metrics.sent_bytes.clone() }
+        CountingListener { inner, open: metrics.open_connections.clone() }
     }
 }
 
@@ -238,9 +228,7 @@ impl axum::serve::Listener for CountingListener {
                     // Small JSON answers must not wait for Nagle's algorithm.
                     let _ = stream.set_nodelay(true);
                     self.open.fetch_add(1, Ordering::Relaxed);
-                    let stream =
-                        CountedStream { inner: stream, open: self.open.clone(), sent: self.sent.clone() };
-                    return (stream, addr);
+                    return (CountedStream { inner: stream, open: self.open.clone() }, addr);
                 }
                 Err(e) if is_connection_error(&e) => continue,
                 // Out of file descriptors and the like: back off instead of spinning.
@@ -261,21 +249,10 @@ fn is_connection_error(e: &io::Error) -> bool {
     )
 }
 
-/// A TCP stream that counts the bytes it sends and lowers the open-connections gauge when it
-/// is dropped.
+/// A TCP stream that lowers the open-connections gauge when it is dropped.
 pub struct CountedStream {
     inner: TcpStream,
     open: Arc<AtomicI64>,
-    sent: Arc<AtomicU64>,
-}
-
-impl CountedStream {
-    fn count(&self, poll: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
-        if let Poll::Ready(Ok(n)) = &poll {
-            self.sent.fetch_add(*n as u64, Ordering::Relaxed);
-        }
-        poll
-    }
 }
 
 impl Drop for CountedStream {
@@ -296,8 +273,7 @@ impl AsyncRead for CountedStream {
 
 impl AsyncWrite for CountedStream {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let poll = Pin::new(&mut self.inner).poll_write(cx, buf);
-        self.count(poll)
+        Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
     fn poll_write_vectored(
@@ -305,8 +281,7 @@ impl AsyncWrite for CountedStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let poll = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        self.count(poll)
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {

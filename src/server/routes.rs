@@ -9,13 +9,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use futures::TryStreamExt as _;
 use serde_json::Value;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
@@ -73,7 +74,8 @@ pub fn router(state: AppState) -> Router {
     } else {
         app.layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
     };
-    app.with_state(state)
+    // Outermost, so it sees the bodies as they leave, compressed or not.
+    app.layer(middleware::from_fn_with_state(state.clone(), count_sent_body)).with_state(state)
 }
 
 fn static_json(status: StatusCode, body: &'static str) -> Response {
@@ -304,6 +306,24 @@ async fn with_bottlenecks(state: AppState, req: axum::extract::Request, next: Ne
     let res = next.run(req).await;
     drop(session);
     res
+}
+
+/// Counts the response body bytes that leave the server (after any compression), except those
+/// of `/metrics` itself, so that they can be held against what the client unpacked.
+async fn count_sent_body(State(state): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
+    if req.uri().path() == "/metrics" {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    let active = state.bottlenecks.clone();
+    if let Some(size) = res.body().size_hint().exact() {
+        active.sent_body(size);
+        return res;
+    }
+    // A compressed body streams: count its chunks as they go (it is sent chunked either way).
+    let (parts, body) = res.into_parts();
+    let counted = body.into_data_stream().inspect_ok(move |chunk| active.sent_body(chunk.len() as u64));
+    Response::from_parts(parts, Body::from_stream(counted))
 }
 
 /// Only with `test_routes`: a request that takes a known time, for the engine's tests.
