@@ -507,7 +507,7 @@ fn pool_starvation(lab: &Lab) -> Option<Finding> {
                  서버가 DB 요청을 한 번에 하나씩만 처리하는 속도입니다 (세션이 하나뿐인 풀처럼).",
                 count(rps),
                 ms(fastest),
-                short_number(fastest),
+                tenths(fastest),
                 count(1000.0 / fastest)
             ));
         }
@@ -723,7 +723,10 @@ fn no_compression(lab: &Lab) -> Option<Finding> {
             biggest.num_requests,
             share(large_bytes as f64 / total.total_content_length.max(1) as f64)
         ),
-        format!("서버는 초당 약 {}를 보냈습니다: 압축하면 그 대부분이 줄어듭니다.", bytes(sent_per_second)),
+        format!(
+            "서버는 응답 본문을 초당 약 {}씩 내보냈습니다: 압축하면 그 대부분이 줄어듭니다.",
+            bytes(sent_per_second)
+        ),
     ];
     Some(Finding {
         id: FindingId::NoCompression,
