@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use loadlab::server::bottlenecks::{LEAK_PER_REQUEST, SESSION_POOL_SIZE, SESSION_TIMEOUT};
+use loadlab::server::bottlenecks::{LEAK_PER_REQUEST, POOL_HOLD, SLOW_POLL};
 use loadlab::server::{Bottleneck, LabServer, ServerConfig, Storage, start};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
@@ -84,13 +84,33 @@ fn mask(v: &mut Value) {
 #[tokio::test]
 async fn bottlenecks_change_how_not_what_the_server_answers() {
     let healthy = script(&lab(&[]).await).await;
-    // pool-starvation is left out: its leaked sessions are exactly meant to break later calls.
-    let all: Vec<Bottleneck> =
-        Bottleneck::ALL.into_iter().filter(|b| *b != Bottleneck::PoolStarvation).collect();
-    for b in &all {
-        assert_eq!(script(&lab(&[*b]).await).await, healthy, "{b} changed an answer");
+    for b in Bottleneck::ALL {
+        assert_eq!(script(&lab(&[b]).await).await, healthy, "{b} changed an answer");
     }
-    assert_eq!(script(&lab(&all).await).await, healthy, "all together changed an answer");
+    assert_eq!(script(&lab(&Bottleneck::ALL).await).await, healthy, "all together changed an answer");
+}
+
+#[tokio::test]
+async fn missing_index_scans_the_table_for_every_lookup() {
+    let client = http();
+    for (bottlenecks, scans) in [(vec![], false), (vec![Bottleneck::MissingIndex], true)] {
+        let server = lab(&bottlenecks).await;
+        let mut last = 0;
+        for i in 0..150 {
+            last = create(&client, &server, &format!("t{i}")).await;
+        }
+        let before = metric(&client, &server, "loadlab_db_rows_scanned_total").await;
+        let res = client.get(format!("{}/todos/{last}", server.url())).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let scanned = metric(&client, &server, "loadlab_db_rows_scanned_total").await - before;
+        // The newest todo is the last row a scan reaches (149 steps past the first of 150); the
+        // primary key finds it directly.
+        if scans {
+            assert!(scanned >= 149.0, "{scanned} rows for one lookup");
+        } else {
+            assert_eq!(scanned, 0.0, "{bottlenecks:?}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -136,6 +156,17 @@ async fn no_compression_sends_large_answers_plain() {
             .await
             .unwrap();
         assert_eq!(res.headers().get(header::CONTENT_ENCODING).is_some(), gzipped, "{bottlenecks:?}");
+        // What left the server, against the JSON the client got after unpacking it (the
+        // /metrics answers that read the counter are not counted).
+        let before = metric(&client, &server, "loadlab_http_sent_body_bytes_total").await;
+        let res = client.get(format!("{}/todos/", server.url())).send().await.unwrap();
+        let json = res.bytes().await.unwrap().len() as f64;
+        let sent = metric(&client, &server, "loadlab_http_sent_body_bytes_total").await - before;
+        if gzipped {
+            assert!(sent < json / 2.0, "compressed: {sent} bytes sent for {json} bytes of JSON");
+        } else {
+            assert_eq!(sent, json, "plain: every byte of the JSON went out");
+        }
     }
 }
 
@@ -188,6 +219,10 @@ async fn blocking_io_fsyncs_an_audit_line_per_todos_request() {
     let id = create(&client, &server, "감사").await;
     client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
     client.get(format!("{}/health", server.url())).send().await.unwrap();
+    // Both /todos requests held their async thread for the audit record.
+    assert_eq!(metric(&client, &server, "loadlab_async_slow_polls_total").await, 2.0);
+    let blocked = metric(&client, &server, "loadlab_async_blocked_seconds_total").await;
+    assert!(blocked >= 2.0 * SLOW_POLL.as_secs_f64(), "{blocked}");
     server.shutdown().await;
     let log = std::fs::read_to_string(dir.path().join("b.db.audit.log")).unwrap();
     let lines: Vec<&str> = log.lines().collect();
@@ -197,27 +232,49 @@ async fn blocking_io_fsyncs_an_audit_line_per_todos_request() {
 }
 
 #[tokio::test]
-async fn pool_starvation_leaks_sessions_on_errors_until_requests_time_out() {
+async fn healthy_handlers_never_hold_their_thread() {
+    let client = http();
+    let server = lab(&[]).await;
+    for i in 0..20 {
+        let id = create(&client, &server, &format!("t{i}")).await;
+        client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
+    }
+    // The OS may pause a thread mid-poll now and then; a handler that blocks does it every time.
+    let slow = metric(&client, &server, "loadlab_async_slow_polls_total").await;
+    assert!(slow <= 4.0, "{slow} of 40 requests held their thread");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pool_starvation_serves_one_todos_request_at_a_time() {
     let client = http();
     let server = lab(&[Bottleneck::PoolStarvation]).await;
     let id = create(&client, &server, "세션").await;
-    // Successful requests return their sessions: many more than the pool holds are fine.
-    for _ in 0..3 * SESSION_POOL_SIZE {
-        let res = client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-    }
-    // Each 404 leaks its session.
-    for _ in 0..SESSION_POOL_SIZE {
-        let res = client.get(format!("{}/todos/987654", server.url())).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    }
+    assert_eq!(metric(&client, &server, "loadlab_db_pool_size").await, 1.0);
+    // Alone, a request still does its session's work.
     let started = Instant::now();
     let res = client.get(format!("{}/todos/{id}", server.url())).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(started.elapsed() >= SESSION_TIMEOUT, "it waited for a session first");
-    let body: Value = res.json().await.unwrap();
-    assert!(body["detail"].as_str().unwrap().contains("QueuePool"), "{body}");
-    // Routes without a session still answer.
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(started.elapsed() >= POOL_HOLD, "{:?}", started.elapsed());
+    // Together, they queue for the one session: n requests take at least n holds.
+    let n = 30;
+    let started = Instant::now();
+    let todos = (0..n).map(|_| {
+        let (client, url) = (client.clone(), format!("{}/todos/{id}", server.url()));
+        tokio::spawn(async move { client.get(url).send().await.unwrap().status() })
+    });
+    let todos: Vec<_> = todos.collect();
+    // Meanwhile a route without a session answers at once, long before the queue is through.
+    tokio::time::sleep(POOL_HOLD * 2).await;
     let res = client.get(format!("{}/health", server.url())).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+    let health_done = started.elapsed();
+    for todo in todos {
+        assert_eq!(todo.await.unwrap(), StatusCode::OK);
+    }
+    let all_done = started.elapsed();
+    assert!(all_done >= POOL_HOLD * n, "{n} requests in {all_done:?}: not one at a time");
+    assert!(health_done < all_done / 2, "/health waited: {health_done:?} of {all_done:?}");
+    let waited = metric(&client, &server, "loadlab_db_session_wait_seconds_total").await;
+    // Queued requests waited for each other: on average half the queue.
+    assert!(waited >= (POOL_HOLD * n * (n - 1) / 4).as_secs_f64(), "{waited}");
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// What the server reported at one moment.
+/// What the server reported at one moment. Fields after `todos` came later: older results
+/// read them as zero.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
 pub struct ServerSample {
     /// Resident memory of the server process, in bytes.
@@ -17,6 +18,21 @@ pub struct ServerSample {
     pub db_queries_total: u64,
     /// Todos in the database.
     pub todos: u64,
+    /// HTTP requests the server answered, not counting its own `/metrics`.
+    #[serde(default)]
+    pub requests_total: u64,
+    /// Response body bytes the server sent, after compression (its `/metrics` left out).
+    #[serde(default)]
+    pub sent_body_bytes_total: u64,
+    /// Rows stepped over by full table scans (the cost of missing indexes).
+    #[serde(default)]
+    pub db_rows_scanned_total: u64,
+    /// Seconds requests spent waiting for a database session (`None`: no such pool).
+    #[serde(default)]
+    pub db_session_wait_seconds_total: Option<f64>,
+    /// Seconds request handlers kept an async worker thread without yielding (polls over 1 ms).
+    #[serde(default)]
+    pub async_blocked_seconds_total: f64,
 }
 
 /// Reads the gauges loadlab cares about from a Prometheus text exposition.
@@ -26,11 +42,24 @@ pub fn parse(text: &str) -> Option<ServerSample> {
             .filter(|line| !line.starts_with('#'))
             .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse::<f64>().ok())
     };
+    // One series per method, route and status; the sampler's own `/metrics` calls left out.
+    let requests_total = text
+        .lines()
+        .filter(|line| {
+            line.starts_with("loadlab_http_requests_total{") && !line.contains("route=\"/metrics\"")
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>();
     Some(ServerSample {
         memory_bytes: value("loadlab_process_resident_memory_bytes")? as u64,
         open_connections: value("loadlab_http_open_connections").unwrap_or(0.0) as u64,
         db_queries_total: value("loadlab_db_queries_total").unwrap_or(0.0) as u64,
         todos: value("loadlab_todos").unwrap_or(0.0) as u64,
+        requests_total: requests_total as u64,
+        sent_body_bytes_total: value("loadlab_http_sent_body_bytes_total").unwrap_or(0.0) as u64,
+        db_rows_scanned_total: value("loadlab_db_rows_scanned_total").unwrap_or(0.0) as u64,
+        db_session_wait_seconds_total: value("loadlab_db_session_wait_seconds_total"),
+        async_blocked_seconds_total: value("loadlab_async_blocked_seconds_total").unwrap_or(0.0),
     })
 }
 
@@ -51,13 +80,19 @@ async fn fetch(client: &reqwest::Client, host: &str) -> Option<ServerSample> {
     parse(&response.text().await.ok()?)
 }
 
-/// Starts sampling `host` every second into the returned slot, until the task is aborted.
+/// Starts sampling `host` every second into the returned slot, until the task is aborted: once
+/// at the start, then half a second off the runner's whole seconds, so that each history point
+/// finds a sample taken since the previous one instead of racing the sampler for it.
 pub fn spawn_sampler(host: String) -> (Latest, tokio::task::JoinHandle<()>) {
     let latest: Latest = Arc::default();
     let slot = Arc::clone(&latest);
     let handle = tokio::spawn(async move {
         let client = client();
-        let mut ticker = tokio::time::interval(Duration::from_secs(1));
+        if let Some(sample) = fetch(&client, &host).await {
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(sample);
+        }
+        let first = tokio::time::Instant::now() + Duration::from_millis(500);
+        let mut ticker = tokio::time::interval_at(first, Duration::from_secs(1));
         loop {
             ticker.tick().await;
             if let Some(sample) = fetch(&client, &host).await {
@@ -75,11 +110,26 @@ mod tests {
     #[test]
     fn reads_loadlab_gauges_and_ignores_others() {
         let text = "# HELP x\nloadlab_http_open_connections 3\nloadlab_process_resident_memory_bytes 1048576\n\
-                    loadlab_db_queries_total 42\nloadlab_todos 7\nother_metric 9\n";
+                    loadlab_db_queries_total 42\nloadlab_todos 7\nother_metric 9\n\
+                    loadlab_http_requests_total{method=\"GET\",route=\"/todos/\",status=\"200\"} 5\n\
+                    loadlab_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"200\"} 9\n\
+                    loadlab_http_requests_total{method=\"POST\",route=\"/todos/\",status=\"201\"} 2\n\
+                    loadlab_http_sent_body_bytes_total 1000\nloadlab_db_rows_scanned_total 77\n\
+                    loadlab_async_blocked_seconds_total 0.25\n";
         let sample = parse(text).unwrap();
         assert_eq!(
             sample,
-            ServerSample { memory_bytes: 1_048_576, open_connections: 3, db_queries_total: 42, todos: 7 }
+            ServerSample {
+                memory_bytes: 1_048_576,
+                open_connections: 3,
+                db_queries_total: 42,
+                todos: 7,
+                requests_total: 7,
+                sent_body_bytes_total: 1000,
+                db_rows_scanned_total: 77,
+                db_session_wait_seconds_total: None,
+                async_blocked_seconds_total: 0.25,
+            }
         );
         assert_eq!(parse("other_metric 1\n"), None);
     }

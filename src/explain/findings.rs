@@ -359,12 +359,17 @@ fn slow_endpoint(result: &RunResult) -> Option<Finding> {
         ms(next.median_response_time),
         slow[split - 1].median_response_time / next.median_response_time.max(0.001)
     ));
+    let extra = super::bottlenecks::slow_endpoint_extra(result);
     let mut advice = vec![
         "가이드의 'API 병목' 증상(특정 엔드포인트만 느림)입니다: 서버 전체가 아니라 이 엔드포인트의 처리 코드를 보세요.".to_string(),
         "요청마다 쿼리가 여러 번 나가는지(N+1), 인덱스 없이 찾는지, 캐시할 수 있는 비싼 계산을 매번 하는지, \
          async 핸들러 안에서 블로킹 작업을 하는지 확인하세요."
             .to_string(),
     ];
+    if let Some((server_evidence, server_advice)) = extra {
+        evidence.push(server_evidence);
+        advice.push(server_advice);
+    }
     if slow.iter().any(|s| s.avg_content_length >= LARGE_RESPONSE_BYTES) {
         advice.push("응답도 큽니다: 아래 '응답이 큽니다'도 함께 보세요.".to_string());
     }
@@ -421,11 +426,18 @@ fn large_responses(result: &RunResult) -> Option<Finding> {
                 .to_string(),
         );
     }
-    advice.push(
-        "응답 압축(gzip)을 켜세요 (FastAPI: GZipMiddleware, minimum_size=1000). 여기 크기는 압축을 푼 뒤의 크기라, \
-         압축이 켜져 있는지는 응답 헤더 Content-Encoding으로 확인하세요."
-            .to_string(),
-    );
+    match super::bottlenecks::wire_ratio(result) {
+        // The lab server counts what it sent: compression is on, and says how well it worked.
+        Some(ratio) if ratio < 0.5 => advice.push(format!(
+            "압축은 켜져 있습니다: 서버가 실제로 보낸 바이트는 본문의 {:.0}%입니다. 남은 방법은 보내는 양 자체를 줄이는 것입니다.",
+            ratio * 100.0
+        )),
+        _ => advice.push(
+            "응답 압축(gzip)을 켜세요 (FastAPI: GZipMiddleware, minimum_size=1000). 여기 크기는 압축을 푼 뒤의 크기라, \
+             압축이 켜져 있는지는 응답 헤더 Content-Encoding으로 확인하세요."
+                .to_string(),
+        ),
+    }
     advice.push("화면에서 쓰지 않는 필드는 응답에서 빼세요.".to_string());
     Some(Finding {
         id: FindingId::LargeResponses,

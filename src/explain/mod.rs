@@ -9,8 +9,10 @@
 //!
 //! Findings are data ([`Finding`] with a stable [`FindingId`]) so tests and later detectors can
 //! work with them; [`Explanation::render`] turns them into console text and the HTML report
-//! renders the same data.
+//! renders the same data. When the target was a loadlab lab server, its own counters (sampled
+//! each second) let [`bottlenecks`] name the lab's switchable bottlenecks by their ids.
 
+mod bottlenecks;
 mod findings;
 mod metrics;
 pub mod saturation;
@@ -84,6 +86,20 @@ pub enum FindingId {
     SmallSample,
     /// The ramp-up took so much of the run that the totals describe the ramp-up.
     ShortSteadyState,
+    /// Many database queries per request: a list loads its items one query each.
+    NPlusOne,
+    /// Full table scans that grow with the data: a lookup without an index.
+    MissingIndex,
+    /// The list sends every row, whatever `limit` asks.
+    NoPagination,
+    /// Requests spend their time waiting for a database session.
+    PoolStarvation,
+    /// Handlers block their async worker thread, stalling every request on it.
+    BlockingIo,
+    /// Server memory grows with every request and does not come back.
+    MemoryLeak,
+    /// Large answers cross the network uncompressed.
+    NoCompression,
 }
 
 impl FindingId {
@@ -100,6 +116,39 @@ impl FindingId {
             FindingId::LargeResponses => "large-responses",
             FindingId::SmallSample => "small-sample",
             FindingId::ShortSteadyState => "short-steady-state",
+            FindingId::NPlusOne => "n-plus-one",
+            FindingId::MissingIndex => "missing-index",
+            FindingId::NoPagination => "no-pagination",
+            FindingId::PoolStarvation => "pool-starvation",
+            FindingId::BlockingIo => "blocking-io",
+            FindingId::MemoryLeak => "memory-leak",
+            FindingId::NoCompression => "no-compression",
+        }
+    }
+
+    /// The ids that name one of the lab server's switchable bottlenecks (`--bottleneck NAME`
+    /// uses the same names).
+    pub const BOTTLENECKS: [FindingId; 8] = [
+        FindingId::NPlusOne,
+        FindingId::MissingIndex,
+        FindingId::NoPagination,
+        FindingId::PoolStarvation,
+        FindingId::BlockingIo,
+        FindingId::SlowEndpoint,
+        FindingId::MemoryLeak,
+        FindingId::NoCompression,
+    ];
+
+    /// Findings about failures come first, then those naming a cause, then the rest.
+    fn rank(self) -> u8 {
+        match self {
+            FindingId::NoRequests
+            | FindingId::ConnectionErrors
+            | FindingId::ServerErrors
+            | FindingId::UnexpectedNotFound
+            | FindingId::TaskPanics => 0,
+            id if FindingId::BOTTLENECKS.contains(&id) => 1,
+            _ => 2,
         }
     }
 }
@@ -266,8 +315,9 @@ fn wrap(text: &str, first: &str, rest: &str, style: impl Fn(&str) -> String) -> 
 pub fn explain(result: &RunResult) -> Explanation {
     let metrics = metrics::lines(result);
     let mut findings = findings::all(result);
+    findings.extend(bottlenecks::all(result));
     findings.extend(trends::all(result));
-    findings.sort_by_key(|finding| finding.severity);
+    findings.sort_by_key(|finding| (finding.severity, finding.id.rank()));
     // RPS has no target of its own (the model only says what to expect), so it does not count.
     let targets_met = metrics
         .iter()

@@ -1,10 +1,17 @@
 //! Switchable real bottlenecks of the lab server (`loadlab serve --bottleneck NAME`).
 //!
-//! Owns: the list of bottlenecks, their names and Korean descriptions, and the request-level
+//! Owns: the list of bottlenecks, their names and Korean descriptions, the request-level
 //! machinery of those that live outside the database (session pool, audit log, request
-//! history, slow ETag). Promises: each one does the bad thing for real — extra queries, table
-//! scans, blocking calls on async threads, CPU work, retained memory — never a `sleep`
-//! pretending to be slow. The healthy counterpart of each is the default.
+//! history, slow ETag), and the server-side telemetry that lets `explain` tell them apart
+//! (session waits, async polls that block their thread). Promises: each one does the bad thing
+//! for real — extra queries, table scans, blocking calls on async threads, CPU work, retained
+//! memory — never a `sleep` pretending to be slow. The healthy counterpart of each is the
+//! default.
+//!
+//! Where a lesson needs a known cost (the pool's hold, the blocking stall, the ETag), the cost
+//! is real work sized at server start: SQLite really computes for [`POOL_HOLD`] while a
+//! session is held, so a saturation finder can predict the break point (about
+//! `1 / POOL_HOLD` requests per second) on any machine and in any build.
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -14,8 +21,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
+use rusqlite::Connection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,12 +35,14 @@ pub enum Bottleneck {
     MissingIndex,
     /// `GET /todos/` ignores `skip`/`limit` and sends every todo.
     NoPagination,
-    /// Five sessions, and requests ending in 4xx never give theirs back.
+    /// One database session for the whole server, held by each `/todos` request from start to
+    /// answer, with [`POOL_HOLD`] of real database work inside.
     PoolStarvation,
-    /// Database calls run on the async worker threads, and every `/todos` request fsyncs an
-    /// audit log there too.
+    /// Database calls run on the async worker threads, and every `/todos` request writes a
+    /// synchronous audit record there too (fsync plus [`BLOCKING_STALL`] of SQLite work).
     BlockingIo,
-    /// `GET /todos/{todo_id}` recomputes an expensive ETag on every call.
+    /// `GET /todos/{todo_id}` recomputes an expensive ETag (about [`SLOW_ETAG_COST`] of CPU) on
+    /// every call.
     SlowEndpoint,
     /// Every `/todos` request leaves a 32 KiB record behind (up to 512 MiB).
     MemoryLeak,
@@ -78,13 +89,15 @@ impl Bottleneck {
                 "페이지네이션 없음: GET /todos/ 가 skip/limit 을 무시하고 모든 TODO를 보냅니다."
             }
             Bottleneck::PoolStarvation => {
-                "커넥션 풀 고갈: 세션이 5개뿐인데 4xx로 끝난 요청이 세션을 돌려주지 않아, 곧 요청들이 2초씩 기다리다 500으로 실패합니다."
+                "커넥션 풀 고갈: DB 세션이 서버 전체에 1개뿐이고, /todos 요청마다 그 세션을 처음부터 끝까지 잡고 그 안에서 약 5ms 걸리는 DB 작업을 합니다. \
+                 그래서 사용자가 몇 명이든 초당 약 200건(1000ms ÷ 5ms)에서 막히고, 나머지는 세션을 기다리며 줄을 섭니다 (2초를 넘게 기다리면 500)."
             }
             Bottleneck::BlockingIo => {
-                "블로킹 I/O: DB 작업을 비동기 작업자 스레드에서 바로 하고 요청마다 감사 로그를 fsync 해서, 다른 엔드포인트까지 함께 느려집니다."
+                "블로킹 I/O: DB 작업을 비동기 작업자 스레드에서 바로 하고, 요청마다 감사 기록(파일 fsync와 약 5ms 걸리는 동기 쿼리)도 거기서 해서, \
+                 그동안 같은 스레드의 다른 요청이 모두 멈춥니다: 다른 엔드포인트까지 함께 느려집니다."
             }
             Bottleneck::SlowEndpoint => {
-                "느린 엔드포인트: GET /todos/{todo_id} 가 요청마다 비싼 계산(반복 해시로 ETag 만들기)을 캐시 없이 다시 합니다."
+                "느린 엔드포인트: GET /todos/{todo_id} 가 요청마다 비싼 계산(반복 해시로 ETag 만들기, 약 50ms)을 캐시 없이 다시 합니다."
             }
             Bottleneck::MemoryLeak => {
                 "메모리 누수: /todos 요청마다 32KiB짜리 요청 기록을 버리지 않고 쌓아 둡니다 (최대 512MiB)."
@@ -112,59 +125,140 @@ impl FromStr for Bottleneck {
 }
 
 // ---------------------------------------------------------------------------------------------
+// real database work of a known length
+
+/// One chunk of [`BusyWork`] aims at this: short, so that work overshoots its length by little.
+const WORK_CHUNK: Duration = Duration::from_micros(250);
+/// Counting steps timed at start to size the chunks.
+const CALIBRATION_STEPS: i64 = 20_000;
+const COUNTING_SQL: &str =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?1) SELECT count(*) FROM c";
+
+/// Real SQLite work — a recursive counting query — for a given time, the way a slow query
+/// keeps a database busy. It runs in chunks sized at start and stops once the time is up, so
+/// its length holds on any machine and in a debug or a release build. Connections are
+/// private (the query needs no table) and reused; several threads may work at once.
+pub struct BusyWork {
+    idle: Mutex<Vec<Connection>>,
+    chunk_steps: i64,
+}
+
+fn count(conn: &Connection, steps: i64) -> rusqlite::Result<i64> {
+    conn.prepare_cached(COUNTING_SQL)?.query_row([steps], |row| row.get(0))
+}
+
+impl BusyWork {
+    /// Times the counting query (best of three, the least disturbed) to size the chunks.
+    /// Blocking: a few milliseconds.
+    pub fn calibrated() -> anyhow::Result<Self> {
+        let conn = Connection::open_in_memory().context("작업용 SQLite 연결을 열 수 없습니다")?;
+        let mut best = Duration::MAX;
+        for _ in 0..3 {
+            let started = Instant::now();
+            count(&conn, CALIBRATION_STEPS).context("보정 쿼리 실패")?;
+            best = best.min(started.elapsed());
+        }
+        let per_step = best.as_secs_f64() / CALIBRATION_STEPS as f64;
+        let chunk_steps = (WORK_CHUNK.as_secs_f64() / per_step.max(1e-12)).clamp(100.0, 10_000_000.0) as i64;
+        Ok(BusyWork { idle: Mutex::new(vec![conn]), chunk_steps })
+    }
+
+    /// Keeps SQLite counting for `length` on the calling thread.
+    pub fn run_for(&self, length: Duration) {
+        let deadline = Instant::now() + length;
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let Some(conn) = idle.or_else(|| Connection::open_in_memory().ok()) else { return };
+        while Instant::now() < deadline {
+            if count(&conn, self.chunk_steps).is_err() {
+                break;
+            }
+        }
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // pool-starvation
 
-/// SQLAlchemy's default `pool_size`.
-pub const SESSION_POOL_SIZE: usize = 5;
+/// Sessions in the pool: one for the whole server.
+pub const POOL_SIZE: usize = 1;
+/// The database work every `/todos` request does while it holds the session. With one
+/// session the server finishes at most `1 / POOL_HOLD` (200) such requests a second, whatever
+/// the number of users: in practice a little less, as each request also does its own query and
+/// hands the session on (about 180 a second on an idle machine; on a machine whose CPUs are
+/// all busy every hand-over also waits for a CPU, and the ceiling drops further).
+pub const POOL_HOLD: Duration = Duration::from_millis(5);
 /// How long a request waits for a session before it gives up with a 500.
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Session-per-request slots. Each `/todos` request holds one for its whole duration.
+/// Session-per-request: each `/todos` request checks a session out at its start and gives it
+/// back with its answer. Waiting requests wait idle (an async semaphore), not on a thread.
 pub struct SessionPool {
     slots: Arc<Semaphore>,
+    work: Arc<BusyWork>,
+    waited_nanos: AtomicU64,
 }
 
 impl SessionPool {
-    fn new() -> Self {
-        SessionPool { slots: Arc::new(Semaphore::new(SESSION_POOL_SIZE)) }
+    fn new(work: Arc<BusyWork>) -> Self {
+        SessionPool { slots: Arc::new(Semaphore::new(POOL_SIZE)), work, waited_nanos: AtomicU64::new(0) }
     }
 
-    /// `None` when no session came free within [`SESSION_TIMEOUT`].
+    /// The session, or `None` when none came free within [`SESSION_TIMEOUT`]. The time spent
+    /// waiting is counted either way (`/metrics`).
     pub async fn checkout(&self) -> Option<OwnedSemaphorePermit> {
-        tokio::time::timeout(SESSION_TIMEOUT, self.slots.clone().acquire_owned()).await.ok()?.ok()
+        let started = Instant::now();
+        let permit = tokio::time::timeout(SESSION_TIMEOUT, self.slots.clone().acquire_owned()).await;
+        self.waited_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        permit.ok()?.ok()
     }
 
-    /// The bug: the error path returns early and never closes its session.
-    pub fn leak(permit: OwnedSemaphorePermit) {
-        permit.forget();
+    /// The session's own database work, [`POOL_HOLD`] long, on a blocking thread: the session
+    /// is busy, the async workers are not.
+    pub async fn hold(&self) {
+        let work = self.work.clone();
+        let _ = tokio::task::spawn_blocking(move || work.run_for(POOL_HOLD)).await;
+    }
+
+    /// Total time requests spent waiting for the session.
+    pub fn waited(&self) -> Duration {
+        Duration::from_nanos(self.waited_nanos.load(Ordering::Relaxed))
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // blocking-io
 
-/// An append-only audit log written and fsynced synchronously, wherever it is called from.
+/// The synchronous database work of each audit record, done on the async worker thread.
+pub const BLOCKING_STALL: Duration = Duration::from_millis(5);
+
+/// An append-only audit log written and fsynced synchronously, wherever it is called from,
+/// followed by a synchronous query of [`BLOCKING_STALL`].
 pub struct AuditLog {
     file: Mutex<File>,
     path: PathBuf,
     remove_on_drop: bool,
+    work: Arc<BusyWork>,
 }
 
 impl AuditLog {
-    fn open(path: PathBuf, remove_on_drop: bool) -> anyhow::Result<Self> {
+    fn open(path: PathBuf, remove_on_drop: bool, work: Arc<BusyWork>) -> anyhow::Result<Self> {
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
             .map_err(|e| anyhow::anyhow!("감사 로그 {} 를 열 수 없습니다: {e}", path.display()))?;
-        Ok(AuditLog { file: Mutex::new(file), path, remove_on_drop })
+        Ok(AuditLog { file: Mutex::new(file), path, remove_on_drop, work })
     }
 
-    /// Blocks the calling thread on a disk flush — on purpose, from async code.
+    /// Blocks the calling thread on a disk flush and a query — on purpose, from async code.
     pub fn record(&self, line: &str) {
-        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(file, "{} {line}", super::db::now_timestamp());
-        let _ = file.sync_data();
+        {
+            let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = writeln!(file, "{} {line}", super::db::now_timestamp());
+            let _ = file.sync_data();
+        }
+        self.work.run_for(BLOCKING_STALL);
     }
 
     pub fn path(&self) -> &std::path::Path {
@@ -214,13 +308,16 @@ impl RequestHistory {
 // ---------------------------------------------------------------------------------------------
 // slow-endpoint
 
-/// Rounds of hashing per ETag: a few milliseconds of CPU in a release build.
-pub const ETAG_ROUNDS: u32 = 200_000;
+/// The CPU one ETag costs: the rounds are sized at start to take about this long (when the
+/// CPU is free), so the endpoint is clearly slower than the others in any build.
+pub const SLOW_ETAG_COST: Duration = Duration::from_millis(50);
+const ETAG_CALIBRATION_ROUNDS: u32 = 10_000;
 
-/// A "strong ETag" made the expensive way, like hashing a password on every request.
-pub fn expensive_etag(body: &[u8]) -> String {
+/// A "strong ETag" made the expensive way, like hashing a password on every request. The
+/// same body and rounds always give the same tag.
+pub fn expensive_etag(body: &[u8], rounds: u32) -> String {
     let mut digest = 0u64;
-    for round in 0..ETAG_ROUNDS {
+    for round in 0..rounds {
         let mut h = DefaultHasher::new();
         digest.hash(&mut h);
         round.hash(&mut h);
@@ -230,33 +327,138 @@ pub fn expensive_etag(body: &[u8]) -> String {
     format!("\"{digest:016x}\"")
 }
 
+/// The rounds of [`expensive_etag`] that take about `cost` on this machine (best of three).
+pub fn etag_rounds_for(cost: Duration) -> u32 {
+    let body = br#"{"title":"calibration","description":null,"completed":false,"id":1}"#;
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        std::hint::black_box(expensive_etag(body, ETAG_CALIBRATION_ROUNDS));
+        best = best.min(started.elapsed());
+    }
+    let rounds = ETAG_CALIBRATION_ROUNDS as f64 * cost.as_secs_f64() / best.as_secs_f64().max(1e-9);
+    rounds.clamp(1_000.0, 100_000_000.0) as u32
+}
+
+// ---------------------------------------------------------------------------------------------
+// telemetry
+
+/// One poll of a request's future that takes longer than this held its async worker thread
+/// hostage: asyncio's "slow callback" warning, at a threshold fit for a server whose handlers
+/// otherwise run for microseconds between awaits.
+pub const SLOW_POLL: Duration = Duration::from_millis(1);
+
+/// How long `/todos` handlers kept their async worker thread without yielding.
+#[derive(Default)]
+pub struct PollTelemetry {
+    slow_polls: AtomicU64,
+    blocked_nanos: AtomicU64,
+}
+
+impl PollTelemetry {
+    pub fn record(&self, took: Duration) {
+        if took >= SLOW_POLL {
+            self.slow_polls.fetch_add(1, Ordering::Relaxed);
+            self.blocked_nanos.fetch_add(took.as_nanos() as u64, Ordering::Relaxed);
+        }
+    }
+
+    pub fn slow_polls(&self) -> u64 {
+        self.slow_polls.load(Ordering::Relaxed)
+    }
+
+    pub fn blocked(&self) -> Duration {
+        Duration::from_nanos(self.blocked_nanos.load(Ordering::Relaxed))
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
-/// The request-level bottleneck machinery of one server; `None`/`false` is healthy.
+/// The request-level bottleneck machinery of one server (`None`/`false` is healthy), and the
+/// telemetry every server keeps.
 #[derive(Default)]
 pub struct Active {
     pub sessions: Option<SessionPool>,
     pub audit: Option<AuditLog>,
     pub history: Option<RequestHistory>,
-    pub slow_endpoint: bool,
+    /// The rounds of the slow-endpoint ETag; `None`: no ETag.
+    pub etag_rounds: Option<u32>,
     pub no_compression: bool,
+    pub polls: PollTelemetry,
+    /// Response body bytes sent, after compression, `/metrics` left out.
+    sent_body_bytes: AtomicU64,
 }
 
 impl Active {
-    /// `audit_path`: where blocking-io writes; removed at the end when `temporary`.
+    /// `audit_path`: where blocking-io writes; removed at the end when `temporary`. Blocking:
+    /// sizes the real work of the bottlenecks that need it (a few milliseconds).
     pub fn new(list: &[Bottleneck], audit_path: PathBuf, temporary: bool) -> anyhow::Result<Self> {
         let on = |b| list.contains(&b);
+        let work = if on(Bottleneck::PoolStarvation) || on(Bottleneck::BlockingIo) {
+            Some(Arc::new(BusyWork::calibrated()?))
+        } else {
+            None
+        };
+        let work_for = |b| work.clone().filter(|_| on(b));
         Ok(Active {
-            sessions: on(Bottleneck::PoolStarvation).then(SessionPool::new),
-            audit: if on(Bottleneck::BlockingIo) {
-                Some(AuditLog::open(audit_path, temporary)?)
-            } else {
-                None
+            sessions: work_for(Bottleneck::PoolStarvation).map(SessionPool::new),
+            audit: match work_for(Bottleneck::BlockingIo) {
+                Some(work) => Some(AuditLog::open(audit_path, temporary, work)?),
+                None => None,
             },
             history: on(Bottleneck::MemoryLeak).then(RequestHistory::default),
-            slow_endpoint: on(Bottleneck::SlowEndpoint),
+            etag_rounds: on(Bottleneck::SlowEndpoint).then(|| etag_rounds_for(SLOW_ETAG_COST)),
             no_compression: on(Bottleneck::NoCompression),
+            polls: PollTelemetry::default(),
+            sent_body_bytes: AtomicU64::new(0),
         })
+    }
+
+    /// Counts `bytes` of response body on their way out.
+    pub fn sent_body(&self, bytes: u64) {
+        self.sent_body_bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// This server's lines of `/metrics` beyond the HTTP ones (Prometheus text format).
+    pub fn metrics_text(&self, rows_scanned: u64) -> String {
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+        };
+        metric(
+            "loadlab_db_rows_scanned_total",
+            "counter",
+            "테이블 전체 스캔으로 읽은 행 수 (인덱스를 못 쓴 검색의 비용)",
+            rows_scanned.to_string(),
+        );
+        metric(
+            "loadlab_http_sent_body_bytes_total",
+            "counter",
+            "보낸 응답 본문의 바이트 수 (압축한 뒤의 크기, /metrics 제외)",
+            self.sent_body_bytes.load(Ordering::Relaxed).to_string(),
+        );
+        metric(
+            "loadlab_async_slow_polls_total",
+            "counter",
+            "/todos 요청 처리 중 한 번에 1ms 넘게 비동기 작업자 스레드를 붙잡은 횟수",
+            self.polls.slow_polls().to_string(),
+        );
+        metric(
+            "loadlab_async_blocked_seconds_total",
+            "counter",
+            "그렇게 붙잡은 시간의 합(초): 그동안 같은 스레드의 다른 요청은 멈춰 있었습니다",
+            self.polls.blocked().as_secs_f64().to_string(),
+        );
+        if let Some(pool) = &self.sessions {
+            metric("loadlab_db_pool_size", "gauge", "DB 세션 풀의 크기", POOL_SIZE.to_string());
+            metric(
+                "loadlab_db_session_wait_seconds_total",
+                "counter",
+                "요청들이 DB 세션을 얻으려고 기다린 시간의 합(초)",
+                pool.waited().as_secs_f64().to_string(),
+            );
+        }
+        out
     }
 }
 
@@ -292,8 +494,31 @@ mod tests {
     }
 
     #[test]
-    fn etag_depends_on_the_body() {
-        assert_ne!(expensive_etag(b"a"), expensive_etag(b"b"));
-        assert_eq!(expensive_etag(b"a"), expensive_etag(b"a"));
+    fn etag_depends_on_the_body_and_the_rounds() {
+        assert_ne!(expensive_etag(b"a", 100), expensive_etag(b"b", 100));
+        assert_ne!(expensive_etag(b"a", 100), expensive_etag(b"a", 101));
+        assert_eq!(expensive_etag(b"a", 100), expensive_etag(b"a", 100));
+    }
+
+    #[test]
+    fn busy_work_lasts_its_length_and_not_much_longer() {
+        let work = BusyWork::calibrated().unwrap();
+        for length in [Duration::from_millis(2), Duration::from_millis(8)] {
+            let started = Instant::now();
+            work.run_for(length);
+            let took = started.elapsed();
+            assert!(took >= length, "{took:?} < {length:?}");
+            // A chunk is a quarter millisecond when the CPU is free; allow for a busy machine.
+            assert!(took < length + Duration::from_millis(50), "{took:?} for {length:?}");
+        }
+    }
+
+    #[test]
+    fn only_long_polls_count_as_blocking() {
+        let polls = PollTelemetry::default();
+        polls.record(Duration::from_micros(200));
+        polls.record(Duration::from_millis(4));
+        assert_eq!(polls.slow_polls(), 1);
+        assert_eq!(polls.blocked(), Duration::from_millis(4));
     }
 }

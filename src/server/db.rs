@@ -15,7 +15,9 @@
 //!
 //! The database-side bottlenecks ([`StoreOptions`]: N+1 queries, a missing index, no
 //! pagination, blocking calls on async threads) are switched here, in the [`Store`] methods:
-//! the handlers know nothing about SQL. Every statement run is counted (`/metrics`).
+//! the handlers know nothing about SQL. Every statement run is counted (`/metrics`), and so is
+//! every row a full table scan steps over (SQLite's own `FULLSCAN_STEP` counter, like
+//! PostgreSQL's `seq_tup_read`): the cost of a missing index, visible before it hurts.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,7 +26,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use anyhow::{Context, Result};
 use r2d2::Pool;
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, StatementStatus, params};
 use serde::Serialize;
 
 use super::Storage;
@@ -134,6 +136,13 @@ pub struct Store {
     backend: Arc<Backend>,
     options: StoreOptions,
     queries: Arc<AtomicU64>,
+    scanned: Arc<AtomicU64>,
+}
+
+/// Adds the rows `stmt` stepped over in full table scans since it was last asked.
+fn count_scanned(stmt: &Statement<'_>, scanned: &AtomicU64) {
+    let steps = stmt.reset_status(StatementStatus::FullscanStep).max(0) as u64;
+    scanned.fetch_add(steps, Ordering::Relaxed);
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -153,12 +162,17 @@ impl Store {
             }
             Storage::File(path) => open_file(path)?,
         };
-        Ok(Store { backend: Arc::new(backend), options, queries: Arc::default() })
+        Ok(Store { backend: Arc::new(backend), options, queries: Arc::default(), scanned: Arc::default() })
     }
 
     /// Statements run so far (each query of an N+1 list counts).
     pub fn queries(&self) -> u64 {
         self.queries.load(Ordering::Relaxed)
+    }
+
+    /// Rows stepped over by full table scans so far.
+    pub fn rows_scanned(&self) -> u64 {
+        self.scanned.load(Ordering::Relaxed)
     }
 
     fn counted(&self, n: u64) {
@@ -219,13 +233,17 @@ impl Store {
         let (offset, limit) =
             if opts.no_pagination { (0, -1) } else { (skip.max(0), if limit < 0 { -1 } else { limit }) };
         let id = opts.id_expr();
+        let scanned = self.scanned.clone();
         if !opts.n_plus_one {
             self.counted(1);
             return self
                 .read(move |conn| {
                     let mut stmt = conn.prepare_cached(&list_sql(id))?;
-                    let rows = stmt.query_map(params![limit, offset], row_to_todo)?;
-                    rows.collect()
+                    let rows: Vec<Todo> = stmt
+                        .query_map(params![limit, offset], row_to_todo)?
+                        .collect::<rusqlite::Result<_>>()?;
+                    count_scanned(&stmt, &scanned);
+                    Ok(rows)
                 })
                 .await;
         }
@@ -233,16 +251,20 @@ impl Store {
         let queries = self.queries.clone();
         self.read(move |conn| {
             let sql = format!("SELECT id FROM todos ORDER BY {id} LIMIT ?1 OFFSET ?2");
-            let ids: Vec<i64> = conn
-                .prepare_cached(&sql)?
-                .query_map(params![limit, offset], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let ids: Vec<i64> =
+                stmt.query_map(params![limit, offset], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            count_scanned(&stmt, &scanned);
             queries.fetch_add(1 + ids.len() as u64, Ordering::Relaxed);
             let one = select_one_sql(id);
             ids.into_iter()
                 .filter_map(|todo_id| {
                     conn.prepare(&one)
-                        .and_then(|mut stmt| stmt.query_row([todo_id], row_to_todo).optional())
+                        .and_then(|mut stmt| {
+                            let todo = stmt.query_row([todo_id], row_to_todo).optional();
+                            count_scanned(&stmt, &scanned);
+                            todo
+                        })
                         .transpose()
                 })
                 .collect()
@@ -253,8 +275,12 @@ impl Store {
     pub async fn get_todo(&self, id: i64) -> Result<Option<Todo>> {
         let key = self.options.id_expr();
         self.counted(1);
+        let scanned = self.scanned.clone();
         self.read(move |conn| {
-            conn.prepare_cached(&select_one_sql(key))?.query_row([id], row_to_todo).optional()
+            let mut stmt = conn.prepare_cached(&select_one_sql(key))?;
+            let todo = stmt.query_row([id], row_to_todo).optional();
+            count_scanned(&stmt, &scanned);
+            todo
         })
         .await
     }
@@ -291,16 +317,20 @@ impl Store {
     pub async fn update_todo(&self, id: i64, patch: TodoPatch) -> Result<Option<Todo>> {
         let key = self.options.id_expr();
         self.counted(1);
+        let scanned = self.scanned.clone();
         self.write(move |conn| {
             let sql = update_sql(key);
             let set_description = patch.description.is_some();
             let description = patch.description.flatten();
-            conn.prepare_cached(&sql)?
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let todo = stmt
                 .query_row(
                     params![patch.title, set_description, description, patch.completed, now_timestamp(), id],
                     row_to_todo,
                 )
-                .optional()
+                .optional();
+            count_scanned(&stmt, &scanned);
+            todo
         })
         .await
     }
@@ -309,9 +339,12 @@ impl Store {
     pub async fn delete_todo(&self, id: i64) -> Result<bool> {
         let key = self.options.id_expr();
         self.counted(1);
+        let scanned = self.scanned.clone();
         self.write(move |conn| {
-            let n = conn.prepare_cached(&delete_sql(key))?.execute([id])?;
-            Ok(n > 0)
+            let mut stmt = conn.prepare_cached(&delete_sql(key))?;
+            let n = stmt.execute([id]);
+            count_scanned(&stmt, &scanned);
+            Ok(n? > 0)
         })
         .await
     }

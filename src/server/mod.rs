@@ -189,7 +189,10 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
             (std::env::temp_dir().join(name), true)
         }
     };
-    let active = bottlenecks::Active::new(&config.bottlenecks, audit_path, temporary)?;
+    let list = config.bottlenecks.clone();
+    let active = tokio::task::spawn_blocking(move || bottlenecks::Active::new(&list, audit_path, temporary))
+        .await
+        .context("병목 준비 작업이 중단되었습니다")??;
 
     let metrics = Arc::new(metrics::Metrics::default());
     let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없습니다")?;

@@ -4,23 +4,25 @@
 //! redirects (307), its 404/405 bodies, and the grading faults. Promises: handlers validate
 //! first (via [`super::validation`]) and touch data only through [`Store`].
 
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use futures::TryStreamExt as _;
 use serde_json::Value;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
 
 use super::Faults;
-use super::bottlenecks::{self, SessionPool};
+use super::bottlenecks;
 use super::db::Store;
 use super::errors::{ApiError, DETAIL_METHOD_NOT_ALLOWED, DETAIL_NOT_FOUND, json_response, not_found_detail};
 use super::metrics::{self, Metrics};
@@ -72,7 +74,8 @@ pub fn router(state: AppState) -> Router {
     } else {
         app.layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
     };
-    app.with_state(state)
+    // Outermost, so it sees the bodies as they leave, compressed or not.
+    app.layer(middleware::from_fn_with_state(state.clone(), count_sent_body)).with_state(state)
 }
 
 fn static_json(status: StatusCode, body: &'static str) -> Response {
@@ -103,7 +106,9 @@ async fn docs() -> Html<String> {
 async fn metrics_text(State(state): State<AppState>) -> Response {
     let todos = state.store.count_todos().await.ok();
     let history = state.bottlenecks.history.as_ref().map(|h| h.bytes());
-    let mut res = state.metrics.render(todos, state.store.queries(), history).into_response();
+    let mut text = state.metrics.render(todos, state.store.queries(), history);
+    text.push_str(&state.bottlenecks.metrics_text(state.store.rows_scanned()));
+    let mut res = text.into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     res
@@ -187,9 +192,9 @@ async fn read_todo(
         return Err(ApiError::NotFound(not_found_detail(n)));
     };
     let mut res = todo_json(StatusCode::OK, &todo)?;
-    if state.bottlenecks.slow_endpoint {
+    if let Some(rounds) = state.bottlenecks.etag_rounds {
         let body = serde_json::to_vec(&todo).map_err(anyhow::Error::from)?;
-        let etag = tokio::task::spawn_blocking(move || bottlenecks::expensive_etag(&body))
+        let etag = tokio::task::spawn_blocking(move || bottlenecks::expensive_etag(&body, rounds))
             .await
             .map_err(anyhow::Error::from)?;
         if let Ok(v) = HeaderValue::from_str(&etag) {
@@ -259,17 +264,34 @@ async fn inject_faults(State(state): State<AppState>, req: axum::extract::Reques
     next.run(req).await
 }
 
-/// The request-level bottlenecks, around every `/todos` request.
+/// The request-level bottlenecks, around every `/todos` request, and the time each poll of the
+/// request kept its async worker thread (healthy handlers yield within microseconds).
 async fn apply_bottlenecks(
     State(state): State<AppState>,
     req: axum::extract::Request,
     next: Next,
 ) -> Response {
+    let active = state.bottlenecks.clone();
+    let mut handling = Box::pin(with_bottlenecks(state, req, next));
+    std::future::poll_fn(move |cx| {
+        let started = Instant::now();
+        let poll = handling.as_mut().poll(cx);
+        active.polls.record(started.elapsed());
+        poll
+    })
+    .await
+}
+
+async fn with_bottlenecks(state: AppState, req: axum::extract::Request, next: Next) -> Response {
     let active = &state.bottlenecks;
-    // Session per request, held until the answer is ready (FastAPI's `Depends(get_db)`).
+    // Session per request, held until the answer is ready (FastAPI's `Depends(get_db)`), with
+    // the session's own database work done first.
     let session = match &active.sessions {
         Some(pool) => match pool.checkout().await {
-            Some(permit) => Some(permit),
+            Some(permit) => {
+                pool.hold().await;
+                Some(permit)
+            }
             None => return ApiError::PoolExhausted.into_response(),
         },
         None => None,
@@ -282,12 +304,26 @@ async fn apply_bottlenecks(
         history.remember(&line);
     }
     let res = next.run(req).await;
-    if let Some(permit) = session
-        && res.status().is_client_error()
-    {
-        SessionPool::leak(permit);
-    }
+    drop(session);
     res
+}
+
+/// Counts the response body bytes that leave the server (after any compression), except those
+/// of `/metrics` itself, so that they can be held against what the client unpacked.
+async fn count_sent_body(State(state): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
+    if req.uri().path() == "/metrics" {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    let active = state.bottlenecks.clone();
+    if let Some(size) = res.body().size_hint().exact() {
+        active.sent_body(size);
+        return res;
+    }
+    // A compressed body streams: count its chunks as they go (it is sent chunked either way).
+    let (parts, body) = res.into_parts();
+    let counted = body.into_data_stream().inspect_ok(move |chunk| active.sent_body(chunk.len() as u64));
+    Response::from_parts(parts, Body::from_stream(counted))
 }
 
 /// Only with `test_routes`: a request that takes a known time, for the engine's tests.
