@@ -141,7 +141,7 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
 }
 
 /// Groups the history into user levels: consecutive seconds with the same target, the first
-/// second of each dropped (users were still arriving), levels of one second ignored.
+/// second of each dropped (users were still arriving during it).
 fn steps(history: &[HistoryPoint]) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut start = 0;
@@ -153,7 +153,7 @@ fn steps(history: &[HistoryPoint]) -> Vec<Step> {
             .map_or(history.len(), |n| start + n);
         let settled: Vec<&HistoryPoint> =
             history[start..end].iter().skip(1).filter(|point| point.users == target && target > 0).collect();
-        if settled.len() >= 2 {
+        if !settled.is_empty() {
             let mean = |value: fn(&HistoryPoint) -> f64| {
                 settled.iter().map(|p| value(p)).sum::<f64>() / settled.len() as f64
             };
