@@ -73,6 +73,7 @@ fn bad_flags_get_one_line_and_exit_two() {
         vec!["run", "--solutions", "-t", "15x"],
         vec!["run", "--solutions", "NoSuchUser", "-t", "1s"],
         vec!["run", "--solutions", "-u", "5", "-H", "localhost:8000"],
+        vec!["run", "--solutions", "-u", "5", "-H", "https://example.invalid"],
         vec!["frobnicate"],
     ] {
         let output = loadlab(&args);

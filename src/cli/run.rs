@@ -150,12 +150,16 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
         None => Schedule::fixed(args.users, args.spawn_rate, args.run_time),
     };
     if let Some(host) = &args.host
-        && !(host.starts_with("http://") || host.starts_with("https://"))
+        && !host.starts_with("http://")
     {
-        return Err(UsageError(format!(
-            "호스트 '{host}'는 http:// 로 시작해야 합니다 (예: -H http://127.0.0.1:8000)"
-        ))
-        .into());
+        // The client is built without TLS (no native TLS stack to install): say so up front
+        // instead of failing every request.
+        let why = if host.starts_with("https://") {
+            "https는 아직 지원하지 않아요"
+        } else {
+            "http:// 로 시작해야 해요"
+        };
+        return Err(UsageError(format!("호스트 '{host}': {why} (예: -H http://127.0.0.1:8000)")).into());
     }
 
     let embedded = match &args.host {
