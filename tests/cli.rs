@@ -146,17 +146,22 @@ fn ctrl_c_stops_the_run_and_still_prints_the_summary() {
 
 #[test]
 fn check_builds_the_real_exercises_and_grades_them() {
-    let output = loadlab(&["check", "update_todo"]);
-    let text = stdout(&output);
-    let verdict_line = text.lines().find(|line| line.contains("update_todo  ")).unwrap_or_else(|| {
-        panic!("no verdict line:\n{text}\n{}", stderr(&output));
-    });
-    // Whatever state the learner's file is in, the verdict and the exit code agree.
-    let passed = verdict_line.starts_with("✅");
-    assert!(passed || verdict_line.starts_with("❌") || verdict_line.starts_with("⏳"), "{verdict_line}");
-    assert_eq!(output.status.code(), Some(if passed { 0 } else { 1 }), "{text}");
-    if !passed {
-        assert!(text.contains("exercises/todo_user.rs"), "points at the file:\n{text}");
+    // Each kind of item goes through the exercises binary differently: a run, a shape
+    // profile, the release criteria.
+    for item in ["update_todo", "spike_shape", "release_gate"] {
+        let output = loadlab(&["check", item]);
+        let text = stdout(&output);
+        let verdict_line =
+            text.lines().find(|line| line.contains(&format!("{item}  "))).unwrap_or_else(|| {
+                panic!("no verdict line for {item}:\n{text}\n{}", stderr(&output));
+            });
+        // Whatever state the learner's file is in, the verdict and the exit code agree.
+        let passed = verdict_line.starts_with("✅");
+        assert!(passed || verdict_line.starts_with("❌") || verdict_line.starts_with("⏳"), "{verdict_line}");
+        assert_eq!(output.status.code(), Some(if passed { 0 } else { 1 }), "{text}");
+        if !passed {
+            assert!(text.contains("exercises/"), "points at the file:\n{text}");
+        }
     }
 }
 

@@ -180,14 +180,9 @@ pub async fn observe_shape(
             None => Err(Unobservable::UnknownClass(name.to_string())),
         }),
         Scenarios::Binary(binary) => {
-            let output = tokio::process::Command::new(binary)
-                .args(["--shape-profile", name, "--profile-seconds", &seconds.to_string()])
-                .env("NO_COLOR", "1")
-                .stdin(std::process::Stdio::null())
-                .kill_on_drop(true)
-                .output()
-                .await
-                .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+            let output =
+                ask_binary(binary, &["--shape-profile", name, "--profile-seconds", &seconds.to_string()])
+                    .await?;
             if output.status.code() == Some(crate::cli::EXIT_USAGE) {
                 return Ok(Err(Unobservable::UnknownClass(name.to_string())));
             }
@@ -198,6 +193,18 @@ pub async fn observe_shape(
             })
         }
     }
+}
+
+/// Runs the exercises binary with one of its hidden grader questions and collects its answer.
+async fn ask_binary(binary: &std::path::Path, args: &[&str]) -> anyhow::Result<std::process::Output> {
+    tokio::process::Command::new(binary)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))
 }
 
 /// A child's panic message, shortened: what a learner needs from a crashed shape.
@@ -227,14 +234,7 @@ pub async fn observe_release_criteria(scenarios: &Scenarios) -> anyhow::Result<R
             }))
         }
         Scenarios::Binary(binary) => {
-            let output = tokio::process::Command::new(binary)
-                .arg("--print-release-criteria")
-                .env("NO_COLOR", "1")
-                .stdin(std::process::Stdio::null())
-                .kill_on_drop(true)
-                .output()
-                .await
-                .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+            let output = ask_binary(binary, &["--print-release-criteria"]).await?;
             let stdout = String::from_utf8_lossy(&output.stdout);
             Ok(serde_json::from_str::<String>(stdout.trim())
                 .map_err(|_| Unobservable::Broken(panic_summary(&output.stderr))))
