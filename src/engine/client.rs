@@ -190,9 +190,9 @@ fn path_with_query(path: &str, query: &[(String, String)]) -> String {
 async fn execute(
     request: reqwest::RequestBuilder,
 ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), String> {
-    let response = request.send().await.map_err(|e| describe_error(&e))?;
+    let mut response = request.send().await.map_err(|e| describe_error(&e))?;
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(|e| describe_error(&e))?;
     Ok((status, headers, body))
 }

@@ -406,8 +406,9 @@ pub(crate) async fn live<U: User>(mut context: UserContext) {
         guarded(&context, task.name(), task.call(&mut user, &client)).await;
         let pause = wait_time.next_pause(began.elapsed()).mul_f64(context.time_scale.max(0.0));
         if pause.is_zero() {
-            // No wait: still let other users and the runner's timer run on this worker.
-            tokio::task::yield_now().await;
+            // No wait: let other users and the runner's timer run once this user has used its
+            // scheduling budget (a task that sent no request would otherwise never yield).
+            tokio::task::consume_budget().await;
             continue;
         }
         tokio::select! {

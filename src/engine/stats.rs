@@ -157,8 +157,10 @@ struct ExceptionEntry {
 
 #[derive(Default)]
 struct Counters {
-    entries: HashMap<(String, String), Entry>,
-    order: Vec<(String, String)>,
+    /// `(method, name, counters)` per statistics row, in first-seen order.
+    entries: Vec<(String, String, Entry)>,
+    /// Rows by name: finding a row costs no allocation on the hot path.
+    rows_by_name: HashMap<String, Vec<usize>>,
     total: Option<Entry>,
     window: Window,
     errors: HashMap<(String, String, String), u64>,
@@ -190,11 +192,17 @@ impl StatsCollector {
     pub fn record(&self, record: &RequestRecord) {
         let mut counters = self.lock();
         let counters = &mut *counters;
-        let key = (record.method.clone(), record.name.clone());
-        if !counters.entries.contains_key(&key) {
-            counters.order.push(key.clone());
-        }
-        counters.entries.entry(key).or_insert_with(Entry::new).add(record);
+        let known = counters
+            .rows_by_name
+            .get(record.name.as_str())
+            .and_then(|rows| rows.iter().copied().find(|&row| counters.entries[row].0 == record.method));
+        let row = known.unwrap_or_else(|| {
+            counters.entries.push((record.method.clone(), record.name.clone(), Entry::new()));
+            let row = counters.entries.len() - 1;
+            counters.rows_by_name.entry(record.name.clone()).or_default().push(row);
+            row
+        });
+        counters.entries[row].2.add(record);
         counters.total.get_or_insert_with(Entry::new).add(record);
         let window = &mut counters.window;
         window.requests += 1;
@@ -234,13 +242,12 @@ impl StatsCollector {
         }
     }
 
-    /// The per-name rows (in first-seen order), the aggregated row, errors and exceptions.
+    /// The per-name rows (sorted by name, then method), the aggregated row, errors and exceptions.
     pub fn summarize(&self, seconds: f64) -> Summary {
         let counters = self.lock();
-        let mut names = counters.order.clone();
-        names.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-        let stats =
-            names.iter().map(|key| counters.entries[key].summarize(&key.0, &key.1, seconds)).collect();
+        let mut rows: Vec<&(String, String, Entry)> = counters.entries.iter().collect();
+        rows.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        let stats = rows.iter().map(|(method, name, entry)| entry.summarize(method, name, seconds)).collect();
         let total = counters.total.as_ref().map_or_else(
             || Entry::new().summarize("", "Aggregated", seconds),
             |t| t.summarize("", "Aggregated", seconds),
