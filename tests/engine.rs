@@ -95,8 +95,9 @@ async fn wait_times_stay_within_bounds() {
     assert!(starts.len() >= 10, "only {} requests", starts.len());
     for pair in starts.windows(2) {
         let gap = pair[1] - pair[0];
-        // A gap is the wait (0.1–0.2 s) plus one fast request.
-        assert!((0.1..0.26).contains(&gap), "gap {gap:.3}s outside between(0.1, 0.2)");
+        // A gap is the wait (0.1–0.2 s) plus one request (fast, but a busy debug build can
+        // take tens of milliseconds).
+        assert!((0.1..0.3).contains(&gap), "gap {gap:.3}s outside between(0.1, 0.2)");
     }
 }
 

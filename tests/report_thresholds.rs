@@ -51,7 +51,8 @@ async fn criteria_pass_and_fail_on_a_real_run() {
     let passed: Vec<bool> = verdicts.iter().map(|v| v.passed).collect();
     assert_eq!(passed, [false, false, false, true]);
     let list_p95 = verdicts[0].actual.unwrap();
-    assert!((20.0..40.0).contains(&list_p95), "the 20 ms endpoint's p95 is measured: {list_p95}");
+    // At least the endpoint's 20 ms; the upper bound only rules out nonsense on a busy machine.
+    assert!((20.0..200.0).contains(&list_p95), "the 20 ms endpoint's p95 is measured: {list_p95}");
     assert!(verdicts[0].message.contains("미달"), "{}", verdicts[0].message);
     assert_eq!(verdicts[2].actual, None);
     assert!(verdicts[2].message.contains("'/nope'이라는 요청이 없습니다"), "{}", verdicts[2].message);
