@@ -23,7 +23,7 @@ fn without_a_terminal_the_tutor_points_at_the_non_interactive_commands() {
     let home = tempfile::tempdir().unwrap();
     for args in [&[][..], &["learn", "1"][..]] {
         let output = loadlab(args, home.path());
-        assert!(!output.status.success(), "{args:?} succeeded without a terminal");
+        assert_eq!(output.status.code(), Some(2), "{args:?} without a terminal exits 2");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(stderr.contains("대화형 터미널"), "{args:?}: {stderr}");
         assert!(stderr.contains("learn N --print"), "{args:?}: {stderr}");

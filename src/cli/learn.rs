@@ -20,8 +20,15 @@ fn hooks() -> crate::tutor::Hooks {
     crate::tutor::Hooks { run_command: Box::new(|args: &[String]| super::execute(args)) }
 }
 
+/// The tutor's exit code as a number (ExitCode has no stable getter; the tutor uses 0, 1, 2).
 fn code(exit: ExitCode) -> i32 {
-    if exit == ExitCode::SUCCESS { 0 } else { 1 }
+    if exit == ExitCode::SUCCESS {
+        0
+    } else if exit == ExitCode::from(crate::tutor::NOT_A_TERMINAL_EXIT) {
+        i32::from(crate::tutor::NOT_A_TERMINAL_EXIT)
+    } else {
+        1
+    }
 }
 
 pub fn exec(args: LearnArgs) -> anyhow::Result<i32> {
