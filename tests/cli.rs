@@ -392,3 +392,18 @@ fn a_broken_progress_file_is_reported_and_rebuilt() {
         "{\"items_done\": [1, 2"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_closed_early_ends_quietly() {
+    // `learn 1 --print | true`: the reader is gone before loadlab writes a line.
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' learn 1 --print | true", env!("CARGO_BIN_EXE_loadlab")))
+        .env("NO_COLOR", "1")
+        .env("LOADLAB_HOME", std::env::temp_dir().join("loadlab-cli-tests"))
+        .output()
+        .unwrap();
+    let errors = stderr(&output);
+    assert!(!errors.contains("panicked"), "{errors}");
+}

@@ -69,6 +69,7 @@ enum Command {
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
 pub fn main() -> ExitCode {
+    quiet_broken_pipe();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match execute(&args) {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
@@ -181,6 +182,19 @@ fn block_on(future: impl std::future::Future<Output = anyhow::Result<i32>>) -> a
         .build()
         .map_err(|e| anyhow::anyhow!("tokio 런타임을 시작할 수 없습니다: {e}"))?;
     usage_result(runtime.block_on(future))
+}
+
+/// `loadlab solution x | head` closes the pipe early: end quietly, as other Unix tools do.
+/// (Resetting SIGPIPE instead would let a peer that drops a connection kill a load test.)
+fn quiet_broken_pipe() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.payload_as_str().unwrap_or("");
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        previous(info);
+    }));
 }
 
 /// Colour only for a terminal, and never with `NO_COLOR` set.
