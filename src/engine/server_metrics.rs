@@ -24,6 +24,9 @@ pub struct ServerSample {
     /// Response body bytes the server sent, after compression (its `/metrics` left out).
     #[serde(default)]
     pub sent_body_bytes_total: u64,
+    /// Response body bytes before compression (the same requests as `sent_body_bytes_total`).
+    #[serde(default)]
+    pub body_bytes_total: u64,
     /// Rows stepped over by full table scans (the cost of missing indexes).
     #[serde(default)]
     pub db_rows_scanned_total: u64,
@@ -57,6 +60,7 @@ pub fn parse(text: &str) -> Option<ServerSample> {
         todos: value("loadlab_todos").unwrap_or(0.0) as u64,
         requests_total: requests_total as u64,
         sent_body_bytes_total: value("loadlab_http_sent_body_bytes_total").unwrap_or(0.0) as u64,
+        body_bytes_total: value("loadlab_http_body_bytes_total").unwrap_or(0.0) as u64,
         db_rows_scanned_total: value("loadlab_db_rows_scanned_total").unwrap_or(0.0) as u64,
         db_session_wait_seconds_total: value("loadlab_db_session_wait_seconds_total"),
         async_blocked_seconds_total: value("loadlab_async_blocked_seconds_total").unwrap_or(0.0),
@@ -126,6 +130,7 @@ mod tests {
                 todos: 7,
                 requests_total: 7,
                 sent_body_bytes_total: 1000,
+                body_bytes_total: 0,
                 db_rows_scanned_total: 77,
                 db_session_wait_seconds_total: None,
                 async_blocked_seconds_total: 0.25,

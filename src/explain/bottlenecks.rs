@@ -206,15 +206,22 @@ impl<'a> Lab<'a> {
     }
 
     fn wire_ratio(&self) -> Option<f64> {
+        let sent = self.last.sent_body_bytes_total.checked_sub(self.first.sent_body_bytes_total)?;
+        if sent == 0 {
+            return None;
+        }
+        // Bytes out against the same bodies before compression, over the same samples.
+        let plain = self.last.body_bytes_total.saturating_sub(self.first.body_bytes_total);
+        if plain > 0 {
+            return Some(sent as f64 / plain as f64);
+        }
+        // A server without the before-compression counter: against what the users unpacked.
         let total = &self.result.total;
-        if total.total_content_length == 0
-            || self.last.sent_body_bytes_total <= self.first.sent_body_bytes_total
-        {
+        if total.total_content_length == 0 {
             return None;
         }
         let body = total.total_content_length as f64 / total.num_requests.max(1) as f64;
-        let wire = self.per_request(|s| s.sent_body_bytes_total as f64);
-        Some(wire / body)
+        Some(self.per_request(|s| s.sent_body_bytes_total as f64) / body)
     }
 
     /// The median requests per second over the seconds at the run's peak users (the first

@@ -387,6 +387,8 @@ pub struct Active {
     pub polls: PollTelemetry,
     /// Response body bytes sent, after compression, `/metrics` left out.
     sent_body_bytes: AtomicU64,
+    /// The same bodies before compression.
+    plain_body_bytes: AtomicU64,
 }
 
 impl Active {
@@ -411,12 +413,18 @@ impl Active {
             no_compression: on(Bottleneck::NoCompression),
             polls: PollTelemetry::default(),
             sent_body_bytes: AtomicU64::new(0),
+            plain_body_bytes: AtomicU64::new(0),
         })
     }
 
     /// Counts `bytes` of response body on their way out.
     pub fn sent_body(&self, bytes: u64) {
         self.sent_body_bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Counts `bytes` of response body as the handler made it, before compression.
+    pub fn plain_body(&self, bytes: u64) {
+        self.plain_body_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
     /// This server's lines of `/metrics` beyond the HTTP ones (Prometheus text format).
@@ -436,6 +444,12 @@ impl Active {
             "counter",
             "보낸 응답 본문의 바이트 수 (압축한 뒤의 크기, /metrics 제외)",
             self.sent_body_bytes.load(Ordering::Relaxed).to_string(),
+        );
+        metric(
+            "loadlab_http_body_bytes_total",
+            "counter",
+            "응답 본문의 바이트 수 (압축하기 전의 크기, /metrics 제외)",
+            self.plain_body_bytes.load(Ordering::Relaxed).to_string(),
         );
         metric(
             "loadlab_async_slow_polls_total",

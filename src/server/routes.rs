@@ -68,7 +68,9 @@ pub fn router(state: AppState) -> Router {
     let app = app
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), metrics::track));
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        // Inside compression: the bodies as the handlers made them.
+        .layer(middleware::from_fn_with_state(state.clone(), count_plain_body));
     let app = if state.bottlenecks.no_compression {
         app
     } else {
@@ -309,20 +311,39 @@ async fn with_bottlenecks(state: AppState, req: axum::extract::Request, next: Ne
 }
 
 /// Counts the response body bytes that leave the server (after any compression), except those
-/// of `/metrics` itself, so that they can be held against what the client unpacked.
+/// of `/metrics` itself, so that they can be held against the bodies before compression.
 async fn count_sent_body(State(state): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
+    count_body(state, req, next, super::bottlenecks::Active::sent_body).await
+}
+
+/// Counts the response body bytes as the handlers made them (before compression), except those
+/// of `/metrics`: the same window as [`count_sent_body`], so their ratio is the compression.
+async fn count_plain_body(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    count_body(state, req, next, super::bottlenecks::Active::plain_body).await
+}
+
+async fn count_body(
+    state: AppState,
+    req: axum::extract::Request,
+    next: Next,
+    count: fn(&super::bottlenecks::Active, u64),
+) -> Response {
     if req.uri().path() == "/metrics" {
         return next.run(req).await;
     }
     let res = next.run(req).await;
     let active = state.bottlenecks.clone();
     if let Some(size) = res.body().size_hint().exact() {
-        active.sent_body(size);
+        count(&active, size);
         return res;
     }
     // A compressed body streams: count its chunks as they go (it is sent chunked either way).
     let (parts, body) = res.into_parts();
-    let counted = body.into_data_stream().inspect_ok(move |chunk| active.sent_body(chunk.len() as u64));
+    let counted = body.into_data_stream().inspect_ok(move |chunk| count(&active, chunk.len() as u64));
     Response::from_parts(parts, Body::from_stream(counted))
 }
 
