@@ -16,7 +16,9 @@ use crate::progress::{self, Progress};
 use anyhow::{Context, Result};
 use colored::Colorize;
 use inquire::error::InquireResult;
+use inquire::ui::{RenderConfig, Styled};
 use inquire::{Confirm, CustomType, InquireError, Select, Text};
+use std::cell::Cell;
 use std::fmt;
 
 const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 찾기 · Esc 뒤로 · Ctrl-C 끝내기";
@@ -32,6 +34,8 @@ pub struct App<'h> {
     hooks: &'h Hooks,
     lessons: Vec<Lesson>,
     color: bool,
+    /// Rows the page header took on a fresh screen, for the pager's first screenful.
+    header_rows: Cell<usize>,
 }
 
 /// Where the learner wants to go from a lesson page.
@@ -148,10 +152,19 @@ fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
 impl<'h> App<'h> {
     pub fn new(hooks: &'h Hooks, color: bool) -> Result<Self> {
         let lessons = lesson::all()?;
+        // inquire colours its prompts unless told not to; NO_COLOR covers them too.
+        let mut config = if color {
+            RenderConfig::default()
+        } else {
+            RenderConfig::empty()
+        };
+        config.canceled_prompt_indicator = Styled::new("<뒤로>");
+        inquire::set_global_render_config(config);
         Ok(Self {
             hooks,
             lessons,
             color,
+            header_rows: Cell::new(0),
         })
     }
 
@@ -161,7 +174,7 @@ impl<'h> App<'h> {
 
     /// Renders Markdown to the terminal, through the pager when it is tall.
     fn show(&self, md: &str) -> Result<()> {
-        pager::show(&render(md, &self.options()))
+        pager::show(&render(md, &self.options()), self.header_rows.take())
     }
 
     fn progress(&self) -> Progress {
@@ -402,6 +415,7 @@ impl<'h> App<'h> {
             lesson.pages.len()
         );
         println!("{}\n", header.dimmed());
+        self.header_rows.set(2);
         let workbook = progress::workbook_dir();
         for step in &lesson.pages[page].steps {
             match step {
@@ -446,6 +460,7 @@ impl<'h> App<'h> {
                 right.text
             ));
         }
+        self.header_rows.set(0);
         println!("{}", format!("❓ 퀴즈 {}", quiz.number).bold());
         let options: Vec<Labelled<usize>> = quiz
             .choices

@@ -290,7 +290,7 @@ impl Builder<'_> {
         let Some(target) = self.inline.take() else {
             return;
         };
-        let spans = std::mem::take(&mut self.spans);
+        let spans = strong_between_stray_markers(std::mem::take(&mut self.spans));
         match target {
             InlineTarget::Paragraph | InlineTarget::Implicit => {
                 if !spans.is_empty() {
@@ -505,6 +505,64 @@ impl Builder<'_> {
             _ => {}
         }
     }
+}
+
+/// CommonMark does not close `**` between punctuation and a letter, which Korean writes all
+/// the time (`**지점(포화점)**이`): the markers stay as text. Pairs of such leftover markers
+/// in one run of text are made bold here, as the author meant.
+fn strong_between_stray_markers(spans: Vec<Span>) -> Vec<Span> {
+    if !spans.iter().any(|span| span.text.contains('*')) {
+        return spans;
+    }
+    // Neighbouring text of one style comes in several events (`*` by `*`); join it first.
+    let mut joined: Vec<Span> = Vec::new();
+    for span in spans {
+        match joined.last_mut() {
+            Some(last) if last.style == span.style && last.url == span.url => {
+                last.text.push_str(&span.text)
+            }
+            _ => joined.push(span),
+        }
+    }
+    let markers: usize = joined
+        .iter()
+        .filter(|span| !span.style.code)
+        .map(|span| span.text.matches("**").count())
+        .sum();
+    if markers < 2 || !markers.is_multiple_of(2) {
+        return joined;
+    }
+    let mut out = Vec::new();
+    let mut bold = false;
+    for span in joined {
+        if span.style.code || !span.text.contains("**") {
+            out.push(Span {
+                style: Style {
+                    bold: span.style.bold || bold,
+                    ..span.style
+                },
+                ..span
+            });
+            continue;
+        }
+        for (index, piece) in span.text.split("**").enumerate() {
+            if index > 0 {
+                bold = !bold;
+            }
+            if !piece.is_empty() {
+                let style = Style {
+                    bold: span.style.bold || bold,
+                    ..span.style
+                };
+                out.push(Span {
+                    text: piece.to_string(),
+                    style,
+                    url: span.url.clone(),
+                });
+            }
+        }
+    }
+    out
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -1102,6 +1160,29 @@ mod tests {
         let out = plain("**굵게** 그리고 *기울임* 그리고 `cargo test` ~~취소~~", 80);
         assert_eq!(out, "굵게 그리고 기울임 그리고 `cargo test` 취소\n");
         assert!(!out.contains('\x1b'));
+    }
+
+    #[test]
+    fn strong_text_before_a_korean_particle_is_bold() {
+        colored::control::set_override(true);
+        let opts = RenderOptions {
+            width: 80,
+            color: true,
+            hyperlinks: false,
+        };
+        let out = render("이 **꺾이는 지점(포화점)**이 한계예요. `a**b**c`", &opts);
+        assert!(!out.contains("**꺾"), "{out:?}");
+        assert!(
+            out.contains(&"꺾이는 지점(포화점)".bold().to_string()),
+            "{out:?}"
+        );
+        assert!(out.contains("a**b**c"), "code is left alone: {out:?}");
+        assert_eq!(
+            plain("이 **꺾이는 지점(포화점)**이 한계", 80),
+            "이 꺾이는 지점(포화점)이 한계\n"
+        );
+        // A lone marker stays as written.
+        assert_eq!(plain("2 ** 10 은 1024", 80), "2 ** 10 은 1024\n");
     }
 
     #[test]
