@@ -247,21 +247,11 @@ impl<'h> App<'h> {
     pub fn learn(&self, number: Option<usize>) -> Result<()> {
         let progress = self.progress();
         let (index, page) = match number {
-            Some(number) => {
-                let index = self.lesson_index(number)?;
-                let page = if progress.current_lesson == Some(number) {
-                    progress.current_page
-                } else {
-                    0
-                };
-                (index, page)
-            }
+            Some(number) => (self.lesson_index(number)?, start_page(&progress, number)),
             None => self.resume_point(&progress).context(NO_LESSONS)?,
         };
-        if self.read(index, page)? {
-            self.menu()?;
-        }
-        Ok(())
+        self.read(index, page)?;
+        self.menu()
     }
 
     /// The main menu, until the learner quits.
@@ -299,10 +289,8 @@ impl<'h> App<'h> {
             };
             match choice {
                 MenuItem::Continue(_) => {
-                    if let Some((index, page)) = resume
-                        && !self.read(index, page)?
-                    {
-                        return Ok(());
+                    if let Some((index, page)) = resume {
+                        self.read(index, page)?;
                     }
                 }
                 MenuItem::Lessons => self.lesson_list(&progress)?,
@@ -357,18 +345,12 @@ impl<'h> App<'h> {
         let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else {
             return Ok(());
         };
-        let lesson = &self.lessons[choice.value];
-        let page = if progress.current_lesson == Some(lesson.number) {
-            progress.current_page
-        } else {
-            0
-        };
-        self.read(choice.value, page)?;
-        Ok(())
+        let page = start_page(progress, self.lessons[choice.value].number);
+        self.read(choice.value, page)
     }
 
-    /// Reads lessons from `index`, `page` on. Returns true when the learner asked for the menu.
-    fn read(&self, mut index: usize, mut page: usize) -> Result<bool> {
+    /// Reads lessons from `index`, `page` on, until the learner asks for the menu.
+    fn read(&self, mut index: usize, mut page: usize) -> Result<()> {
         loop {
             let lesson = &self.lessons[index];
             page = page.min(lesson.pages.len().saturating_sub(1));
@@ -401,7 +383,7 @@ impl<'h> App<'h> {
                     index += 1;
                     page = 0;
                 }
-                Some(Nav::Menu) | None => return Ok(true),
+                Some(Nav::Menu) | None => return Ok(()),
             }
         }
     }
@@ -680,6 +662,15 @@ impl<'h> App<'h> {
             progress.path().display()
         ));
         md
+    }
+}
+
+/// Where opening lesson `number` starts: the saved page if the learner was reading it.
+fn start_page(progress: &Progress, number: usize) -> usize {
+    if progress.current_lesson == Some(number) {
+        progress.current_page
+    } else {
+        0
     }
 }
 

@@ -118,6 +118,26 @@ struct Style {
     heading: u8,
 }
 
+impl Style {
+    const PLAIN: Style = Style {
+        bold: false,
+        italic: false,
+        strike: false,
+        code: false,
+        link: false,
+        dim: false,
+        heading: 0,
+    };
+    const DIM: Style = Style {
+        dim: true,
+        ..Style::PLAIN
+    };
+    const BOLD: Style = Style {
+        bold: true,
+        ..Style::PLAIN
+    };
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Span {
     text: String,
@@ -494,10 +514,7 @@ impl Builder<'_> {
                         && !url.starts_with('#')
                         && !shows_itself
                     {
-                        let style = Style {
-                            dim: true,
-                            ..Style::default()
-                        };
+                        let style = Style::DIM;
                         self.push_text(&format!(" ({url})"), style);
                     }
                 }
@@ -617,15 +634,7 @@ fn render_block(block: &Block, width: usize, ctx: Ctx, opts: &RenderOptions) -> 
         Block::Quote { kind, blocks } => render_quote(*kind, blocks, width, ctx, opts),
         Block::Code { lang, text } => render_code(lang, text, opts),
         Block::Table { aligns, rows } => render_table(aligns, rows, width, opts),
-        Block::Rule => vec![paint(
-            "─".repeat(width),
-            Style {
-                dim: true,
-                ..Style::default()
-            },
-            None,
-            opts,
-        )],
+        Block::Rule => vec![paint("─".repeat(width), Style::DIM, None, opts)],
     }
 }
 
@@ -664,10 +673,7 @@ fn render_heading(level: u8, spans: &[Span], width: usize, opts: &RenderOptions)
     if let Some(rule) = rule {
         out.push(paint(
             rule.repeat(widest.min(width)),
-            Style {
-                dim: true,
-                ..Style::default()
-            },
+            Style::DIM,
             None,
             opts,
         ));
@@ -692,22 +698,13 @@ fn render_list(
             out.push(String::new());
         }
         let (marker, marker_style) = match (item.task, start) {
-            (Some(true), _) => ("✅ ".to_string(), Style::default()),
-            (Some(false), _) => ("⬜ ".to_string(), Style::default()),
+            (Some(true), _) => ("✅ ".to_string(), Style::PLAIN),
+            (Some(false), _) => ("⬜ ".to_string(), Style::PLAIN),
             (None, Some(first)) => (
                 format!("{:>number_width$}. ", first + index as u64),
-                Style {
-                    bold: true,
-                    ..Style::default()
-                },
+                Style::BOLD,
             ),
-            (None, None) => (
-                format!("{bullet} "),
-                Style {
-                    bold: true,
-                    ..Style::default()
-                },
-            ),
+            (None, None) => (format!("{bullet} "), Style::BOLD),
         };
         let marker_width = display_width(&marker);
         let inner = Ctx {
@@ -749,15 +746,7 @@ fn render_quote(
     ctx: Ctx,
     opts: &RenderOptions,
 ) -> Vec<String> {
-    let bar = paint(
-        "│".to_string(),
-        Style {
-            dim: true,
-            ..Style::default()
-        },
-        None,
-        opts,
-    );
+    let bar = paint("│".to_string(), Style::DIM, None, opts);
     let mut body = Vec::new();
     if let Some(kind) = kind {
         let label = match kind {
@@ -767,15 +756,7 @@ fn render_quote(
             BlockQuoteKind::Warning => "⚠️ 주의",
             BlockQuoteKind::Caution => "🛑 경고",
         };
-        body.push(paint(
-            label.to_string(),
-            Style {
-                bold: true,
-                ..Style::default()
-            },
-            None,
-            opts,
-        ));
+        body.push(paint(label.to_string(), Style::BOLD, None, opts));
     }
     body.extend(render_blocks(
         blocks,
@@ -868,10 +849,7 @@ fn render_table(
         }
     }
 
-    let border_style = Style {
-        dim: true,
-        ..Style::default()
-    };
+    let border_style = Style::DIM;
     let border = |left: &str, middle: &str, right: &str| {
         let inner: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
         paint(
