@@ -189,6 +189,15 @@ fn menu_lesson_quiz_quit_and_resume() {
     tutor.expect("진행 상황을 저장했습니다");
     assert_eq!(tutor.wait_exit(), 0);
 
+    // NO_COLOR: cursor movement only, not a single colour or style code.
+    let raw = String::from_utf8_lossy(&tutor.output.lock().unwrap()).to_string();
+    let styled = raw.match_indices("\x1b[").find_map(|(at, _)| {
+        let code: String = raw[at + 2..].chars().take_while(|c| !('\x40'..='\x7e').contains(c)).collect();
+        let is_style = raw[at + 2 + code.len()..].starts_with('m') && !code.is_empty() && code != "0";
+        is_style.then(|| raw[at..].chars().take(30).collect::<String>())
+    });
+    assert!(styled.is_none(), "colour codes despite NO_COLOR: {styled:?}");
+
     let saved = progress(home.path());
     assert_eq!(saved["current_lesson"], 1, "{saved}");
     assert_eq!(saved["current_page"], 1, "{saved}");

@@ -16,7 +16,9 @@ use crate::progress::Progress;
 use anyhow::{Context, Result};
 use colored::Colorize;
 use inquire::error::InquireResult;
+use inquire::ui::{RenderConfig, Styled};
 use inquire::{Confirm, CustomType, InquireError, Select, Text};
+use std::cell::Cell;
 use std::fmt;
 
 const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 찾기 · Esc 뒤로 · Ctrl-C 끝내기";
@@ -32,6 +34,8 @@ pub struct App<'h> {
     hooks: &'h Hooks,
     lessons: Vec<Lesson>,
     color: bool,
+    /// Rows the page header took on a fresh screen, for the pager's first screenful.
+    header_rows: Cell<usize>,
 }
 
 /// Where the learner wants to go from a lesson page.
@@ -146,7 +150,11 @@ fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
 impl<'h> App<'h> {
     pub fn new(hooks: &'h Hooks, color: bool) -> Result<Self> {
         let lessons = lesson::all()?;
-        Ok(Self { hooks, lessons, color })
+        // inquire colours its prompts unless told not to; NO_COLOR covers them too.
+        let mut config = if color { RenderConfig::default() } else { RenderConfig::empty() };
+        config.canceled_prompt_indicator = Styled::new("<뒤로>");
+        inquire::set_global_render_config(config);
+        Ok(Self { hooks, lessons, color, header_rows: Cell::new(0) })
     }
 
     fn options(&self) -> RenderOptions {
@@ -155,7 +163,7 @@ impl<'h> App<'h> {
 
     /// Renders Markdown to the terminal, through the pager when it is tall.
     fn show(&self, md: &str) -> Result<()> {
-        pager::show(&render(md, &self.options()))
+        pager::show(&render(md, &self.options()), self.header_rows.take())
     }
 
     fn progress(&self) -> Progress {
@@ -212,17 +220,11 @@ impl<'h> App<'h> {
     pub fn learn(&self, number: Option<usize>) -> Result<()> {
         let progress = self.progress();
         let (index, page) = match number {
-            Some(number) => {
-                let index = self.lesson_index(number)?;
-                let page = if progress.current_lesson == Some(number) { progress.current_page } else { 0 };
-                (index, page)
-            }
+            Some(number) => (self.lesson_index(number)?, start_page(&progress, number)),
             None => self.resume_point(&progress).context(NO_LESSONS)?,
         };
-        if self.read(index, page)? {
-            self.menu()?;
-        }
-        Ok(())
+        self.read(index, page)?;
+        self.menu()
     }
 
     /// The main menu, until the learner quits.
@@ -256,10 +258,8 @@ impl<'h> App<'h> {
             };
             match choice {
                 MenuItem::Continue(_) => {
-                    if let Some((index, page)) = resume
-                        && !self.read(index, page)?
-                    {
-                        return Ok(());
+                    if let Some((index, page)) = resume {
+                        self.read(index, page)?;
                     }
                 }
                 MenuItem::Lessons => self.lesson_list(&progress)?,
@@ -312,14 +312,12 @@ impl<'h> App<'h> {
         let Some(choice) = select("어느 레슨을 볼까요?", options, cursor)? else {
             return Ok(());
         };
-        let lesson = &self.lessons[choice.value];
-        let page = if progress.current_lesson == Some(lesson.number) { progress.current_page } else { 0 };
-        self.read(choice.value, page)?;
-        Ok(())
+        let page = start_page(progress, self.lessons[choice.value].number);
+        self.read(choice.value, page)
     }
 
-    /// Reads lessons from `index`, `page` on. Returns true when the learner asked for the menu.
-    fn read(&self, mut index: usize, mut page: usize) -> Result<bool> {
+    /// Reads lessons from `index`, `page` on, until the learner asks for the menu.
+    fn read(&self, mut index: usize, mut page: usize) -> Result<()> {
         loop {
             let lesson = &self.lessons[index];
             page = page.min(lesson.pages.len().saturating_sub(1));
@@ -352,7 +350,7 @@ impl<'h> App<'h> {
                     index += 1;
                     page = 0;
                 }
-                Some(Nav::Menu) | None => return Ok(true),
+                Some(Nav::Menu) | None => return Ok(()),
             }
         }
     }
@@ -361,6 +359,7 @@ impl<'h> App<'h> {
         clear_screen();
         let header = format!("📖 {} · {}/{}쪽", lesson.label(), page + 1, lesson.pages.len());
         println!("{}\n", header.dimmed());
+        self.header_rows.set(2);
         let workbook = crate::grader::build::workbook_dir();
         for step in &lesson.pages[page].steps {
             match step {
@@ -397,6 +396,7 @@ impl<'h> App<'h> {
                 right.text
             ));
         }
+        self.header_rows.set(0);
         println!("{}", format!("❓ 퀴즈 {}", quiz.number).bold());
         let options: Vec<Labelled<usize>> = quiz
             .choices
@@ -642,6 +642,11 @@ impl<'h> App<'h> {
         md.push_str(&format!("\n진행 상황 파일: `{}`\n", progress.path().display()));
         md
     }
+}
+
+/// Where opening lesson `number` starts: the saved page if the learner was reading it.
+fn start_page(progress: &Progress, number: usize) -> usize {
+    if progress.current_lesson == Some(number) { progress.current_page } else { 0 }
 }
 
 /// Locust-style durations: `15s`, `1m`, `1m30s`, `1h`, or bare seconds.

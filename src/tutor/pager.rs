@@ -18,8 +18,9 @@ enum Move {
     Quit,
 }
 
-/// Prints `text`, a screenful at a time when it is taller than the terminal.
-pub fn show(text: &str) -> Result<()> {
+/// Prints `text`, a screenful at a time when it is taller than the terminal. `used` rows
+/// at the top of the screen are taken already (a header), so the first screenful is shorter.
+pub fn show(text: &str, used: usize) -> Result<()> {
     let mut out = std::io::stdout();
     let lines: Vec<&str> = text.lines().collect();
     let rows = match terminal::size() {
@@ -27,7 +28,7 @@ pub fn show(text: &str) -> Result<()> {
         _ => usize::MAX,
     };
     let screen = rows.saturating_sub(2).max(5);
-    let mut shown = lines.len().min(screen);
+    let mut shown = lines.len().min(screen.saturating_sub(used).max(3));
     print_lines(&mut out, &lines[..shown])?;
     while shown < lines.len() {
         let percent = shown * 100 / lines.len();

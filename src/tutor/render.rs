@@ -101,6 +101,13 @@ struct Style {
     heading: u8,
 }
 
+impl Style {
+    const PLAIN: Style =
+        Style { bold: false, italic: false, strike: false, code: false, link: false, dim: false, heading: 0 };
+    const DIM: Style = Style { dim: true, ..Style::PLAIN };
+    const BOLD: Style = Style { bold: true, ..Style::PLAIN };
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Span {
     text: String,
@@ -241,7 +248,7 @@ impl Builder<'_> {
         let Some(target) = self.inline.take() else {
             return;
         };
-        let spans = std::mem::take(&mut self.spans);
+        let spans = strong_between_stray_markers(std::mem::take(&mut self.spans));
         match target {
             InlineTarget::Paragraph | InlineTarget::Implicit => {
                 if !spans.is_empty() {
@@ -418,7 +425,7 @@ impl Builder<'_> {
                     let shows_itself = text.trim() == url || url.strip_prefix("mailto:") == Some(text.trim());
                     // In-page anchors mean nothing in a terminal; other targets are shown.
                     if !self.opts.hyperlinks && !url.is_empty() && !url.starts_with('#') && !shows_itself {
-                        let style = Style { dim: true, ..Style::default() };
+                        let style = Style::DIM;
                         self.push_text(&format!(" ({url})"), style);
                     }
                 }
@@ -426,6 +433,46 @@ impl Builder<'_> {
             _ => {}
         }
     }
+}
+
+/// CommonMark does not close `**` between punctuation and a letter, which Korean writes all
+/// the time (`**지점(포화점)**이`): the markers stay as text. Pairs of such leftover markers
+/// in one run of text are made bold here, as the author meant.
+fn strong_between_stray_markers(spans: Vec<Span>) -> Vec<Span> {
+    if !spans.iter().any(|span| span.text.contains('*')) {
+        return spans;
+    }
+    // Neighbouring text of one style comes in several events (`*` by `*`); join it first.
+    let mut joined: Vec<Span> = Vec::new();
+    for span in spans {
+        match joined.last_mut() {
+            Some(last) if last.style == span.style && last.url == span.url => last.text.push_str(&span.text),
+            _ => joined.push(span),
+        }
+    }
+    let markers: usize =
+        joined.iter().filter(|span| !span.style.code).map(|span| span.text.matches("**").count()).sum();
+    if markers < 2 || !markers.is_multiple_of(2) {
+        return joined;
+    }
+    let mut out = Vec::new();
+    let mut bold = false;
+    for span in joined {
+        if span.style.code || !span.text.contains("**") {
+            out.push(Span { style: Style { bold: span.style.bold || bold, ..span.style }, ..span });
+            continue;
+        }
+        for (index, piece) in span.text.split("**").enumerate() {
+            if index > 0 {
+                bold = !bold;
+            }
+            if !piece.is_empty() {
+                let style = Style { bold: span.style.bold || bold, ..span.style };
+                out.push(Span { text: piece.to_string(), style, url: span.url.clone() });
+            }
+        }
+    }
+    out
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -473,7 +520,7 @@ fn render_block(block: &Block, width: usize, ctx: Ctx, opts: &RenderOptions) -> 
         Block::Quote { kind, blocks } => render_quote(*kind, blocks, width, ctx, opts),
         Block::Code { lang, text } => render_code(lang, text, opts),
         Block::Table { aligns, rows } => render_table(aligns, rows, width, opts),
-        Block::Rule => vec![paint("─".repeat(width), Style { dim: true, ..Style::default() }, None, opts)],
+        Block::Rule => vec![paint("─".repeat(width), Style::DIM, None, opts)],
     }
 }
 
@@ -498,7 +545,7 @@ fn render_heading(level: u8, spans: &[Span], width: usize, opts: &RenderOptions)
         _ => None,
     };
     if let Some(rule) = rule {
-        out.push(paint(rule.repeat(widest.min(width)), Style { dim: true, ..Style::default() }, None, opts));
+        out.push(paint(rule.repeat(widest.min(width)), Style::DIM, None, opts));
     }
     out
 }
@@ -520,13 +567,10 @@ fn render_list(
             out.push(String::new());
         }
         let (marker, marker_style) = match (item.task, start) {
-            (Some(true), _) => ("✅ ".to_string(), Style::default()),
-            (Some(false), _) => ("⬜ ".to_string(), Style::default()),
-            (None, Some(first)) => (
-                format!("{:>number_width$}. ", first + index as u64),
-                Style { bold: true, ..Style::default() },
-            ),
-            (None, None) => (format!("{bullet} "), Style { bold: true, ..Style::default() }),
+            (Some(true), _) => ("✅ ".to_string(), Style::PLAIN),
+            (Some(false), _) => ("⬜ ".to_string(), Style::PLAIN),
+            (None, Some(first)) => (format!("{:>number_width$}. ", first + index as u64), Style::BOLD),
+            (None, None) => (format!("{bullet} "), Style::BOLD),
         };
         let marker_width = display_width(&marker);
         let inner = Ctx { depth: ctx.depth + 1, tight };
@@ -556,7 +600,7 @@ fn render_quote(
     ctx: Ctx,
     opts: &RenderOptions,
 ) -> Vec<String> {
-    let bar = paint("│".to_string(), Style { dim: true, ..Style::default() }, None, opts);
+    let bar = paint("│".to_string(), Style::DIM, None, opts);
     let mut body = Vec::new();
     if let Some(kind) = kind {
         let label = match kind {
@@ -566,7 +610,7 @@ fn render_quote(
             BlockQuoteKind::Warning => "⚠️ 주의",
             BlockQuoteKind::Caution => "🛑 경고",
         };
-        body.push(paint(label.to_string(), Style { bold: true, ..Style::default() }, None, opts));
+        body.push(paint(label.to_string(), Style::BOLD, None, opts));
     }
     body.extend(render_blocks(
         blocks,
@@ -633,7 +677,7 @@ fn render_table(
         }
     }
 
-    let border_style = Style { dim: true, ..Style::default() };
+    let border_style = Style::DIM;
     let border = |left: &str, middle: &str, right: &str| {
         let inner: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
         paint(format!("{left}{}{right}", inner.join(middle)), border_style, None, opts)
@@ -887,6 +931,19 @@ mod tests {
         let out = plain("**굵게** 그리고 *기울임* 그리고 `cargo test` ~~취소~~", 80);
         assert_eq!(out, "굵게 그리고 기울임 그리고 `cargo test` 취소\n");
         assert!(!out.contains('\x1b'));
+    }
+
+    #[test]
+    fn strong_text_before_a_korean_particle_is_bold() {
+        colored::control::set_override(true);
+        let opts = RenderOptions { width: 80, color: true, hyperlinks: false };
+        let out = render("이 **꺾이는 지점(포화점)**이 한계예요. `a**b**c`", &opts);
+        assert!(!out.contains("**꺾"), "{out:?}");
+        assert!(out.contains(&"꺾이는 지점(포화점)".bold().to_string()), "{out:?}");
+        assert!(out.contains("a**b**c"), "code is left alone: {out:?}");
+        assert_eq!(plain("이 **꺾이는 지점(포화점)**이 한계", 80), "이 꺾이는 지점(포화점)이 한계\n");
+        // A lone marker stays as written.
+        assert_eq!(plain("2 ** 10 은 1024", 80), "2 ** 10 은 1024\n");
     }
 
     #[test]
