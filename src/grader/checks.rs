@@ -676,7 +676,7 @@ async fn check_spike(scenarios: &Scenarios) -> anyhow::Result<Verdict> {
 }
 
 /// Judges a spike: a low start, a jump to the peak within 2 s, a hold, a fall back, an end.
-pub fn judge_spike(profile: &[(u64, usize, f64)]) -> Verdict {
+fn judge_spike(profile: &[(u64, usize, f64)]) -> Verdict {
     const ITEM: &str = "spike_shape";
     let mut problems = Vec::new();
     let users: Vec<usize> = profile.iter().map(|(_, users, _)| *users).collect();
@@ -800,7 +800,7 @@ async fn check_release(scenarios: &Scenarios) -> anyhow::Result<Verdict> {
 
 /// Judges release criteria by what they let through: healthy releases pass, and each of the
 /// guide's three limits stops a release that breaks it.
-pub fn judge_release(text: &str) -> Verdict {
+fn judge_release(text: &str) -> Verdict {
     const ITEM: &str = "release_gate";
     let criteria = match crate::report::thresholds::parse(text) {
         Ok(criteria) => criteria,
