@@ -110,7 +110,7 @@ impl Progress {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return (fresh, None),
             Err(err) => {
                 let warning = format!(
-                    "진행 상황 파일 {}을(를) 읽지 못했습니다 ({err}). 이번에는 새 진행 상황으로 시작합니다.",
+                    "진행 상황 파일을 읽지 못했어요: {} ({err}). 이번에는 새 진행 상황으로 시작해요.",
                     path.display()
                 );
                 return (fresh, Some(warning));
@@ -141,7 +141,7 @@ impl Progress {
                     Err(save_err) => format!("새 파일을 쓰지 못했습니다 ({save_err})."),
                 };
                 let warning = format!(
-                    "진행 상황 파일 {}이(가) 손상되어 읽을 수 없습니다 ({err}). {rebuilt} {kept}",
+                    "진행 상황 파일이 손상되어 읽을 수 없어요: {} ({err}). {rebuilt} {kept}",
                     path.display()
                 );
                 (fresh, Some(warning))
@@ -168,7 +168,7 @@ impl Progress {
     pub fn save(&self) -> Result<()> {
         if let Some(dir) = self.path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
-                .with_context(|| format!("진행 상황 폴더 {}을(를) 만들지 못했습니다", dir.display()))?;
+                .with_context(|| format!("진행 상황 폴더를 만들지 못했어요: {}", dir.display()))?;
         }
         let mut saved = self.clone();
         saved.version = VERSION;
@@ -177,12 +177,11 @@ impl Progress {
         temp.push(format!(".tmp{}", std::process::id()));
         let temp = PathBuf::from(temp);
         std::fs::write(&temp, json + "\n")
-            .with_context(|| format!("진행 상황 임시 파일 {}을(를) 쓰지 못했습니다", temp.display()))?;
+            .with_context(|| format!("진행 상황 임시 파일을 쓰지 못했어요: {}", temp.display()))?;
         if let Err(err) = std::fs::rename(&temp, &self.path) {
             let _ = std::fs::remove_file(&temp);
-            return Err(err).with_context(|| {
-                format!("진행 상황 파일 {}을(를) 저장하지 못했습니다", self.path.display())
-            });
+            return Err(err)
+                .with_context(|| format!("진행 상황 파일을 저장하지 못했어요: {}", self.path.display()));
         }
         Ok(())
     }

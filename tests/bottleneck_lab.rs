@@ -45,9 +45,8 @@ const LONG: Load = Load { time_scale: 0.1, seconds: 5.0 };
 /// Waits of 20–60 ms: about 450 requests a second offered, more than twice that ceiling.
 const BUSY: Load = Load { time_scale: 0.02, seconds: 3.0 };
 
-async fn seeded(bottlenecks: &[Bottleneck]) -> LabServer {
-    let server =
-        start(ServerConfig { bottlenecks: bottlenecks.to_vec(), ..ServerConfig::in_memory() }).await.unwrap();
+async fn seeded(config: ServerConfig) -> LabServer {
+    let server = start(config).await.unwrap();
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
     let url = format!("{}/todos/", server.url());
     let writers: Vec<_> = (0..4)
@@ -73,7 +72,13 @@ async fn seeded(bottlenecks: &[Bottleneck]) -> LabServer {
 }
 
 async fn todo_users(bottlenecks: &[Bottleneck], load: Load) -> RunResult {
-    let server = seeded(bottlenecks).await;
+    todo_users_against(ServerConfig { bottlenecks: bottlenecks.to_vec(), ..ServerConfig::in_memory() }, load)
+        .await
+}
+
+async fn todo_users_against(server: ServerConfig, load: Load) -> RunResult {
+    let bottlenecks = server.bottlenecks.clone();
+    let server = seeded(server).await;
     let classes = vec![UserClass::of::<todo_user::TodoUser>()];
     let mut config =
         RunConfig::new(classes, server.url(), USERS, 1000.0, Duration::from_secs_f64(load.seconds));
@@ -264,4 +269,33 @@ async fn no_compression_sends_as_many_bytes_as_the_bodies_hold() {
     assert!(wire_share(&on) > 0.99, "no-compression: {:.2} of the bodies on the wire", wire_share(&on));
     let finding = named(&on, FindingId::NoCompression);
     assert_eq!(finding.names, [LIST]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hunt_shows_the_evidence_and_keeps_the_name() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let secret = ServerConfig {
+        bottlenecks: vec![Bottleneck::BlockingIo],
+        secret_bottlenecks: true,
+        ..ServerConfig::in_memory()
+    };
+    let on = todo_users_against(secret, EASY).await;
+    let explanation = explain(&on);
+    let text = explanation.render(false);
+    assert_eq!(bottleneck_ids(&explanation), Vec::<&str>::new(), "{text}");
+    let hidden = explanation.finding(FindingId::Undisclosed).unwrap_or_else(|| panic!("no sign:\n{text}"));
+    assert!(!hidden.evidence.is_empty(), "{text}");
+    for name in ["블로킹", "blocking", "I/O"] {
+        assert!(!text.contains(name), "{name} gives the secret away:\n{text}");
+    }
+    assert!(text.contains("hunt guess"), "{text}");
+    // The server's files say nothing of what they are for, and go with it.
+    let leftovers: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            name.contains("audit") || name.starts_with(&format!("loadlab-{}-", std::process::id()))
+        })
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
 }

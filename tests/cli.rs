@@ -193,11 +193,15 @@ fn broken_workbook() -> tempfile::TempDir {
     let workbook = tempfile::tempdir().unwrap();
     std::fs::write(
         workbook.path().join("Cargo.toml"),
-        "[package]\nname = \"broken-workbook\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\npath = \"lib.rs\"\n\n[[example]]\nname = \"exercises\"\npath = \"exercises/main.rs\"\n",
+        "[workspace]\nmembers = [\"exercises\"]\nresolver = \"3\"\n",
     )
     .unwrap();
-    std::fs::write(workbook.path().join("lib.rs"), "").unwrap();
     std::fs::create_dir(workbook.path().join("exercises")).unwrap();
+    std::fs::write(
+        workbook.path().join("exercises/Cargo.toml"),
+        "[package]\nname = \"exercises\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[bin]]\nname = \"exercises\"\npath = \"main.rs\"\n",
+    )
+    .unwrap();
     std::fs::write(workbook.path().join("exercises/main.rs"), "fn main() { let x = ; }\n").unwrap();
     workbook
 }
@@ -300,6 +304,23 @@ fn compare_of_three_kinds_fills_the_practice_4_table() {
         ["부하 테스트", "스트레스 테스트", "스파이크 테스트", "한계 파악", "급증 대응", "정상 성능"]
     {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    // Every row of lesson 8's comparison table is a column the learner finds in the output.
+    let lesson =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/08-practice.md")).unwrap();
+    let table = lesson.split("compare load.json stress.json spike.json").nth(1).expect("the compare step");
+    let labels: Vec<&str> = table
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .skip(2)
+        .filter_map(|line| line.split('|').nth(1).map(str::trim))
+        .collect();
+    assert!(labels.len() >= 3, "{labels:?}");
+    for label in labels {
+        for part in label.split(" / ") {
+            assert!(text.contains(part), "lesson 8 promises {part:?}; compare shows:\n{text}");
+        }
     }
 }
 

@@ -87,7 +87,7 @@ async fn wrong_updates_fail_with_their_reason() {
         "update_todo",
     )
     .await;
-    assert_fails_with(&verdict, "500은(는) failure()로 처리해야 합니다");
+    assert_fails_with(&verdict, "서버 오류(500)는 failure()로 처리해야 해요");
 
     let verdict = grade(
         vec![UserClass::of::<wrong::update_any_id_without_name::Wrong>().named("TodoUser")],
@@ -117,7 +117,7 @@ async fn wrong_deletes_fail_with_their_reason() {
         "delete_todo",
     )
     .await;
-    assert_fails_with(&verdict, "응답 404이(가) 실패로");
+    assert_fails_with(&verdict, "404 응답이 실패로");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,9 +132,41 @@ async fn wrong_workflows_fail_with_their_reason() {
         "mixed_workload",
     )
     .await;
-    assert_fails_with(&verdict, "첫 번째로 만든 것이 아닙니다");
+    assert_fails_with(&verdict, "첫 번째로 만든 것이 아니에요");
+    assert!(!verdict.problems.iter().any(|problem| problem.contains("Some(")), "{:#?}", verdict.problems);
     assert_fails_with(&verdict, "{\"completed\": true}");
     assert_fails_with(&verdict, "between(2, 5)");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workflow_without_names_fails_on_its_rows() {
+    let verdict =
+        grade(vec![UserClass::of::<wrong::workflow_without_names::MixedWorkloadUser>()], "mixed_workload")
+            .await;
+    assert_fails_with(&verdict, "완료 처리 PUT 요청이 통계에서");
+    assert_fails_with(&verdict, "삭제 요청이 통계에서");
+    // Only the names are wrong: nothing else is blamed.
+    assert_eq!(verdict.problems.len(), 2, "{:#?}", verdict.problems);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_task_weights_are_pointed_at_tasks() {
+    let classes = || vec![UserClass::of::<wrong::todo_user_with_wrong_weights::Wrong>().named("TodoUser")];
+    let verdict = grade(classes(), "create_todo").await;
+    assert_fails_with(&verdict, "tasks()에서 create_todo의 가중치: 1");
+    assert_fails_with(&verdict, "task(3, create_todo)");
+    // A weight of 0 means the task never runs: the problem is tasks(), not the function body.
+    let verdict = grade(classes(), "update_todo").await;
+    assert_fails_with(&verdict, "update_todo의 가중치가 0이라 한 번도 실행되지 않아요");
+    assert!(
+        !verdict.problems.iter().any(|problem| problem.contains("PUT 요청이")),
+        "{:#?}",
+        verdict.problems
+    );
+    // The tasks whose weights are right still pass.
+    for item in ["list_todos", "get_single_todo", "delete_todo"] {
+        assert_eq!(grade(classes(), item).await.status, Status::Passed, "{item}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,5 +238,5 @@ async fn release_criteria_are_judged_by_what_they_let_through() {
     let verdict = grade_criteria(|| "p95<500ms,fail<0.1%,rps>50,p99<100ms").await;
     assert_fails_with(&verdict, "너무 엄격");
     let verdict = grade_criteria(|| "p95 under 500").await;
-    assert_fails_with(&verdict, "읽을 수 없습니다");
+    assert_fails_with(&verdict, "기준을 읽을 수 없어요");
 }

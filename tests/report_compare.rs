@@ -74,7 +74,7 @@ async fn two_equal_runs_are_not_flagged() {
     assert!(!comparison.regressed(), "{:?}", comparison.exceeded);
     assert!(comparison.setting_differences.is_empty());
     let text = comparison.render(false);
-    assert!(text.contains("잡음 범위를 넘는 악화는 없습니다"), "{text}");
+    assert!(text.contains("잡음 범위를 넘는 악화는 없어요"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -116,7 +116,8 @@ pub fn print_verdict(verdict: &Verdict) {
 const PRACTICE_HOW: &[(&str, &str)] = &[
     (
         "practice1",
-        "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%로 마치면 자동으로 체크됩니다.",
+        "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%, 예외 0건으로 마치면 자동으로 체크돼요. \
+         todo!()가 남은 update_todo·delete_todo도 예외로 세니, 두 과제를 먼저 끝내세요.",
     ),
     ("practice2", "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크됩니다."),
     (

@@ -7,7 +7,9 @@ use std::io::IsTerminal;
 use clap::Args;
 use colored::Colorize;
 
-use crate::grader::practice::{Answers, judge_practice3, latest_stress};
+use crate::grader::practice::{
+    Answers, NO_LIMIT_SEEN, judge_practice3, latest_stress, only_stress_without_limit,
+};
 use crate::progress::Progress;
 
 #[derive(Args, Debug)]
@@ -50,14 +52,14 @@ cargo run --release -- run StressTestUser --shape stress --quick --html stress.h
 pub fn exec(args: PracticeArgs) -> anyhow::Result<i32> {
     if args.number != 3 {
         return Err(super::UsageError(format!(
-            "실습 {}은(는) 질문이 없어요: 실습 1·2·4는 실행과 채점으로 자동 체크됩니다 (loadlab progress)",
+            "질문이 있는 실습은 3뿐이에요 (입력: 실습 {}): 실습 1·2·4는 실행과 채점으로 자동 체크돼요 (loadlab progress)",
             args.number
         ))
         .into());
     }
     let (progress, _) = Progress::load();
     let Some(record) = latest_stress(&progress) else {
-        println!("{NO_STRESS_RUN}");
+        println!("{}", if only_stress_without_limit(&progress) { NO_LIMIT_SEEN } else { NO_STRESS_RUN });
         return Ok(1);
     };
     println!(

@@ -21,11 +21,11 @@ pub fn exec(args: ResetArgs) -> anyhow::Result<i32> {
     let item = super::solution::code_item(&args.item)?;
     let path = source::exercise_path(&workbook_dir(), item);
     let current = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}을(를) 읽을 수 없습니다", path.display()))?;
+        .with_context(|| format!("파일을 읽을 수 없어요: {}", path.display()))?;
     let original = source::pristine(item.file).context("이 항목의 원본이 없습니다")?;
     let restored = source::restore_item(&current, original, item)?;
     if restored == current {
-        println!("exercises/{}의 {}은(는) 이미 처음 상태예요.", item.file, item.functions.join(", "));
+        println!("exercises/{}의 함수({})는 이미 처음 상태예요.", item.file, item.functions.join(", "));
         return Ok(0);
     }
     if !args.yes {
@@ -36,7 +36,7 @@ pub fn exec(args: ResetArgs) -> anyhow::Result<i32> {
             .into());
         }
         let question = format!(
-            "exercises/{}의 {}을(를) 처음 상태로 되돌릴까요? 지금 코드는 사라져요.",
+            "exercises/{}의 함수({})를 처음 상태로 되돌릴까요? 지금 코드는 사라져요.",
             item.file,
             item.functions.join(", ")
         );
@@ -47,6 +47,6 @@ pub fn exec(args: ResetArgs) -> anyhow::Result<i32> {
     }
     std::fs::write(&path, restored).with_context(|| format!("{}에 쓸 수 없습니다", path.display()))?;
     Progress::update(|progress| progress.unmark_item(item.id))?;
-    println!("exercises/{}의 {}을(를) 되돌렸어요.", item.file, item.functions.join(", "));
+    println!("exercises/{}의 함수({})를 되돌렸어요.", item.file, item.functions.join(", "));
     Ok(0)
 }

@@ -180,12 +180,10 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
     };
     let class_names: Vec<&str> = classes.iter().map(|class| class.name).collect();
     println!(
-        "부하 테스트 시작: {} → {} (사용자 {}명, 초당 {}명{}){}",
+        "부하 테스트 시작: {} → {} ({}){}",
         class_names.join(", "),
         host,
-        schedule.peak_users(),
-        args.spawn_rate,
-        schedule.run_time().map(|t| format!(", {}초", t.as_secs_f64())).unwrap_or_default(),
+        schedule.describe(),
         if embedded.is_some() { " — 내장 실습 서버" } else { "" }
     );
 
@@ -247,7 +245,7 @@ fn release_check(criteria: fn() -> &'static str) -> anyhow::Result<Vec<report::t
         UsageError("release_criteria()가 아직 완성되지 않았어요 (exercises/release_gate.rs)".to_string())
     })?;
     report::thresholds::parse(text).map_err(|error| {
-        UsageError(format!("release_criteria()의 기준 \"{text}\"을(를) 읽을 수 없습니다: {error}")).into()
+        UsageError(format!("release_criteria()의 기준을 읽을 수 없어요: \"{text}\" ({error})")).into()
     })
 }
 

@@ -34,7 +34,7 @@ pub fn exec(args: SolutionArgs) -> anyhow::Result<i32> {
     let workbook = workbook_dir();
     let read = |path: std::path::PathBuf| {
         std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("{}을(를) 읽을 수 없습니다: {e}", path.display()))
+            .map_err(|e| anyhow::anyhow!("파일을 읽을 수 없어요: {} ({e})", path.display()))
     };
     let mine = source::item_text(&read(source::exercise_path(&workbook, item))?, item);
     let reference = source::item_text(&read(source::solution_path(&workbook, item))?, item);

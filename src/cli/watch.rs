@@ -67,6 +67,8 @@ pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
             format!("파일 이벤트를 받을 수 없어 {}초마다 확인합니다: {error}", POLL_EVERY.as_secs()).yellow()
         );
     }
+    // Held for the whole watch: keys arrive one by one, while output keeps its normal newlines.
+    let _single_keys = SingleKeyMode::enable();
     let mut keys = spawn_key_reader();
     let mut last_seen = newest_mtime(&exercises);
     let mut poll = tokio::time::interval(POLL_EVERY);
@@ -74,7 +76,8 @@ pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
     grade(current).await?;
     println!("{}", KEYS_HELP.dimmed());
     loop {
-        tokio::select! {
+        // Whether this turn printed something, so the key help follows each new output once.
+        let printed = tokio::select! {
             Some(()) = changes.recv() => {
                 // Editors write in bursts: wait until the files are quiet.
                 let quiet_since = Instant::now();
@@ -83,26 +86,32 @@ pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
                 }
                 last_seen = newest_mtime(&exercises);
                 current = grade_and_advance(current).await?;
+                true
             }
             _ = poll.tick() => {
                 let newest = newest_mtime(&exercises);
-                if newest != last_seen {
+                let changed = newest != last_seen;
+                if changed {
                     last_seen = newest;
                     current = grade_and_advance(current).await?;
                 }
+                changed
             }
             key = keys.recv() => match key {
-                Some(Key::Hint) => { super::hint::exec_item(GRADED_ITEMS[current])?; }
-                Some(Key::List) => print_list(current),
+                Some(Key::Hint) => { super::hint::exec_item(GRADED_ITEMS[current])?; true }
+                Some(Key::List) => { print_list(current); true }
                 Some(Key::Next) => {
                     current = (current + 1) % GRADED_ITEMS.len();
                     grade(current).await?;
+                    true
                 }
-                Some(Key::Regrade) => { current = grade_and_advance(current).await?; }
+                Some(Key::Regrade) => { current = grade_and_advance(current).await?; true }
                 Some(Key::Quit) | None => break,
             },
+        };
+        if printed {
+            println!("{}", KEYS_HELP.dimmed());
         }
-        println!("{}", KEYS_HELP.dimmed());
     }
     println!("지켜보기를 마쳤어요.");
     Ok(0)
@@ -164,7 +173,8 @@ fn newest_mtime(dir: &Path) -> Option<SystemTime> {
         .max()
 }
 
-/// Reads keys on a thread: single key presses on a terminal, one letter per line otherwise.
+/// Reads keys on a thread: single key presses on a terminal (see [`SingleKeyMode`]), one
+/// letter per line otherwise. End of input counts as quit.
 fn spawn_key_reader() -> mpsc::UnboundedReceiver<Key> {
     let (sender, receiver) = mpsc::unbounded_channel();
     std::thread::spawn(move || {
@@ -172,13 +182,7 @@ fn spawn_key_reader() -> mpsc::UnboundedReceiver<Key> {
         loop {
             let key = if interactive { read_terminal_key() } else { read_line_key() };
             let quit = matches!(key, None | Some(Key::Quit));
-            if let Some(key) = key
-                && sender.send(key).is_err()
-            {
-                break;
-            }
-            if quit {
-                let _ = sender.send(Key::Quit);
+            if sender.send(key.unwrap_or(Key::Quit)).is_err() || quit {
                 break;
             }
         }
@@ -197,26 +201,22 @@ fn key_of(letter: char) -> Option<Key> {
     }
 }
 
-/// One key in raw mode; `None` means the input is gone (treated as quit). Ctrl-C quits too.
+/// One key press; `None` means the input is gone. Ctrl-C and Ctrl-D quit; other bytes (arrows,
+/// Enter) are skipped.
 fn read_terminal_key() -> Option<Key> {
-    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
-    let _raw = RawMode::enable();
+    use std::io::Read;
+    const CTRL_C: u8 = 0x03;
+    const CTRL_D: u8 = 0x04;
+    let mut byte = [0u8; 1];
     loop {
-        match crossterm::event::read().ok()? {
-            Event::Key(key) if key.kind == KeyEventKind::Press => {
-                if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-                    return Some(Key::Quit);
-                }
-                if key.code == KeyCode::Esc {
-                    return Some(Key::Quit);
-                }
-                if let KeyCode::Char(letter) = key.code
-                    && let Some(found) = key_of(letter)
-                {
-                    return Some(found);
-                }
-            }
-            _ => {}
+        if std::io::stdin().read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        if matches!(byte[0], CTRL_C | CTRL_D) {
+            return Some(Key::Quit);
+        }
+        if let Some(key) = key_of(char::from(byte[0])) {
+            return Some(key);
         }
     }
 }
@@ -234,17 +234,42 @@ fn read_line_key() -> Option<Key> {
     }
 }
 
-/// Raw mode only while waiting for a key, so the grading output prints normally.
-struct RawMode;
+/// The terminal in "cbreak" mode while watching: each key arrives without Enter and is not
+/// echoed, but output processing stays on. Full raw mode would also turn off the `\n` → `\r\n`
+/// translation, and every line printed by grading would start where the previous one ended.
+/// Ctrl-C arrives as a key (no SIGINT), so the terminal is always restored on the way out.
+struct SingleKeyMode {
+    #[cfg(unix)]
+    saved: rustix::termios::Termios,
+}
 
-impl RawMode {
+impl SingleKeyMode {
+    #[cfg(unix)]
     fn enable() -> Option<Self> {
-        crossterm::terminal::enable_raw_mode().ok().map(|()| RawMode)
+        use rustix::termios::{LocalModes, OptionalActions, SpecialCodeIndex, tcgetattr, tcsetattr};
+        let stdin = std::io::stdin();
+        if !stdin.is_terminal() {
+            return None;
+        }
+        let saved = tcgetattr(&stdin).ok()?;
+        let mut single = saved.clone();
+        single.local_modes.remove(LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG);
+        single.special_codes[SpecialCodeIndex::VMIN] = 1;
+        single.special_codes[SpecialCodeIndex::VTIME] = 0;
+        tcsetattr(&stdin, OptionalActions::Now, &single).ok()?;
+        Some(SingleKeyMode { saved })
+    }
+
+    #[cfg(not(unix))]
+    fn enable() -> Option<Self> {
+        None
     }
 }
 
-impl Drop for RawMode {
+impl Drop for SingleKeyMode {
     fn drop(&mut self) {
-        let _ = crossterm::terminal::disable_raw_mode();
+        #[cfg(unix)]
+        let _ =
+            rustix::termios::tcsetattr(std::io::stdin(), rustix::termios::OptionalActions::Now, &self.saved);
     }
 }

@@ -36,6 +36,9 @@ pub struct ServerSample {
     /// Seconds request handlers kept an async worker thread without yielding (polls over 1 ms).
     #[serde(default)]
     pub async_blocked_seconds_total: f64,
+    /// The server runs the hunt's secret bottleneck: explanations hold back its name.
+    #[serde(default)]
+    pub secret_bottleneck: bool,
 }
 
 /// Reads the gauges loadlab cares about from a Prometheus text exposition.
@@ -64,6 +67,7 @@ pub fn parse(text: &str) -> Option<ServerSample> {
         db_rows_scanned_total: value("loadlab_db_rows_scanned_total").unwrap_or(0.0) as u64,
         db_session_wait_seconds_total: value("loadlab_db_session_wait_seconds_total"),
         async_blocked_seconds_total: value("loadlab_async_blocked_seconds_total").unwrap_or(0.0),
+        secret_bottleneck: value("loadlab_lab_secret_bottleneck") == Some(1.0),
     })
 }
 
@@ -134,6 +138,7 @@ mod tests {
                 db_rows_scanned_total: 77,
                 db_session_wait_seconds_total: None,
                 async_blocked_seconds_total: 0.25,
+                secret_bottleneck: false,
             }
         );
         assert_eq!(parse("other_metric 1\n"), None);

@@ -276,12 +276,66 @@ impl Schedule {
         }
     }
 
+    /// The schedule in one Korean phrase for the run's header: the users and spawn rate a
+    /// fixed run asks for, or a shape's own stages (how many users, how fast, how long).
+    pub fn describe(&self) -> String {
+        let seconds = |duration: Duration| format!("{}초", trim_number(duration.as_secs_f64()));
+        match &self.kind {
+            Kind::Fixed { users, spawn_rate, run_time } => format!(
+                "사용자 {users}명, 초당 {}명{}",
+                trim_number(*spawn_rate),
+                run_time.map(|t| format!(", {}", seconds(t))).unwrap_or_default()
+            ),
+            Kind::Stages { stages, label } => {
+                const SHOWN: usize = 6;
+                let mut from = 0;
+                let mut parts: Vec<String> = stages
+                    .iter()
+                    .map(|stage| {
+                        let part = if stage.users == from {
+                            format!("{}명 유지 {}", stage.users, seconds(stage.duration))
+                        } else {
+                            let rate =
+                                from.abs_diff(stage.users) as f64 / stage.duration.as_secs_f64().max(0.001);
+                            format!(
+                                "{from}→{}명 {}(초당 {}명)",
+                                stage.users,
+                                seconds(stage.duration),
+                                trim_number((rate * 10.0).round() / 10.0)
+                            )
+                        };
+                        from = stage.users;
+                        part
+                    })
+                    .collect();
+                if parts.len() > SHOWN {
+                    let hidden = parts.len() - SHOWN + 1;
+                    parts.truncate(SHOWN - 1);
+                    parts.push(format!("… 단계 {hidden}개 더"));
+                }
+                format!(
+                    "모양 {label}: {}; 최대 {}명, 모두 {}",
+                    parts.join(", "),
+                    self.peak_users(),
+                    seconds(self.run_time().unwrap_or_default())
+                )
+            }
+            Kind::Custom { label, .. } => format!("모양 {label}: 사용자 수와 투입 속도는 모양이 정해요"),
+        }
+    }
+
     pub fn label(&self) -> Option<String> {
         match &self.kind {
             Kind::Fixed { .. } => None,
             Kind::Stages { label, .. } | Kind::Custom { label, .. } => Some(label.clone()),
         }
     }
+}
+
+/// 1.5 → "1.5", 2.0 → "2".
+fn trim_number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Parses Locust-style run times: `15s`, `1m30s`, `2h`, or a bare number of seconds.
@@ -294,11 +348,28 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Ok(Duration::from_secs_f64(seconds));
     }
     humantime::parse_duration(text)
-        .map_err(|_| format!("시간 '{text}'을(를) 읽을 수 없습니다 (예: 15s, 1m30s, 2h)"))
+        .map_err(|_| format!("시간을 읽을 수 없어요: '{text}' (예: 15s, 1m30s, 2h)"))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_shape_describes_its_own_schedule() {
+        let spike = super::Preset::Spike.schedule(true).describe();
+        assert!(
+            spike.starts_with(
+                "모양 spike (quick): 0→10명 1초(초당 10명), 10명 유지 5초, 10→200명 2초(초당 95명)"
+            ),
+            "{spike}"
+        );
+        assert!(spike.ends_with("최대 200명, 모두 23초"), "{spike}");
+        assert!(!spike.contains("초당 1명"), "{spike}");
+        let stress = super::Preset::Stress.schedule(true).describe();
+        assert!(stress.contains("… 단계 15개 더") && stress.contains("최대 100명"), "{stress}");
+        let fixed = super::Schedule::fixed(20, 5.0, Some(std::time::Duration::from_secs(15))).describe();
+        assert_eq!(fixed, "사용자 20명, 초당 5명, 15초");
+    }
+
     use super::*;
 
     #[test]

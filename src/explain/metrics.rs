@@ -245,6 +245,37 @@ fn failure_line(result: &RunResult) -> MetricLine {
     }
 }
 
+/// Below this share of a user's cycle (answer + pause), the answer barely decides RPS.
+const RESPONSE_SHARE_MINOR: f64 = 0.1;
+
+/// What a faster server could do for RPS, from how much of each user's cycle (answer + pause)
+/// the answer takes: the closed loop's own arithmetic, so it agrees with any finding that the
+/// server caps throughput (a server that caps throughput makes the answer a large share).
+fn cycle_sentence(took: f64, wait: f64) -> String {
+    let cycle = took + wait;
+    if wait <= 0.0 || cycle <= 0.0 {
+        return " 대기 없이 응답만 기다렸다가 다시 보내니, RPS는 서버 속도에 그대로 묶여 있어요: 서버가 빨라지면 RPS도 늘어나요."
+            .to_string();
+    }
+    let share = took / cycle;
+    let most_gain = cycle / wait;
+    if share < RESPONSE_SHARE_MINOR {
+        format!(
+            " 사용자 한 명의 주기(응답 + 대기) 중 응답은 {:.0}%뿐이라, RPS를 정한 것은 서버 속도보다 사용자 수와 대기 시간이에요: \
+             응답이 0이 되어도 RPS는 {:.0}% 넘게 늘 수 없어요.",
+            share * 100.0,
+            (most_gain - 1.0) * 100.0
+        )
+    } else {
+        format!(
+            " 사용자 한 명의 주기(응답 + 대기) 중 응답이 {:.0}%를 차지해서, 서버가 빨라지면 RPS도 늘어나요 \
+             (응답이 0에 가까워지면 같은 사용자 수로 최대 {}배).",
+            share * 100.0,
+            short_number(most_gain)
+        )
+    }
+}
+
 fn rps_line(result: &RunResult) -> MetricLine {
     let measured = result.total.requests_per_second;
     let value = format!("{measured:.1} req/s");
@@ -261,8 +292,8 @@ fn rps_line(result: &RunResult) -> MetricLine {
     let ratio = measured / model.predicted_rps;
     let took = result.total.avg_response_time / 1000.0;
     let mut meaning = format!(
-        "1초에 평균 {measured:.1}건을 처리했습니다. 사용자 평균 {}명이 (응답 {} + 대기 {}초)마다 요청을 하나씩 보내면 \
-         {:.1} req/s가 나오고, 측정값은 그 {:.0}%입니다.",
+        "1초에 평균 {measured:.1}건을 처리했어요. 사용자 평균 {}명이 (응답 {} + 대기 {}초)마다 요청을 하나씩 보내면 \
+         {:.1} req/s가 나오고, 측정값은 그 {:.0}%예요.",
         short_number(model.users),
         ms(result.total.avg_response_time),
         short_number(model.wait),
@@ -271,18 +302,13 @@ fn rps_line(result: &RunResult) -> MetricLine {
     );
     if ratio < RPS_MODEL_LOW {
         meaning.push_str(
-            " 사용자들이 보낼 수 있는 만큼 보내지 못했습니다: 요청 없이 끝나는 태스크(예: 아직 만든 할 일이 없어 바로 \
-             return)가 많거나, 부하를 만드는 쪽(이 컴퓨터의 CPU)이 바빴을 수 있습니다.",
+            " 사용자들이 보낼 수 있는 만큼 보내지 못했어요: 요청 없이 끝나는 태스크(예: 아직 만든 할 일이 없어 바로 \
+             return)가 많거나, 부하를 만드는 쪽(이 컴퓨터의 CPU)이 바빴을 수 있어요.",
         );
     } else if ratio > RPS_MODEL_HIGH {
-        meaning.push_str(" 예상보다 높은 것은 태스크 하나가 요청을 여러 번 보내기 때문입니다.");
-    } else if model.wait > took * 2.0 {
-        meaning.push_str(
-            " 대기 시간이 응답 시간보다 훨씬 길어서, RPS를 정한 것은 서버 속도가 아니라 사용자 수와 대기 시간입니다: \
-             서버가 더 빨라져도 RPS는 거의 그대로입니다.",
-        );
-    } else if took > model.wait {
-        meaning.push_str(" 응답 시간이 대기 시간보다 길어서 RPS가 서버 속도에 묶여 있습니다: 서버가 빨라지면 RPS도 늘어납니다.");
+        meaning.push_str(" 예상보다 높은 것은 태스크 하나가 요청을 여러 번 보내기 때문이에요.");
+    } else {
+        meaning.push_str(&cycle_sentence(took, model.wait));
     }
     MetricLine {
         id: "rps",
@@ -291,5 +317,27 @@ fn rps_line(result: &RunResult) -> MetricLine {
         target: Some(format!("예상 ≈ {:.1} req/s", model.predicted_rps)),
         mark: if ratio < RPS_MODEL_LOW { Mark::Warn } else { Mark::Good },
         meaning,
+    }
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::cycle_sentence;
+
+    #[test]
+    fn a_server_that_takes_a_quarter_of_the_cycle_can_raise_rps() {
+        // The pool-starvation run of the learner's report: 104 ms answers, 0.3 s pauses.
+        let text = cycle_sentence(0.104, 0.3);
+        assert!(text.contains("26%") && text.contains("RPS도 늘어나요"), "{text}");
+        assert!(!text.contains("거의 그대로"), "{text}");
+        assert!(text.contains("최대 1.35배"), "{text}");
+    }
+
+    #[test]
+    fn a_fast_server_with_long_pauses_barely_decides_rps() {
+        let text = cycle_sentence(0.02, 2.0);
+        assert!(text.contains("1%뿐") && text.contains("1% 넘게 늘 수 없어요"), "{text}");
+        let text = cycle_sentence(0.05, 0.0);
+        assert!(text.contains("서버 속도에 그대로 묶여"), "{text}");
     }
 }

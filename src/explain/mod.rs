@@ -14,7 +14,7 @@
 
 mod bottlenecks;
 mod findings;
-mod metrics;
+pub(crate) mod metrics;
 pub mod saturation;
 mod trends;
 
@@ -100,6 +100,8 @@ pub enum FindingId {
     MemoryLeak,
     /// Large answers cross the network uncompressed.
     NoCompression,
+    /// A bottleneck finding with its name held back: the run hit the hunt's secret bottleneck.
+    Undisclosed,
 }
 
 impl FindingId {
@@ -123,6 +125,7 @@ impl FindingId {
             FindingId::BlockingIo => "blocking-io",
             FindingId::MemoryLeak => "memory-leak",
             FindingId::NoCompression => "no-compression",
+            FindingId::Undisclosed => "undisclosed-bottleneck",
         }
     }
 
@@ -147,7 +150,7 @@ impl FindingId {
             | FindingId::ServerErrors
             | FindingId::UnexpectedNotFound
             | FindingId::TaskPanics => 0,
-            id if FindingId::BOTTLENECKS.contains(&id) => 1,
+            id if FindingId::BOTTLENECKS.contains(&id) || id == FindingId::Undisclosed => 1,
             _ => 2,
         }
     }
@@ -215,6 +218,15 @@ impl Explanation {
 
     pub fn finding(&self, id: FindingId) -> Option<&Finding> {
         self.findings.iter().find(|finding| finding.id == id)
+    }
+
+    /// The metrics that miss the guide's targets (RPS has no target: the model only says what
+    /// to expect).
+    pub fn missed_targets(&self) -> Vec<&MetricLine> {
+        self.metrics
+            .iter()
+            .filter(|metric| metric.id != "rps" && matches!(metric.mark, Mark::Warn | Mark::Bad))
+            .collect()
     }
 
     /// Findings that are problems or warnings (not notes about reading the numbers).
@@ -317,13 +329,14 @@ pub fn explain(result: &RunResult) -> Explanation {
     let mut findings = findings::all(result);
     findings.extend(bottlenecks::all(result));
     findings.extend(trends::all(result));
+    if against_secret_bottleneck(result) {
+        findings.iter_mut().for_each(conceal);
+    }
     findings.sort_by_key(|finding| (finding.severity, finding.id.rank()));
-    // RPS has no target of its own (the model only says what to expect), so it does not count.
-    let targets_met = metrics
-        .iter()
-        .filter(|metric| metric.id != "rps")
-        .all(|metric| matches!(metric.mark, Mark::Good | Mark::Info));
     let any_problem = findings.iter().any(|finding| finding.severity != Severity::Note);
+    let mut explanation = Explanation { metrics, findings, healthy: false, verdict: String::new() };
+    let targets_met = explanation.missed_targets().is_empty();
+    let findings = &explanation.findings;
     let healthy = result.total.num_requests > 0 && targets_met && !any_problem;
     let verdict = if result.total.num_requests == 0 {
         VERDICT_NO_DATA.to_string()
@@ -335,7 +348,28 @@ pub fn explain(result: &RunResult) -> Explanation {
     } else {
         VERDICT_TARGETS_MISSED.to_string()
     };
-    Explanation { metrics, findings, healthy, verdict }
+    explanation.healthy = healthy;
+    explanation.verdict = verdict;
+    explanation
+}
+
+/// Whether the target was the lab server running the hunt's secret bottleneck.
+fn against_secret_bottleneck(result: &RunResult) -> bool {
+    result.history.iter().any(|point| point.server.is_some_and(|sample| sample.secret_bottleneck))
+}
+
+const HIDDEN_TITLE: &str = "병목 징후가 보여요 — 이름은 아래 숫자를 읽고 추리해 보세요";
+const HIDDEN_ADVICE: &str = "무엇인지 알 것 같으면 `loadlab hunt guess 이름`으로 맞혀 보세요 (이름 목록: `loadlab hunt`). \
+     맞히면 고치는 방법도 알려 드려요.";
+
+/// In the hunt, a finding that would name the bottleneck keeps its evidence and loses its name
+/// and its cure (the cure names it too).
+fn conceal(finding: &mut Finding) {
+    if FindingId::BOTTLENECKS.contains(&finding.id) {
+        finding.id = FindingId::Undisclosed;
+        finding.title = HIDDEN_TITLE.to_string();
+        finding.advice = vec![HIDDEN_ADVICE.to_string()];
+    }
 }
 
 const VERDICT_NO_DATA: &str = "기록된 요청이 없어 해설할 숫자가 없습니다.";

@@ -1,7 +1,9 @@
 //! The saturation finder (실습 3): in a run whose users grow in steps, where did the system break
 //! away? Three points, each with the second, the user count and the numbers behind it: where p95
 //! left its baseline, where throughput stopped growing with users, and where errors began. The
-//! steps come from the run's per-second history; nothing here guesses beyond it.
+//! steps come from the run's per-second history; nothing here guesses beyond it. A point is
+//! claimed only when a later step confirms it: what the last step alone shows is a sign to push
+//! further, never a finding, and a run that ends before any point says so and how to go on.
 
 use std::fmt::Write as _;
 
@@ -55,6 +57,16 @@ pub struct Saturation {
     /// step's rate per user (the closed-loop estimate of where saturation began).
     pub capacity_rps: Option<f64>,
     pub estimated_users: Option<f64>,
+    /// What only the last step showed (`p95 급증`, `처리량 정체`, `에러`): not confirmed by a
+    /// later step, so not a point — a reason to push further.
+    #[serde(default)]
+    pub last_step_signs: Vec<String>,
+}
+
+/// Five equal steps up to `peak` users, 10 s each: a stages string for `--shape`.
+fn suggested_stages(peak: usize) -> String {
+    let step = peak.div_ceil(5).max(1);
+    (1..=5).map(|level| format!("{}:10s", step * level)).collect::<Vec<_>>().join(",")
 }
 
 /// Finds the break points of a run with at least three user levels; `None` otherwise (a flat
@@ -68,9 +80,10 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
     let broken = |step: &Step| {
         step.p95_ms >= baseline_p95_ms * P95_FACTOR && step.p95_ms - baseline_p95_ms >= P95_MIN_RISE_MS
     };
-    // A break must hold in the next step too (when there is one): one slow second is no break.
+    // A break must hold in the next step too: one slow step is no break, and the last step
+    // alone has nothing after it to confirm it.
     let p95_break = (0..steps.len())
-        .find(|&index| broken(&steps[index]) && steps.get(index + 1).is_none_or(broken))
+        .find(|&index| broken(&steps[index]) && steps.get(index + 1).is_some_and(broken))
         .map(|index| &steps[index]);
     let p95_break = p95_break.map(|step| BreakPoint {
         second: step.from,
@@ -84,14 +97,15 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
             step.users
         ),
     });
-    // A plateau must last: no later step may grow again in proportion to its users, so one
-    // noisy step in a healthy run is not called saturation.
+    // A plateau must last: at least two steps after the last growing one, and no later step may
+    // grow again in proportion to its users, so one noisy step in a healthy run (above all the
+    // last one) is not called saturation.
     let grows_from = |before: &Step, after: &Step| {
         let users_gain = after.users as f64 / before.users.max(1) as f64 - 1.0;
         let rps_gain = after.requests_per_second / before.requests_per_second.max(0.001) - 1.0;
         users_gain < USERS_GROWTH || rps_gain >= users_gain * LINEAR_SHARE
     };
-    let throughput_plateau = (0..steps.len().saturating_sub(1)).find_map(|index| {
+    let throughput_plateau = (0..steps.len().saturating_sub(2)).find_map(|index| {
         let (before, after) = (&steps[index], &steps[index + 1]);
         let lasts = steps[index + 1..].iter().all(|later| later.users <= before.users || !grows_from(before, later));
         (!grows_from(before, after) && lasts).then(|| {
@@ -112,8 +126,10 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
             }
         })
     });
-    let errors_begin =
-        steps.iter().find(|step| step.failures_per_second > step.requests_per_second * ERROR_SHARE);
+    let erring = |step: &Step| step.failures_per_second > step.requests_per_second * ERROR_SHARE;
+    let errors_begin = (0..steps.len())
+        .find(|&index| erring(&steps[index]) && steps.get(index + 1).is_some_and(erring))
+        .map(|index| &steps[index]);
     let errors_begin = errors_begin.map(|step| BreakPoint {
         second: step.from,
         users: step.users,
@@ -124,6 +140,22 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
             step.users
         ),
     });
+    let last_step_signs = match steps.as_slice() {
+        [.., before, last] => {
+            let mut signs = Vec::new();
+            if p95_break.is_none() && broken(last) {
+                signs.push("p95 급증");
+            }
+            if throughput_plateau.is_none() && !grows_from(before, last) {
+                signs.push("처리량 정체");
+            }
+            if errors_begin.is_none() && erring(last) {
+                signs.push("에러");
+            }
+            signs
+        }
+        _ => Vec::new(),
+    };
     let capacity_rps = throughput_plateau
         .as_ref()
         .map(|_| steps.iter().map(|step| step.requests_per_second).fold(0.0, f64::max));
@@ -137,6 +169,7 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
         errors_begin,
         capacity_rps,
         estimated_users,
+        last_step_signs: last_step_signs.into_iter().map(str::to_string).collect(),
     })
 }
 
@@ -174,6 +207,34 @@ fn steps(history: &[HistoryPoint]) -> Vec<Step> {
 }
 
 impl Saturation {
+    /// Whether the run reached any confirmed point.
+    pub fn saturated(&self) -> bool {
+        self.p95_break.is_some() || self.throughput_plateau.is_some() || self.errors_begin.is_some()
+    }
+
+    /// Korean advice for a run that ended before any confirmed point: how far to push next.
+    pub fn push_further(&self) -> Option<String> {
+        if self.saturated() {
+            return None;
+        }
+        let last = self.steps.last()?;
+        let signs = if self.last_step_signs.is_empty() {
+            format!("마지막 단계({}명)까지 처리량이 사용자 수에 맞춰 늘었어요", last.users)
+        } else {
+            format!(
+                "마지막 단계({}명)에서 {} 조짐이 보였지만, 뒤따르는 단계가 없어 확인하지 못했어요",
+                last.users,
+                self.last_step_signs.join("·")
+            )
+        };
+        Some(format!(
+            "이번 실행은 한계에 닿기 전에 끝났어요: {signs}. 사용자를 {}명 이상까지 늘리거나(예: --shape \"{}\"), \
+더 무거운 클래스(StressTestUser)나 --bottleneck으로 다시 실행해 보세요",
+            last.users * 2,
+            suggested_stages(last.users * 2)
+        ))
+    }
+
     /// Korean text with a small chart of the steps, for the console and the lesson.
     pub fn render(&self) -> String {
         let mut out = String::from("포화점 찾기 (실습 3)\n");
@@ -220,7 +281,7 @@ impl Saturation {
                     let _ = writeln!(out, "  • {label}: 사용자 {}명 — {}", point.users, point.evidence);
                 }
                 None => {
-                    let _ = writeln!(out, "  • {label}: 이번 실행에서는 나타나지 않았습니다");
+                    let _ = writeln!(out, "  • {label}: 이번 실행에서는 나타나지 않았어요");
                 }
             }
         }
@@ -230,9 +291,12 @@ impl Saturation {
                 "  • 처리량 한계 ≈ {capacity:.1} req/s: 첫 단계의 사용자당 처리량으로 나누면 포화는 사용자 약 {users:.0}명에서 시작됐습니다"
             );
         }
+        if let Some(advice) = self.push_further() {
+            let _ = writeln!(out, "  • {advice}");
+        }
         let _ = writeln!(
             out,
-            "  (기준: p95가 첫 단계의 {P95_FACTOR}배 이상이면서 {P95_MIN_RISE_MS}ms 넘게 오름 / 사용자가 {:.0}% 늘 때 처리량이 그 절반도 못 늘어남 / 실패가 요청의 {:.0}% 초과)",
+            "  (기준: p95가 첫 단계의 {P95_FACTOR}배 이상이면서 {P95_MIN_RISE_MS}ms 넘게 오름 / 사용자가 {:.0}% 늘 때 처리량이 그 절반도 못 늘어남 / 실패가 요청의 {:.0}% 초과, 모두 다음 단계에서도 이어질 때)",
             USERS_GROWTH * 100.0,
             ERROR_SHARE * 100.0
         );
@@ -263,7 +327,7 @@ mod tests {
     /// A system with capacity 100 req/s, each user asking 10 req/s: saturates at 10 users.
     fn saturating_history() -> Vec<HistoryPoint> {
         let mut history = Vec::new();
-        for (level, users) in [4usize, 8, 12, 16, 20].iter().enumerate() {
+        for (level, users) in [4usize, 8, 12, 16, 20, 24].iter().enumerate() {
             let offered = *users as f64 * 10.0;
             let rps = offered.min(100.0);
             let p95 = if offered <= 100.0 { 5.0 } else { 5.0 + (offered - 100.0) * 2.0 };
@@ -285,7 +349,7 @@ mod tests {
     #[test]
     fn finds_the_three_points_of_a_system_with_known_capacity() {
         let saturation = find(&result_with(saturating_history())).expect("steps");
-        assert_eq!(saturation.steps.len(), 5);
+        assert_eq!(saturation.steps.len(), 6);
         // Growth stops after 12 users; the capacity (100 req/s ÷ 10 req/s a user) says 10.
         assert_eq!(saturation.throughput_plateau.as_ref().map(|p| p.users), Some(12));
         assert_eq!(saturation.capacity_rps, Some(100.0));
@@ -296,6 +360,46 @@ mod tests {
         for mark in ["← p95 급증, 처리량 한계", "← 에러 시작", "약 10명"] {
             assert!(text.contains(mark), "{mark} missing in:\n{text}");
         }
+        assert_eq!(saturation.push_further(), None);
+    }
+
+    /// A quick stress run that ends before the limit (TodoUser-like users, ~0.45 req/s each,
+    /// against a ceiling far above): throughput grows with every step, and the last step's
+    /// noise (43.0 → 42.0 req/s) must not be called a throughput limit.
+    #[test]
+    fn the_last_step_alone_is_no_break_point() {
+        let mut history = Vec::new();
+        for (level, users) in (10..=100).step_by(10).enumerate() {
+            let rps = if users == 100 { 42.0 } else { users as f64 * 0.478 };
+            for second in 0..4 {
+                history.push(point(level * 4 + second, users, rps, 12.0, 0.0));
+            }
+        }
+        let saturation = find(&result_with(history)).expect("steps");
+        assert_eq!(saturation.throughput_plateau, None);
+        assert_eq!(saturation.capacity_rps, None);
+        assert!(!saturation.saturated());
+        assert_eq!(saturation.last_step_signs, vec!["처리량 정체".to_string()]);
+        let advice = saturation.push_further().expect("advice to push further");
+        assert!(advice.contains("200명 이상") && advice.contains("40:10s,80:10s"), "{advice}");
+        let text = saturation.render();
+        assert!(!text.contains("← 처리량 한계"), "{text}");
+        assert!(text.contains("한계에 닿기 전에 끝났어요"), "{text}");
+    }
+
+    #[test]
+    fn a_break_in_the_last_step_alone_is_only_a_sign() {
+        let mut history = saturating_history();
+        // Only the last level errs: not confirmed by a later step.
+        for point in &mut history {
+            point.failures_per_second = if point.users == 24 { 5.0 } else { 0.0 };
+        }
+        let saturation = find(&result_with(history)).expect("steps");
+        assert_eq!(saturation.errors_begin, None);
+        assert_eq!(saturation.last_step_signs, vec!["에러".to_string()]);
+        // The confirmed points still stand, so nothing tells the learner to push further.
+        assert!(saturation.saturated());
+        assert_eq!(saturation.push_further(), None);
     }
 
     #[test]

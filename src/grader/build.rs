@@ -1,5 +1,5 @@
-//! Builds the learner's `exercises/` as its own cargo target (the `exercises` example), with the
-//! same profile as the running `loadlab`, so dependencies are never rebuilt and a half-written
+//! Builds the learner's `exercises/` as its own cargo package (`-p exercises`), with the same
+//! profile as the running `loadlab`, so dependencies are never rebuilt and a half-written
 //! exercise never breaks `loadlab` itself. Compiler errors pass through as cargo prints them.
 
 use std::io::{BufRead, BufReader, IsTerminal};
@@ -54,7 +54,9 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
     let mut command = Command::new(cargo);
     command
         .arg("build")
-        .arg("--example")
+        .arg("--package")
+        .arg("exercises")
+        .arg("--bin")
         .arg("exercises")
         .arg("--manifest-path")
         .arg(&manifest)

@@ -77,6 +77,36 @@ pub const LOCUSTFILE_ITEMS: &[&str] = &[
 
 const FAST: f64 = 0.01;
 
+/// Each TodoUser task's weight in the guide's locustfile (`@task(3)` …), i.e. the mix
+/// `tasks()` must declare: 3 creates for every 2 lists and 1 of each other task.
+const TODO_USER_WEIGHTS: &[(&str, u32)] =
+    &[("create_todo", 3), ("list_todos", 2), ("get_single_todo", 1), ("update_todo", 1), ("delete_todo", 1)];
+
+/// A wrong weight for `item` in the TodoUser that ran, as one line aimed at `tasks()`, and
+/// whether the task can never run (missing, or weight 0): then nothing else about it can be judged.
+fn weight_problem(observation: &Observation, item: &str) -> Option<(String, bool)> {
+    let &(_, expected) = TODO_USER_WEIGHTS.iter().find(|(task, _)| *task == item)?;
+    let class = observation.result.settings.classes.iter().find(|class| class.name == "TodoUser")?;
+    let wanted = format!("기대: tasks()에 task({expected}, {item}) (가이드의 @task({expected}))");
+    match class.tasks.iter().find(|(task, _)| task == item) {
+        None => Some((
+            format!("TodoUser의 tasks()에 {item} 작업이 없어서 한 번도 실행되지 않아요 — {wanted}"),
+            true,
+        )),
+        Some((_, 0)) => Some((
+            format!("TodoUser의 tasks()에서 {item}의 가중치가 0이라 한 번도 실행되지 않아요 — {wanted}"),
+            true,
+        )),
+        Some(&(_, weight)) if weight != expected => Some((
+            format!(
+                "TodoUser의 tasks()에서 {item}의 가중치: {weight} — {wanted}. 가중치가 요청 비율을 정해요"
+            ),
+            false,
+        )),
+        Some(_) => None,
+    }
+}
+
 fn plan(class: &'static str, tasks: &[&'static str], users: usize, millis: u64, time_scale: f64) -> Plan {
     Plan {
         class,
@@ -92,10 +122,7 @@ fn plan(class: &'static str, tasks: &[&'static str], users: usize, millis: u64, 
 /// Grades one item.
 pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict> {
     let Some(item) = GRADED_ITEMS.iter().copied().find(|known| *known == item) else {
-        anyhow::bail!(
-            "'{item}'은(는) 코드로 채점하는 항목이 아닙니다 (있는 항목: {})",
-            GRADED_ITEMS.join(", ")
-        )
+        anyhow::bail!("코드로 채점하는 항목이 아니에요: '{item}' (있는 항목: {})", GRADED_ITEMS.join(", "))
     };
     let with_faults = |mut plan: Plan, error_rate: f64, vanish_rate: f64| {
         plan.faults = Faults { error_rate, vanish_rate };
@@ -134,7 +161,11 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
         }
         Err(Unobservable::Broken(message)) => return Ok(Verdict::failed(item, message)),
     };
-    Ok(match item {
+    let weight = weight_problem(&observation, item);
+    if let Some((problem, true)) = weight {
+        return Ok(Verdict::failed(item, problem));
+    }
+    let mut verdict = match item {
         "create_todo" => check_create(&observation),
         "list_todos" => check_list(&observation),
         "get_single_todo" => check_get_single(&observation),
@@ -144,7 +175,12 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
         "stress_user" => check_stress(&observation, &plan),
         "setup_user" => check_setup(&observation),
         _ => unreachable!("listed in GRADED_ITEMS"),
-    })
+    };
+    if let Some((problem, _)) = weight {
+        verdict.problems.insert(0, problem);
+        verdict.status = Status::Failed;
+    }
+    Ok(verdict)
 }
 
 fn not_started(observation: &Observation, task: &str) -> bool {
@@ -228,7 +264,7 @@ fn marking_problems(lines: &[&TraceLine], label: &str, success_statuses: &[u16])
             } else {
                 "정상 응답입니다"
             };
-            problems.push(format!("{label} 응답 {status}이(가) 실패로 {wrong}번 기록됨 — {why}"));
+            problems.push(format!("{label} 요청의 {status} 응답이 실패로 {wrong}번 기록됐어요 — {why}"));
         }
     }
     let server_errors: Vec<&&TraceLine> = lines.iter().filter(|line| line.status >= 500).collect();
@@ -236,7 +272,7 @@ fn marking_problems(lines: &[&TraceLine], label: &str, success_statuses: &[u16])
     if counted_ok > 0 {
         let status = server_errors.iter().find(|line| line.failure.is_none()).map_or(500, |line| line.status);
         problems.push(format!(
-            "{label} 응답 {status}이(가) 성공으로 {counted_ok}번 기록됨 — {status}은(는) failure()로 처리해야 합니다"
+            "{label} 요청의 {status} 응답이 성공으로 {counted_ok}번 기록됐어요 — 서버 오류({status})는 failure()로 처리해야 해요"
         ));
     }
     problems
@@ -486,8 +522,8 @@ fn check_mixed(observation: &Observation) -> Verdict {
             if first_created.is_none() || put_id != first_created || delete_id != first_created {
                 target_problem.get_or_insert_with(|| {
                     format!(
-                        "완료·삭제한 TODO가 첫 번째로 만든 것이 아닙니다 (생성 {:?}, PUT {:?}, DELETE {:?}) — 기대: 첫 번째로 만든 TODO",
-                        first_created, put_id, delete_id
+                        "완료·삭제한 TODO가 첫 번째로 만든 것이 아니에요 (첫 생성 id {}, PUT id {}, DELETE id {}) — 기대: 첫 번째로 만든 TODO",
+                        shown(first_created), shown(put_id), shown(delete_id)
                     )
                 });
             }
@@ -515,7 +551,18 @@ fn check_mixed(observation: &Observation) -> Verdict {
     problems.extend(order_problem);
     problems.extend(target_problem);
     problems.extend(body_problem);
+    // The rule of every item: a request whose path holds an id is grouped into one row.
+    let task_lines = |method: &str| -> Vec<&TraceLine> {
+        observation.trace.iter().filter(|line| line.task == TASK && line.method == method).collect()
+    };
+    problems.extend(naming_problem(&task_lines("PUT"), "완료 처리 PUT", "/todos/{id} [PUT - Complete]"));
+    problems.extend(naming_problem(&task_lines("DELETE"), "삭제", "/todos/{id} [DELETE - Workflow]"));
     Verdict::judge(ITEM, problems, format!("완료된 워크플로우 {complete}번"))
+}
+
+/// An id as the learner reads it: the number, or 없음.
+fn shown(id: Option<i64>) -> String {
+    id.map_or_else(|| "없음".to_string(), |id| id.to_string())
 }
 
 const DESCRIPTION_LIMIT: usize = 500;
@@ -805,7 +852,7 @@ fn judge_release(text: &str) -> Verdict {
     let criteria = match crate::report::thresholds::parse(text) {
         Ok(criteria) => criteria,
         Err(error) => {
-            return Verdict::failed(ITEM, format!("기준 \"{text}\"을(를) 읽을 수 없습니다: {error}"));
+            return Verdict::failed(ITEM, format!("기준을 읽을 수 없어요: \"{text}\" ({error})"));
         }
     };
     let passes = |p95: f64, failure: f64, rps: f64| {

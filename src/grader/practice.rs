@@ -65,6 +65,17 @@ impl RunRecord {
         }
     }
 
+    /// Whether the saturation finder confirmed any point (where p95, throughput or errors broke
+    /// away): 실습 3 is about finding the limit, so a run that never reached one cannot be read.
+    pub fn found_a_limit(&self) -> bool {
+        self.p95_break_users.is_some() || self.plateau_users.is_some() || self.errors_users.is_some()
+    }
+
+    /// A stress run with steps to read.
+    fn stepped_stress(&self) -> bool {
+        self.kind() == Some("stress") && self.step_users.is_some()
+    }
+
     /// The preset kind of the shape (`stress` for `stress (quick)`).
     pub fn kind(&self) -> Option<&str> {
         let shape = self.shape.as_deref()?;
@@ -72,8 +83,10 @@ impl RunRecord {
     }
 }
 
-/// 실습 1: the learner's TodoUser, >= 20 users at spawn rate >= 5 for >= 15 s, no failure.
-fn meets_practice1(record: &RunRecord, result: &RunResult, settings: &Settings) -> bool {
+/// 실습 1's run: the learner's TodoUser, >= 20 users at spawn rate >= 5 for >= 15 s, no
+/// failure — the exceptions are judged apart, so a learner can be told that they alone stand
+/// in the way.
+fn practice1_run(record: &RunRecord, result: &RunResult, settings: &Settings) -> bool {
     settings.plain
         && record.classes.iter().any(|class| class == "TodoUser")
         && record.users >= 20
@@ -82,21 +95,49 @@ fn meets_practice1(record: &RunRecord, result: &RunResult, settings: &Settings) 
         && !result.interrupted
         && record.requests > 0
         && record.failures == 0
-        && result.exceptions.is_empty()
 }
+
+/// What a run means for 실습 1.
+#[derive(Debug, PartialEq)]
+enum Practice1 {
+    NotThisRun,
+    Done,
+    /// The run was 실습 1's in all else, but tasks panicked.
+    Exceptions,
+}
+
+fn practice1(record: &RunRecord, result: &RunResult, settings: &Settings) -> Practice1 {
+    match (practice1_run(record, result, settings), result.exceptions.is_empty()) {
+        (false, _) => Practice1::NotThisRun,
+        (true, true) => Practice1::Done,
+        (true, false) => Practice1::Exceptions,
+    }
+}
+
+/// Why a run that was 실습 1's in all else did not tick it.
+const PRACTICE1_EXCEPTIONS: &str = "실습 1은 예외(panic)가 0건이어야 체크돼요: 이번 실행에 예외가 있었어요. \
+todo!()가 남은 update_todo·delete_todo도 예외로 세니, 두 과제를 끝내고(`check update_todo`, `check delete_todo`) 다시 실행해 보세요.";
 
 /// The runs kept for the practices, newest last.
 fn records(progress: &Progress) -> Vec<RunRecord> {
     progress.practice_runs.iter().filter_map(|value| serde_json::from_value(value.clone()).ok()).collect()
 }
 
-/// The latest stress run with break points, the one 실습 3 asks about.
+/// The latest stress run that reached a limit, the one 실습 3 asks about.
 pub fn latest_stress(progress: &Progress) -> Option<RunRecord> {
-    records(progress)
-        .into_iter()
-        .rev()
-        .find(|record| record.kind() == Some("stress") && record.step_users.is_some())
+    records(progress).into_iter().rev().find(|record| record.stepped_stress() && record.found_a_limit())
 }
+
+/// Whether the learner has stress runs, none of which reached a limit.
+pub fn only_stress_without_limit(progress: &Progress) -> bool {
+    let all = records(progress);
+    all.iter().any(RunRecord::stepped_stress) && !all.iter().any(|r| r.stepped_stress() && r.found_a_limit())
+}
+
+/// What to do when a stress run ended before any limit.
+pub const NO_LIMIT_SEEN: &str = "실습 3: 이번 스트레스 실행에서는 한계(p95 급증·처리량 정체·에러)가 나타나지 않았어요. \
+실습 3은 한계를 찾는 실습이라, 한계가 보이는 실행이 있어야 질문에 답할 수 있어요. 병목을 켜거나 더 무거운 클래스로 다시 실행해 보세요:\n  \
+cargo run --release -- run StressTestUser --shape stress --quick --bottleneck pool-starvation";
 
 /// Records a learner's run and ticks what it proves; returns the Korean lines to show.
 pub fn record_run(result: &RunResult, settings: &Settings) -> anyhow::Result<Vec<String>> {
@@ -104,15 +145,23 @@ pub fn record_run(result: &RunResult, settings: &Settings) -> anyhow::Result<Vec
     let mut news = Vec::new();
     Progress::update(|progress| {
         progress.record_practice_run(serde_json::to_value(&record).unwrap_or_default());
-        if meets_practice1(&record, result, settings) && !progress.is_item_done("practice1") {
-            progress.mark_item_done("practice1");
-            news.push("🎉 실습 1 완료: TodoUser 20명 · 초당 5명 · 15초 · 실패 0%".to_string());
+        if !progress.is_item_done("practice1") {
+            match practice1(&record, result, settings) {
+                Practice1::NotThisRun => {}
+                Practice1::Done => {
+                    progress.mark_item_done("practice1");
+                    news.push("🎉 실습 1 완료: TodoUser 20명 · 초당 5명 · 15초 · 실패 0%".to_string());
+                }
+                Practice1::Exceptions => news.push(PRACTICE1_EXCEPTIONS.to_string()),
+            }
         }
-        if record.kind() == Some("stress") && record.step_users.is_some() {
-            news.push(
+        if record.stepped_stress() {
+            news.push(if record.found_a_limit() {
                 "실습 3: 이 결과를 읽고 `cargo run --release -- practice 3` 으로 질문에 답해 보세요."
-                    .to_string(),
-            );
+                    .to_string()
+            } else {
+                NO_LIMIT_SEEN.to_string()
+            });
         }
         let all = records(progress);
         let same_scenario: Vec<&RunRecord> = all.iter().filter(|r| r.classes == record.classes).collect();
@@ -204,6 +253,52 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("답 80명") && problems[0].contains("40명"));
         assert!(problems[1].contains("결과에서 찾은 값은 없음"));
+    }
+
+    #[test]
+    fn practice_3_needs_a_run_that_reached_a_limit() {
+        let mut healthy = stress_record();
+        healthy.p95_break_users = None;
+        healthy.plateau_users = None;
+        healthy.errors_users = None;
+        let mut progress = Progress::default();
+        progress.record_practice_run(serde_json::to_value(&healthy).unwrap());
+        // Answering "none" three times about a run without a limit must not tick 실습 3.
+        assert_eq!(latest_stress(&progress), None);
+        assert!(only_stress_without_limit(&progress));
+        progress.record_practice_run(serde_json::to_value(stress_record()).unwrap());
+        assert!(latest_stress(&progress).is_some_and(|record| record.found_a_limit()));
+        assert!(!only_stress_without_limit(&progress));
+    }
+
+    #[test]
+    fn practice_1_says_when_only_exceptions_stand_in_the_way() {
+        let mut result: RunResult =
+            serde_json::from_str(include_str!("../../tests/fixtures/report/result.json")).expect("fixture");
+        result.settings.users = 20;
+        result.settings.run_time = Some(15.0);
+        result.settings.shape = None;
+        result.settings.classes.truncate(1);
+        result.settings.classes[0].name = "TodoUser".into();
+        result.total.num_failures = 0;
+        result.interrupted = false;
+        let settings = Settings { spawn_rate: 5.0, plain: true };
+        result.exceptions.clear();
+        let record = RunRecord::of(&result, &settings);
+        assert_eq!(practice1(&record, &result, &settings), Practice1::Done);
+        result.exceptions.push(crate::engine::stats::ExceptionRow {
+            count: 3,
+            message: "not yet implemented: update_todo".into(),
+            location: "exercises/todo_user.rs:70:5".into(),
+            task: "update_todo".into(),
+            user_class: "TodoUser".into(),
+        });
+        assert_eq!(practice1(&record, &result, &settings), Practice1::Exceptions);
+        assert!(PRACTICE1_EXCEPTIONS.contains("update_todo·delete_todo"));
+        assert_eq!(
+            practice1(&record, &result, &Settings { plain: false, ..settings }),
+            Practice1::NotThisRun
+        );
     }
 
     #[test]

@@ -9,8 +9,11 @@
 //!   still catches the regressions that matter. The 2 ms floor is for sub-millisecond
 //!   localhost latencies, where 0.4 → 0.9 ms is "+125 %" but only timer and scheduler jitter
 //!   that no user can feel.
-//! - Requests/s: 10 % (and at least 0.5 req/s). In a closed loop RPS follows users and wait
-//!   times, and random waits alone move it a few percent between runs.
+//! - Requests/s: 10 % (and at least 0.5 req/s), and beyond chance: a request name's count is a
+//!   sum of random task picks, so it wanders like a Poisson count (σ = √count); a change counts
+//!   only past 3 σ of the difference. 168 → 138 requests of one name in 60 s is -18 % and still
+//!   chance. In a closed loop RPS follows users and wait times, and random waits alone move it
+//!   a few percent between runs.
 //! - Failure rate: 0.1 percentage points, the guide's failure target: a smaller change cannot
 //!   turn a passing run into a failing one. A larger one must also be beyond chance (a
 //!   two-proportion z-test, z ≥ 2): 1 failure in 300 requests against none is not a regression.
@@ -42,6 +45,9 @@ pub const FAIL_FLOOR_POINTS: f64 = 0.1;
 pub const MIN_TAIL_REQUESTS: f64 = 10.0;
 /// The z-score a failure-rate change must reach to be more than chance (about 95 %).
 const FAIL_Z: f64 = 2.0;
+/// The z-score an RPS change must reach: every name of every run is judged, so chance must be
+/// rare per judgement (3 σ: about 3 in 1000).
+const RPS_Z: f64 = 3.0;
 
 const MAX_REGRESSION_EXAMPLE: &str = "예: --max-regression p95=10%,rps=5%,fail=0.1%";
 
@@ -310,7 +316,7 @@ fn judge(metric: CompareMetric, base: &EndpointStats, new: &EndpointStats, noise
     let diff = n - b;
     let margin = match metric {
         CompareMetric::FailRate => FAIL_FLOOR_POINTS.max(FAIL_Z * failure_rate_error(base, new)),
-        CompareMetric::Rps => (b.abs() * noise).max(RPS_FLOOR),
+        CompareMetric::Rps => (b.abs() * noise).max(RPS_FLOOR).max(RPS_Z * rate_error(base, new)),
         _ => (b.abs() * noise).max(LATENCY_FLOOR_MS),
     };
     if diff.abs() <= margin {
@@ -320,6 +326,19 @@ fn judge(metric: CompareMetric, base: &EndpointStats, new: &EndpointStats, noise
     } else {
         Change::Worse
     }
+}
+
+/// The standard error of the difference of two request rates, counts taken as Poisson.
+fn rate_error(base: &EndpointStats, new: &EndpointStats) -> f64 {
+    let variance = |stats: &EndpointStats| {
+        let seconds = stats.num_requests as f64 / stats.requests_per_second;
+        if seconds.is_finite() && seconds > 0.0 {
+            stats.num_requests as f64 / (seconds * seconds)
+        } else {
+            0.0
+        }
+    };
+    (variance(base) + variance(new)).sqrt()
 }
 
 /// The standard error of the difference of two failure rates, in percentage points (pooled).
@@ -561,10 +580,18 @@ impl Comparison {
         }
         let total_worse = self.total.worse();
         if !worse.is_empty() && !total_worse {
-            out.push_str("  전체 합계는 잡음 범위 안이지만 요청별로는 변화가 있습니다: 빠르고 많은 요청이 한 요청의 회귀를 가릴 수 있습니다.\n");
+            let overall = if self.total.better() {
+                "전체로는 나아졌지만"
+            } else {
+                "전체 합계는 잡음 범위 안이지만"
+            };
+            out.push_str(&format!(
+                "  {overall} 요청 {}개는 나빠졌어요: 빠르고 많은 요청이 한 요청의 회귀를 가릴 수 있어요.\n",
+                worse.len()
+            ));
         }
         if worse.is_empty() && !total_worse {
-            out.push_str("  잡음 범위를 넘는 악화는 없습니다.\n");
+            out.push_str("  잡음 범위를 넘는 악화는 없어요.\n");
         }
         let too_few = self
             .rows
@@ -646,6 +673,38 @@ mod tests {
         assert_eq!(judge(CompareMetric::Rps, &base, &row(5000, 0, 10.0, 80.0), 0.1), Change::Worse);
         assert_eq!(judge(CompareMetric::Rps, &base, &row(5000, 0, 10.0, 120.0), 0.1), Change::Better);
         assert_eq!(judge(CompareMetric::Rps, &base, &row(5000, 0, 10.0, 95.0), 0.1), Change::Same);
+    }
+
+    #[test]
+    fn one_names_rps_moving_with_random_task_picks_is_chance() {
+        // The hunt's report: 168 → 138 requests of one name in 60 s (-18 %) is within 3 σ.
+        let (base, new) = (row(168, 0, 10.0, 2.8), row(138, 0, 10.0, 2.3));
+        assert_eq!(judge(CompareMetric::Rps, &base, &new, 0.1), Change::Same);
+        // Half the requests is not chance.
+        assert_eq!(judge(CompareMetric::Rps, &base, &row(84, 0, 10.0, 1.4), 0.1), Change::Worse);
+    }
+
+    #[test]
+    fn the_summary_never_calls_an_improved_total_unchanged() {
+        let delta = |metric, change| MetricDelta { metric, base: 100.0, new: 10.0, change };
+        let named = |name: &str, deltas| RowComparison {
+            method: "GET".into(),
+            name: name.into(),
+            deltas,
+            requests: (1000, 1000),
+        };
+        let comparison = Comparison {
+            rows: vec![named("/a", vec![delta(CompareMetric::P95, Change::Worse)])],
+            total: named("Aggregated", vec![delta(CompareMetric::Median, Change::Better)]),
+            setting_differences: Vec::new(),
+            exceeded: Vec::new(),
+            unjudged: Vec::new(),
+            noise: DEFAULT_NOISE,
+        };
+        let summary = comparison.summary(false);
+        assert!(summary.contains("전체: 중앙값 개선"), "{summary}");
+        assert!(summary.contains("전체로는 나아졌지만 요청 1개는 나빠졌어요"), "{summary}");
+        assert!(!summary.contains("잡음 범위 안"), "{summary}");
     }
 
     #[test]

@@ -86,17 +86,16 @@ pub fn read(path: &Path) -> anyhow::Result<RunResult> {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             anyhow::bail!(
-                "결과 파일 '{}'이(가) 없습니다 — 먼저 `loadlab run ... --json {}` 으로 저장하세요",
+                "결과 파일이 없어요: '{}' — 먼저 `loadlab run ... --json {}` 으로 저장하세요",
                 path.display(),
                 path.display()
             )
         }
         Err(error) => {
-            return Err(error)
-                .with_context(|| format!("결과 파일 '{}'을(를) 읽을 수 없습니다", path.display()));
+            return Err(error).with_context(|| format!("결과 파일을 읽을 수 없어요: '{}'", path.display()));
         }
     };
-    parse(&text).with_context(|| format!("결과 파일 '{}'을(를) 읽을 수 없습니다", path.display()))
+    parse(&text).with_context(|| format!("결과 파일을 읽을 수 없어요: '{}'", path.display()))
 }
 
 /// Parses the text of a result file (see [`read`]).

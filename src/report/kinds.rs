@@ -38,11 +38,13 @@ pub fn render(runs: &[(String, RunResult)]) -> String {
         "시간",
         "요청 수",
         "RPS",
+        "최대 RPS",
         "중앙값",
         "p95",
         "p99",
         "실패율",
         "포화(명)",
+        "목표 통과?",
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     let mut purposes = Vec::new();
@@ -55,6 +57,15 @@ pub fn render(runs: &[(String, RunResult)]) -> String {
         } else {
             "모양대로".into()
         };
+        let peak_rps = result
+            .history
+            .iter()
+            .map(|point| point.requests_per_second)
+            .fold(total.requests_per_second, f64::max);
+        let explanation = crate::explain::explain(result);
+        let missed: Vec<&str> = explanation.missed_targets().iter().map(|metric| metric.id).collect();
+        let goals =
+            if missed.is_empty() { "✅ 통과".to_string() } else { format!("❌ {}", missed.join(",")) };
         let saturation = crate::explain::saturation::find(result)
             .and_then(|s| s.throughput_plateau.map(|p| p.users.to_string()))
             .unwrap_or_else(|| "-".into());
@@ -65,11 +76,13 @@ pub fn render(runs: &[(String, RunResult)]) -> String {
             format!("{:.0}초", result.duration),
             total.num_requests.to_string(),
             format!("{:.1}", total.requests_per_second),
+            format!("{peak_rps:.1}"),
             format!("{}ms", format_ms(total.median_response_time)),
             format!("{}ms", format_ms(total.percentile(0.95))),
             format!("{}ms", format_ms(total.percentile(0.99))),
             format!("{:.2}%", total.failure_ratio() * 100.0),
             saturation,
+            goals,
         ]);
     }
     let widths: Vec<usize> = (0..header.len())
@@ -93,6 +106,15 @@ pub fn render(runs: &[(String, RunResult)]) -> String {
             let _ =
                 writeln!(out, "  {}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
         }
+    }
+    {
+        use crate::explain::metrics::{FAILURE_TARGET, MEDIAN_TARGET_MS, P95_TARGET_MS, P99_TARGET_MS};
+        let _ = writeln!(
+            out,
+            "\n목표 통과?: 가이드의 목표(중앙값 < {MEDIAN_TARGET_MS}ms, p95 < {P95_TARGET_MS}ms, p99 < {P99_TARGET_MS}ms, \
+             실패율 < {}%)를 모두 지켰는지, 어겼다면 어긴 지표",
+            FAILURE_TARGET * 100.0
+        );
     }
     out.push_str("\n목적\n");
     for purpose in purposes {

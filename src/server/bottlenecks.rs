@@ -384,6 +384,8 @@ pub struct Active {
     /// The rounds of the slow-endpoint ETag; `None`: no ETag.
     pub etag_rounds: Option<u32>,
     pub no_compression: bool,
+    /// The bottleneck is the hunt's secret: `/metrics` says so, and `explain` holds back names.
+    pub secret: bool,
     pub polls: PollTelemetry,
     /// Response body bytes sent, after compression, `/metrics` left out.
     sent_body_bytes: AtomicU64,
@@ -411,6 +413,7 @@ impl Active {
             history: on(Bottleneck::MemoryLeak).then(RequestHistory::default),
             etag_rounds: on(Bottleneck::SlowEndpoint).then(|| etag_rounds_for(SLOW_ETAG_COST)),
             no_compression: on(Bottleneck::NoCompression),
+            secret: false,
             polls: PollTelemetry::default(),
             sent_body_bytes: AtomicU64::new(0),
             plain_body_bytes: AtomicU64::new(0),
@@ -463,13 +466,23 @@ impl Active {
             "그렇게 붙잡은 시간의 합(초): 그동안 같은 스레드의 다른 요청은 멈춰 있었습니다",
             self.polls.blocked().as_secs_f64().to_string(),
         );
-        if let Some(pool) = &self.sessions {
+        // In the hunt every series is there whatever the secret is, so no series gives it away.
+        if self.sessions.is_some() || self.secret {
+            let waited = self.sessions.as_ref().map_or(Duration::ZERO, SessionPool::waited);
             metric("loadlab_db_pool_size", "gauge", "DB 세션 풀의 크기", POOL_SIZE.to_string());
             metric(
                 "loadlab_db_session_wait_seconds_total",
                 "counter",
                 "요청들이 DB 세션을 얻으려고 기다린 시간의 합(초)",
-                pool.waited().as_secs_f64().to_string(),
+                waited.as_secs_f64().to_string(),
+            );
+        }
+        if self.secret {
+            metric(
+                "loadlab_lab_secret_bottleneck",
+                "gauge",
+                "1: 병목 찾기 실습 중 (병목 이름은 hunt guess로 맞혀 보세요)",
+                "1".to_string(),
             );
         }
         out

@@ -178,21 +178,17 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
         .with_context(|| format!("{bind} 에서 서버를 열 수 없습니다 (포트를 이미 쓰는 중일 수 있습니다)"))?;
     let addr = listener.local_addr().context("서버 주소를 알 수 없습니다")?;
 
-    let (audit_path, temporary) = match &config.storage {
-        Storage::File(path) => {
-            let mut name = path.as_os_str().to_owned();
-            name.push(".audit.log");
-            (PathBuf::from(name), false)
-        }
-        Storage::InMemory => {
-            let name = format!("loadlab-audit-{}-{}.log", std::process::id(), addr.port());
-            (std::env::temp_dir().join(name), true)
-        }
-    };
+    // blocking-io's synchronous log lives in the temp folder under a name that says nothing of
+    // what it is for (the mystery hunt must not be solved with `ls`), and goes with the server.
+    let audit_path =
+        std::env::temp_dir().join(format!("loadlab-{}-{}.journal", std::process::id(), addr.port()));
+    let temporary = true;
     let list = config.bottlenecks.clone();
-    let active = tokio::task::spawn_blocking(move || bottlenecks::Active::new(&list, audit_path, temporary))
-        .await
-        .context("병목 준비 작업이 중단되었습니다")??;
+    let mut active =
+        tokio::task::spawn_blocking(move || bottlenecks::Active::new(&list, audit_path, temporary))
+            .await
+            .context("병목 준비 작업이 중단되었습니다")??;
+    active.secret = config.secret_bottlenecks;
 
     let metrics = Arc::new(metrics::Metrics::default());
     let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없습니다")?;

@@ -188,7 +188,7 @@ impl<'h> App<'h> {
         println!("{}", format!("$ {}", page::command_line(&args)).dimmed());
         match (self.hooks.run_command)(&args) {
             Ok(0) => {}
-            Ok(code) => println!("{}", format!("(명령이 종료 코드 {code}(으)로 끝났습니다)").yellow()),
+            Ok(code) => println!("{}", format!("(명령이 끝났어요: 종료 코드 {code})").yellow()),
             Err(err) => println!("{} {err:#}", "명령을 실행하지 못했습니다:".red()),
         }
     }

@@ -65,8 +65,7 @@ pub struct Exercise {
 impl Lesson {
     /// Parses a lesson file. Errors name the file and say what is wrong, in Korean.
     pub fn parse(file_name: &str, text: &str) -> Result<Lesson> {
-        Self::parse_inner(file_name, text)
-            .with_context(|| format!("레슨 파일 {file_name}을(를) 읽을 수 없습니다"))
+        Self::parse_inner(file_name, text).with_context(|| format!("레슨 파일을 읽을 수 없어요: {file_name}"))
     }
 
     fn parse_inner(file_name: &str, text: &str) -> Result<Lesson> {
@@ -235,7 +234,7 @@ fn special_step(tag: &str, body: &str, stem: &str, quiz_count: &mut usize) -> Re
             let item = item.context("loadlab-exercise 블록에 `item:` 줄이 없습니다")?;
             let file = file.context("loadlab-exercise 블록에 `file:` 줄이 없습니다")?;
             if checklist::find(&item).is_none() {
-                bail!("loadlab-exercise의 item `{item}`이(가) 체크리스트(src/checklist.rs)에 없습니다");
+                bail!("loadlab-exercise의 item이 체크리스트(src/checklist.rs)에 없어요: `{item}`");
             }
             Ok(vec![Step::Exercise(Exercise { item, file, function })])
         }
@@ -303,7 +302,7 @@ pub fn embedded() -> Vec<(&'static str, &'static str)> {
 /// Reads every `*.md` of a folder as lessons.
 pub fn from_dir(dir: &Path) -> Result<Vec<Lesson>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("레슨 폴더 {}을(를) 읽지 못했습니다", dir.display()))?
+        .with_context(|| format!("레슨 폴더를 읽지 못했어요: {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
         .collect();
@@ -312,7 +311,7 @@ pub fn from_dir(dir: &Path) -> Result<Vec<Lesson>> {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path)
-                .with_context(|| format!("{}을(를) 읽지 못했습니다", path.display()))?;
+                .with_context(|| format!("파일을 읽지 못했어요: {}", path.display()))?;
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             Lesson::parse(name, &text)
         })
