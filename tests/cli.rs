@@ -428,3 +428,19 @@ fn a_pipe_closed_early_ends_quietly() {
     let errors = stderr(&output);
     assert!(!errors.contains("panicked"), "{errors}");
 }
+
+/// The first `check` after `cargo run --release` must reuse everything that command compiled:
+/// the exercises are their own package, built without loadlab's dev-dependencies (an example
+/// target would pull them in, and their features would rebuild ~100 shared crates).
+#[test]
+fn the_exercises_build_sees_none_of_the_dev_dependencies() {
+    let output = Command::new(env!("CARGO"))
+        .args(["tree", "--package", "exercises", "--edges", "normal,build", "--prefix", "none", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let tree = stdout(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(tree.lines().any(|line| line.starts_with("loadlab v")), "{tree}");
+    assert!(!tree.contains("portable-pty"), "{tree}");
+}
