@@ -51,78 +51,50 @@ pub fn item_text(source: &str, item: &Item) -> String {
 
 /// `source` with each of the item's functions replaced by its version in `original`.
 pub fn restore_item(source: &str, original: &str, item: &Item) -> anyhow::Result<String> {
+    if let Err(error) = syn::parse_file(source) {
+        let at = error.span().start();
+        anyhow::bail!(
+            "exercises/{}에 문법 오류가 있어 함수를 찾을 수 없어요 ({}행 {}열: {error}) — 오류를 고친 뒤 다시 해 보세요",
+            item.file,
+            at.line,
+            at.column + 1
+        );
+    }
     let mut restored = source.to_string();
     for name in item.functions {
-        let shipped = function_text(original, name)
-            .with_context(|| format!("원본에서 {name} 함수를 찾을 수 없습니다"))?;
+        let shipped =
+            function_text(original, name).with_context(|| format!("원본에 이 함수가 없어요: {name}"))?;
         let (start, end) = function_span(&restored, name)
-            .with_context(|| format!("exercises/{}에서 {name} 함수를 찾을 수 없습니다", item.file))?;
+            .with_context(|| format!("exercises/{}에 이 함수가 없어요: {name}", item.file))?;
         restored.replace_range(start..end, shipped);
     }
     Ok(restored)
 }
 
-/// Byte range of function `name`: from its first doc-comment line to its closing brace.
+/// Byte range of function `name`, free or in an `impl` (or a module): from its first doc
+/// comment or attribute to its closing brace, as the Rust parser sees it — so braces in
+/// strings, raw strings, chars, comments and closures are what they are. `None` when there is
+/// no such function, or when the file does not parse (a half-written exercise): then nothing
+/// is cut from it.
 fn function_span(source: &str, name: &str) -> Option<(usize, usize)> {
-    let signature = [format!("async fn {name}("), format!("fn {name}(")]
-        .iter()
-        .filter_map(|needle| source.find(needle.as_str()))
-        .min()?;
-    let line_start = source[..signature].rfind('\n').map_or(0, |i| i + 1);
-    let mut start = line_start;
-    // Walk up over doc comments and attributes that belong to the function.
-    while start > 0 {
-        let previous_start = source[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-        let previous = source[previous_start..start - 1].trim_start();
-        if previous.starts_with("///") || previous.starts_with("#[") {
-            start = previous_start;
-        } else {
-            break;
-        }
-    }
-    let open = signature + source[signature..].find('{')?;
-    let close = matching_brace(source, open)?;
-    Some((start, close + 1))
+    let file = syn::parse_file(source).ok()?;
+    let span = find_function(&file.items, name)?;
+    Some((span.start, span.end))
 }
 
-/// The index of the `}` closing the `{` at `open`, skipping strings, chars and comments.
-fn matching_brace(source: &str, open: usize) -> Option<usize> {
-    let bytes = source.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i += source[i..].find('\n').unwrap_or(source.len() - i);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i += source[i..].find("*/").map_or(source.len() - i, |end| end + 1);
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 2,
-            b'\'' if bytes.get(i + 1) == Some(&b'\\') => {
-                i += source[i + 2..].find('\'').map_or(0, |end| end + 2);
-            }
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+fn find_function(items: &[syn::Item], name: &str) -> Option<std::ops::Range<usize>> {
+    use syn::spanned::Spanned;
+    // An item's span runs from its first outer attribute (doc comments are attributes) through
+    // its visibility and signature to the end of its body.
+    items.iter().find_map(|item| match item {
+        syn::Item::Fn(function) if function.sig.ident == name => Some(function.span().byte_range()),
+        syn::Item::Impl(block) => block.items.iter().find_map(|member| match member {
+            syn::ImplItem::Fn(method) if method.sig.ident == name => Some(method.span().byte_range()),
+            _ => None,
+        }),
+        syn::Item::Mod(module) => module.content.as_ref().and_then(|(_, items)| find_function(items, name)),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -157,6 +129,63 @@ mod tests {
         let restored = restore_item(&edited, shipped, find("update_todo").unwrap()).unwrap();
         assert!(!restored.contains("let _ = 1;"));
         assert!(restored.contains("let _ = 2;"), "delete_todo's work must survive");
+    }
+
+    /// What the learner may write: braces in raw strings, strings, chars and comments, nested
+    /// closures, methods in impl blocks — and Hangul before all of it (byte vs char offsets).
+    const TRICKY: &str = r####"//! 한글 주석이 맨 앞에 있어요 {
+use loadlab::prelude::*;
+
+/// 수정: 중괄호가 든 원시 문자열 {
+#[allow(unused)]
+pub async fn update_todo(user: &mut TodoUser, client: &Client) {
+    let pattern = r#"{"#;
+    let body = "}}}";
+    let brace = '{';
+    // a stray } in a comment
+    /* and { in a block comment */
+    let nested = |x: i32| { let y = |z: i32| { z + 1 }; y(x) };
+    todo!("TODO: 이 함수를 완성하세요 {pattern}{body}{brace}{}", nested(1))
+}
+
+pub async fn delete_todo(user: &mut TodoUser, client: &Client) {
+    let _ = "delete }";
+}
+
+impl LoadShape for SpikeShape {
+    /// 모양
+    fn tick(&mut self, run_time: Duration) -> Option<(usize, f64)> {
+        Some((1, 1.0)) // }
+    }
+}
+"####;
+
+    #[test]
+    fn functions_are_cut_by_the_parser_not_by_counting_braces() {
+        let update = function_text(TRICKY, "update_todo").unwrap();
+        assert!(update.starts_with("/// 수정: 중괄호가 든 원시 문자열 {\n#[allow(unused)]"), "{update}");
+        assert!(update.ends_with("nested(1))\n}"), "{update}");
+        assert!(!update.contains("delete_todo"));
+        assert_eq!(
+            function_text(TRICKY, "delete_todo").unwrap(),
+            "pub async fn delete_todo(user: &mut TodoUser, client: &Client) {\n    let _ = \"delete }\";\n}"
+        );
+        let tick = function_text(TRICKY, "tick").unwrap();
+        assert!(tick.starts_with("/// 모양") && tick.ends_with("// }\n    }"), "{tick}");
+        let restored =
+            restore_item(TRICKY, pristine("todo_user.rs").unwrap(), find("update_todo").unwrap()).unwrap();
+        assert!(restored.contains("let _ = \"delete }\";"), "delete_todo survives:\n{restored}");
+        assert!(!restored.contains("r#\"{\"#"), "{restored}");
+        assert!(syn::parse_file(&restored).is_ok(), "{restored}");
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_left_alone() {
+        let broken = "pub async fn update_todo() { let x = ; }";
+        assert_eq!(function_text(broken, "update_todo"), None);
+        let error = restore_item(broken, pristine("todo_user.rs").unwrap(), find("update_todo").unwrap())
+            .unwrap_err();
+        assert!(error.to_string().contains("문법 오류") && error.to_string().contains("1행"), "{error}");
     }
 
     #[test]
