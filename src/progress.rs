@@ -6,9 +6,10 @@
 //! starts again. Saving is atomic (a temporary file renamed over the old one), so a crash while
 //! saving never leaves half a file. Fields have defaults, so files written by older versions load.
 //!
-//! Several parts write this file (the tutor, the grader, `run`), sometimes in one process one
-//! after the other: callers load it fresh, change it and save it ([`Progress::update`]) instead
-//! of holding a copy across another part's work.
+//! Several parts write this file (the tutor, the grader, `run`, `watch`), in one process or in
+//! several at once (`watch` in one terminal, `run` in another). Every change goes through
+//! [`Progress::update`]: it takes an advisory lock on `loadlab-progress.json.lock`, loads the
+//! file fresh, applies the change and saves, so no change overwrites another.
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -153,7 +154,9 @@ impl Progress {
     /// without overwriting what another part saved in the meantime. Returns the saved progress
     /// and the warning of [`Progress::load`], if any.
     pub fn update(change: impl FnOnce(&mut Progress)) -> Result<(Progress, Option<String>)> {
-        let (mut progress, warning) = Self::load();
+        let path = default_path();
+        let _lock = lock(&path)?;
+        let (mut progress, warning) = Self::load_from(&path);
         change(&mut progress);
         progress.save()?;
         Ok((progress, warning))
@@ -231,6 +234,26 @@ impl Progress {
     pub fn record_practice_run(&mut self, run: serde_json::Value) {
         self.practice_runs.push(run);
     }
+}
+
+/// Blocks until this process holds the advisory lock of the progress file at `path` (released
+/// when the returned file is dropped, or when the process ends, however it ends).
+fn lock(path: &Path) -> Result<std::fs::File> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("진행 상황 폴더를 만들지 못했어요: {}", dir.display()))?;
+    }
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock_path = PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("진행 상황 잠금 파일을 열지 못했어요: {}", lock_path.display()))?;
+    file.lock().with_context(|| format!("진행 상황 파일을 잠그지 못했어요: {}", lock_path.display()))?;
+    Ok(file)
 }
 
 fn backup_path(path: &Path) -> PathBuf {
