@@ -6,6 +6,7 @@
 //! leaves the tutor cleanly through [`Interrupted`]. The progress file is loaded fresh before
 //! each use and saved after each change, since the hooks (grader, runs) write it too.
 
+use super::drill::{Drill, Prediction};
 use super::lesson::{self, Lesson, Step};
 use super::page;
 use super::quiz::Quiz;
@@ -23,11 +24,12 @@ use std::fmt;
 
 const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 찾기 · Esc 뒤로 · Ctrl-C 끝내기";
 const QUIZ_HELP: &str = "↑↓ 이동 · Enter 답하기 · Esc 건너뛰기";
-const SERVE_NOTE: &str = "실습 서버를 http://127.0.0.1:8000 에서 시작합니다. 다른 터미널에서 요청을 보내 보세요.\n\
-                          멈추려면 Ctrl-C를 누르세요. 서버가 멈추면 메뉴로 돌아옵니다.";
+const NAV_HELP: &str = "↑↓ 이동 · Enter 선택 · Esc 메뉴로 · Ctrl-C 끝내기";
+const SERVE_NOTE: &str = "실습 서버를 http://127.0.0.1:8000 에서 시작해요. 다른 터미널에서 요청을 보내 보세요.\n\
+                          멈추려면 Ctrl-C를 누르세요. 서버가 멈추면 메뉴로 돌아와요.";
 const BANNER: &str = "loadlab — 한국어 성능 테스트 실습서";
-const NO_LESSONS: &str = "레슨이 없습니다. lessons/ 폴더에 레슨 파일이 있는지 확인하세요.";
-const SOLUTION_WARNING: &str = "정답을 먼저 보면 스스로 풀어 볼 기회가 사라집니다. 그래도 볼까요?";
+const NO_LESSONS: &str = "레슨이 없어요. lessons/ 폴더에 레슨 파일이 있는지 확인하세요.";
+const SOLUTION_WARNING: &str = "정답을 먼저 보면 스스로 풀어 볼 기회가 사라져요. 그래도 볼까요?";
 
 /// The running tutor.
 pub struct App<'h> {
@@ -121,7 +123,7 @@ fn answered<T>(answer: InquireResult<T>) -> Result<Option<T>> {
         Ok(value) => Ok(Some(value)),
         Err(InquireError::OperationCanceled) => Ok(None),
         Err(InquireError::OperationInterrupted) => Err(Interrupted.into()),
-        Err(err) => Err(anyhow::Error::new(err).context("입력을 받지 못했습니다")),
+        Err(err) => Err(anyhow::Error::new(err).context("입력을 받지 못했어요")),
     }
 }
 
@@ -134,6 +136,12 @@ fn select<T: fmt::Display>(prompt: &str, options: Vec<T>, cursor: usize) -> Resu
             .with_page_size(12)
             .prompt(),
     )
+}
+
+/// A short list right after a page: no filtering, so a key meant for the pager (`q`) cannot
+/// hide every choice.
+fn select_short<T: fmt::Display>(prompt: &str, options: Vec<T>) -> Result<Option<T>> {
+    answered(Select::new(prompt, options).with_help_message(NAV_HELP).without_filtering().prompt())
 }
 
 fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
@@ -180,7 +188,7 @@ impl<'h> App<'h> {
         match Progress::update(change) {
             Ok((_, Some(warning))) => eprintln!("{} {warning}", "⚠️".yellow()),
             Ok((_, None)) => {}
-            Err(err) => eprintln!("{} 진행 상황을 저장하지 못했습니다: {err:#}", "⚠️".yellow()),
+            Err(err) => eprintln!("{} 진행 상황을 저장하지 못했어요: {err:#}", "⚠️".yellow()),
         }
     }
 
@@ -188,15 +196,15 @@ impl<'h> App<'h> {
         println!("{}", format!("$ {}", page::command_line(&args)).dimmed());
         match (self.hooks.run_command)(&args) {
             Ok(0) => {}
-            Ok(code) => println!("{}", format!("(명령이 종료 코드 {code}(으)로 끝났습니다)").yellow()),
-            Err(err) => println!("{} {err:#}", "명령을 실행하지 못했습니다:".red()),
+            Ok(code) => println!("{}", format!("(명령이 끝났어요. 종료 코드: {code})").yellow()),
+            Err(err) => println!("{} {err:#}", "명령을 실행하지 못했어요:".red()),
         }
     }
 
     fn lesson_index(&self, number: usize) -> Result<usize> {
         self.lessons.iter().position(|lesson| lesson.number == number).with_context(|| {
             let numbers: Vec<String> = self.lessons.iter().map(|lesson| lesson.number.to_string()).collect();
-            format!("{number}번 레슨이 없습니다. 있는 레슨: {}", numbers.join(", "))
+            format!("{number}번 레슨이 없어요. 있는 레슨: {}", numbers.join(", "))
         })
     }
 
@@ -341,9 +349,9 @@ impl<'h> App<'h> {
             }
             options.push(Nav::Menu);
             if last && index + 1 == self.lessons.len() {
-                println!("\n🎉 마지막 레슨까지 마쳤습니다. 수고하셨습니다!");
+                println!("\n🎉 마지막 레슨까지 마쳤어요. 수고 많으셨어요!");
             }
-            match select("어디로 갈까요?", options, 0)? {
+            match select_short("어디로 갈까요?", options)? {
                 Some(Nav::Next) => page += 1,
                 Some(Nav::Previous) => page -= 1,
                 Some(Nav::NextLesson(_)) => {
@@ -370,6 +378,7 @@ impl<'h> App<'h> {
                     }
                 }
                 Step::Quiz(quiz) => self.ask(quiz)?,
+                Step::Drill(drill) => self.drill(drill)?,
                 Step::Exercise(exercise) => {
                     self.show(&page::exercise_markdown(exercise, &workbook, &self.progress()))?;
                     if confirm("지금 채점해 볼까요?", false)? == Some(true) {
@@ -387,35 +396,95 @@ impl<'h> App<'h> {
 
     fn ask(&self, quiz: &Quiz) -> Result<()> {
         let progress = self.progress();
-        if progress.quiz_results.get(&quiz.id).is_some_and(|result| result.correct) {
+        let earlier = progress.quiz_results.get(&quiz.id);
+        if earlier.is_some_and(|result| result.correct) {
             let right = &quiz.choices[quiz.answer()];
             return self.show(&format!(
-                "{}\n✅ 이미 맞힌 문제입니다. 정답: **{}. {}**\n",
-                quiz.question_markdown(),
-                quiz.answer() + 1,
-                right.text
+                "**❓ 퀴즈 {}.** {}\n\n✅ 이미 맞힌 문제예요. 정답: **{}**\n",
+                quiz.number, quiz.question, right.text
             ));
         }
         self.header_rows.set(0);
         println!("{}", format!("❓ 퀴즈 {}", quiz.number).bold());
-        let options: Vec<Labelled<usize>> = quiz
-            .choices
+        // A new order on every attempt: where the right answer sat last time tells nothing.
+        let order = quiz.display_order(earlier.map_or(0, |result| result.attempts));
+        let options: Vec<Labelled<usize>> = order
             .iter()
             .enumerate()
-            .map(|(index, choice)| Labelled {
-                label: format!("{}. {}", index + 1, choice.text),
+            .map(|(shown, &index)| Labelled {
+                label: format!("{}. {}", shown + 1, self.inline(&quiz.choices[index].text)),
                 value: index,
             })
             .collect();
-        let answer = Select::new(&quiz.question, options).with_help_message(QUIZ_HELP).prompt();
+        // No filtering: a stray key (a `q` meant for the pager) must not hide every choice.
+        let answer = Select::new(&self.inline(&quiz.question), options)
+            .with_help_message(QUIZ_HELP)
+            .without_filtering()
+            .prompt();
         let Some(chosen) = answered(answer)? else {
-            println!("{}", "퀴즈를 건너뛰었습니다. 이 쪽에 다시 오면 풀 수 있습니다.".dimmed());
+            println!("{}", "퀴즈를 건너뛰었어요. 이 쪽에 다시 오면 풀 수 있어요.".dimmed());
             return Ok(());
         };
         let correct = quiz.choices[chosen.value].correct;
         self.record(|progress| progress.record_quiz(&quiz.id, correct));
         println!();
-        self.show(&quiz.feedback_markdown(chosen.value))
+        self.show(&quiz.feedback_markdown(chosen.value, &order))
+    }
+
+    /// Predict, then run: asks for a prediction, runs the drill's command and compares.
+    fn drill(&self, drill: &Drill) -> Result<()> {
+        self.show(&drill.question_markdown())?;
+        if let Some(last) = self.progress().drill_results.get(&drill.id) {
+            let mark = if last.close { "✅" } else { "❌" };
+            println!("{}", format!("지난번: 예측 {} → 측정 {} {mark}", last.prediction, last.measured).dimmed());
+        }
+        let prediction = if drill.wants_number() {
+            let typed = answered(
+                Text::new("내 예측 (숫자):")
+                    .with_help_message("숫자만 적어도 돼요 (예: 10) · Enter 실행 · Esc 건너뛰기")
+                    .with_validator(|text: &str| {
+                        Ok(match text.trim().trim_start_matches('약').trim().parse::<f64>() {
+                            Ok(value) if value >= 0.0 && value.is_finite() => inquire::validator::Validation::Valid,
+                            _ => inquire::validator::Validation::Invalid("숫자로 적어 주세요 (예: 10).".into()),
+                        })
+                    })
+                    .prompt(),
+            )?;
+            typed.map(|text| drill.parse_prediction(&text)).transpose()?
+        } else {
+            let options: Vec<Labelled<usize>> = drill
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(index, choice)| Labelled { label: format!("{}. {choice}", index + 1), value: index })
+                .collect();
+            select_short("내 예측:", options)?.map(|choice| Prediction::Choice(choice.value))
+        };
+        let Some(prediction) = prediction else {
+            println!("{}", "예측해 보기를 건너뛰었어요. 이 쪽에 다시 오면 해 볼 수 있어요.".dimmed());
+            return Ok(());
+        };
+        println!("{}", "예측을 적어 뒀어요. 이제 실제로 돌려서 확인해 볼게요.".dimmed());
+        println!("{}", format!("$ {}", page::command_line(&drill.run)).dimmed());
+        match drill.run(&prediction, self.hooks) {
+            Ok(outcome) => {
+                if let Err(err) = drill.record(&prediction, &outcome) {
+                    eprintln!("{} {err:#}", "⚠️".yellow());
+                }
+                println!();
+                self.show(&drill.outcome_markdown(&prediction, &outcome))
+            }
+            Err(err) => {
+                println!("{} {err:#}", "실행해서 확인하지 못했어요:".red());
+                Ok(())
+            }
+        }
+    }
+
+    /// One line of Markdown (`code`, **bold**) as the terminal shows it, for a prompt line.
+    fn inline(&self, md: &str) -> String {
+        let opts = RenderOptions { width: usize::MAX / 4, ..self.options() };
+        render(md, &opts).trim_end().to_string()
     }
 
     fn pick_item(&self, prompt: &str) -> Result<Option<&'static Item>> {
@@ -469,10 +538,16 @@ impl<'h> App<'h> {
         let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else {
             return Ok(());
         };
+        let registered = if source.value {
+            super::classes::solution_classes()
+        } else {
+            super::classes::exercise_classes(&crate::grader::build::workbook_dir())
+        };
+        let help = format!("등록된 클래스: {} · 여러 개는 띄어 써요", registered.join(", "));
         let Some(classes) = answered(
             Text::new("사용자 클래스:")
                 .with_default("TodoUser")
-                .with_help_message("TodoUser, MixedWorkloadUser, StressTestUser — 여러 개는 띄어 쓰기로 구분")
+                .with_help_message(&help)
                 .with_validator(|text: &str| {
                     let ok = text
                         .split_whitespace()
@@ -481,7 +556,7 @@ impl<'h> App<'h> {
                         inquire::validator::Validation::Valid
                     } else {
                         inquire::validator::Validation::Invalid(
-                            "클래스 이름을 띄어 쓰기로 구분해 적어 주세요.".into(),
+                            "클래스 이름을 띄어 써서 적어 주세요.".into(),
                         )
                     })
                 })
@@ -493,12 +568,12 @@ impl<'h> App<'h> {
         let Some(users) = answered(
             CustomType::<u32>::new("사용자 수 (-u, --users):")
                 .with_default(20)
-                .with_error_message("1 이상의 정수를 입력하세요.")
+                .with_error_message("1 이상의 정수를 적어 주세요.")
                 .with_validator(|n: &u32| {
                     Ok(if *n > 0 {
                         inquire::validator::Validation::Valid
                     } else {
-                        inquire::validator::Validation::Invalid("1 이상이어야 합니다.".into())
+                        inquire::validator::Validation::Invalid("1 이상이어야 해요.".into())
                     })
                 })
                 .prompt(),
@@ -507,14 +582,14 @@ impl<'h> App<'h> {
             return Ok(());
         };
         let Some(spawn_rate) = answered(
-            CustomType::<f64>::new("초당 생성할 사용자 수 (-r, --spawn-rate):")
+            CustomType::<f64>::new("투입 속도: 1초에 투입할 사용자 수 (-r, --spawn-rate):")
                 .with_default(5.0)
-                .with_error_message("0보다 큰 수를 입력하세요.")
+                .with_error_message("0보다 큰 수를 적어 주세요.")
                 .with_validator(|n: &f64| {
                     Ok(if *n > 0.0 && n.is_finite() {
                         inquire::validator::Validation::Valid
                     } else {
-                        inquire::validator::Validation::Invalid("0보다 커야 합니다.".into())
+                        inquire::validator::Validation::Invalid("0보다 커야 해요.".into())
                     })
                 })
                 .prompt(),
@@ -530,7 +605,7 @@ impl<'h> App<'h> {
                     Ok(if valid_run_time(text) {
                         inquire::validator::Validation::Valid
                     } else {
-                        inquire::validator::Validation::Invalid("15s, 1m, 1m30s 처럼 입력하세요.".into())
+                        inquire::validator::Validation::Invalid("15s, 1m, 1m30s처럼 적어 주세요.".into())
                     })
                 })
                 .prompt(),

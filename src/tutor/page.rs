@@ -1,6 +1,7 @@
 //! Turns lesson steps into Markdown for the renderer: the command of a run step, where an
 //! exercise's TODO is, the checklist with the learner's real progress, and whole lessons for
-//! `loadlab learn N --print` (every page, quizzes with their answers folded at the page's end).
+//! `loadlab learn N --print` (every page, quizzes with their answers and drills with their
+//! explanations folded at the page's end).
 
 use super::lesson::{Exercise, Lesson, Step};
 use super::render::{RenderOptions, render};
@@ -50,7 +51,7 @@ pub fn exercise_markdown(exercise: &Exercise, workbook: &Path, progress: &Progre
         exercise.item
     );
     if progress.is_item_done(&exercise.item) {
-        md.push_str("\n✅ 이미 통과한 항목입니다.\n");
+        md.push_str("\n✅ 이미 통과한 항목이에요.\n");
     }
     md
 }
@@ -75,7 +76,8 @@ pub fn step_markdown(step: &Step, workbook: &Path, progress: &Progress) -> Strin
     match step {
         Step::Markdown(md) => md.clone(),
         Step::Run(args) => run_markdown(args),
-        Step::Quiz(quiz) => quiz.question_markdown(),
+        Step::Quiz(quiz) => quiz.question_markdown(&quiz.display_order(0)),
+        Step::Drill(drill) => drill.question_markdown(),
         Step::Exercise(exercise) => exercise_markdown(exercise, workbook, progress),
         Step::Checklist => checklist_markdown(progress),
     }
@@ -93,10 +95,12 @@ pub fn lesson_text(lesson: &Lesson, progress: &Progress, workbook: &Path, opts: 
         for step in &page.steps {
             md.push_str(&step_markdown(step, workbook, progress));
             md.push('\n');
-            if let Step::Quiz(quiz) = step {
-                answers.push_str(&quiz.answer_markdown());
-                answers.push('\n');
+            match step {
+                Step::Quiz(quiz) => answers.push_str(&quiz.answer_markdown(&quiz.display_order(0))),
+                Step::Drill(drill) => answers.push_str(&drill.explain_markdown()),
+                _ => continue,
             }
+            answers.push('\n');
         }
         if !answers.is_empty() {
             let quoted: Vec<String> = answers.trim_end().lines().map(|line| format!("> {line}")).collect();
