@@ -60,5 +60,5 @@ fn learn_print_renders_every_page_without_prompts_or_escape_codes() {
 
     let missing = loadlab(&["learn", "99", "--print"], home.path());
     assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("99번 레슨이 없습니다"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("99번 레슨이 없어요"));
 }

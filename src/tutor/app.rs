@@ -436,7 +436,10 @@ impl<'h> App<'h> {
         self.show(&drill.question_markdown())?;
         if let Some(last) = self.progress().drill_results.get(&drill.id) {
             let mark = if last.close { "✅" } else { "❌" };
-            println!("{}", format!("지난번: 예측 {} → 측정 {} {mark}", last.prediction, last.measured).dimmed());
+            println!(
+                "{}",
+                format!("지난번: 예측 {} → 측정 {} {mark}", last.prediction, last.measured).dimmed()
+            );
         }
         let prediction = if drill.wants_number() {
             let typed = answered(
@@ -444,8 +447,12 @@ impl<'h> App<'h> {
                     .with_help_message("숫자만 적어도 돼요 (예: 10) · Enter 실행 · Esc 건너뛰기")
                     .with_validator(|text: &str| {
                         Ok(match text.trim().trim_start_matches('약').trim().parse::<f64>() {
-                            Ok(value) if value >= 0.0 && value.is_finite() => inquire::validator::Validation::Valid,
-                            _ => inquire::validator::Validation::Invalid("숫자로 적어 주세요 (예: 10).".into()),
+                            Ok(value) if value >= 0.0 && value.is_finite() => {
+                                inquire::validator::Validation::Valid
+                            }
+                            _ => {
+                                inquire::validator::Validation::Invalid("숫자로 적어 주세요 (예: 10).".into())
+                            }
                         })
                     })
                     .prompt(),
@@ -465,7 +472,7 @@ impl<'h> App<'h> {
             return Ok(());
         };
         println!("{}", "예측을 적어 뒀어요. 이제 실제로 돌려서 확인해 볼게요.".dimmed());
-        println!("{}", format!("$ {}", page::command_line(&drill.run)).dimmed());
+        println!("{}", format!("$ {} {}", page::COMMAND_PREFIX, drill.run_line).dimmed());
         match drill.run(&prediction, self.hooks) {
             Ok(outcome) => {
                 if let Err(err) = drill.record(&prediction, &outcome) {
@@ -555,9 +562,7 @@ impl<'h> App<'h> {
                     Ok(if ok && !text.trim().is_empty() {
                         inquire::validator::Validation::Valid
                     } else {
-                        inquire::validator::Validation::Invalid(
-                            "클래스 이름을 띄어 써서 적어 주세요.".into(),
-                        )
+                        inquire::validator::Validation::Invalid("클래스 이름을 띄어 써서 적어 주세요.".into())
                     })
                 })
                 .prompt(),

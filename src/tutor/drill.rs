@@ -35,7 +35,9 @@ impl Measure {
             "total_rps" => Measure::TotalRps,
             "fail" | "fail_percent" => Measure::FailPercent,
             "slowest" => Measure::Slowest,
-            other => bail!("drill의 measure `{other}`을(를) 모르겠어요 (rps, total_rps, fail, slowest 중 하나)"),
+            other => {
+                bail!("drill의 measure `{other}`을(를) 모르겠어요 (rps, total_rps, fail, slowest 중 하나)")
+            }
         })
     }
 
@@ -66,6 +68,8 @@ pub struct Drill {
     pub ask: String,
     /// The loadlab command line, without `--json` (the tutor adds it).
     pub run: Vec<String>,
+    /// The command as the lesson writes it (shown to the learner).
+    pub run_line: String,
     pub measure: Measure,
     pub tolerance: Tolerance,
     pub choices: Vec<String>,
@@ -105,7 +109,11 @@ impl Observed {
         let inner = if steady.len() > 2 { &steady[1..steady.len() - 1] } else { &steady[..] };
         let total_rps = result.total.requests_per_second;
         Observed {
-            steady_rps: if inner.is_empty() { total_rps } else { inner.iter().sum::<f64>() / inner.len() as f64 },
+            steady_rps: if inner.is_empty() {
+                total_rps
+            } else {
+                inner.iter().sum::<f64>() / inner.len() as f64
+            },
             total_rps,
             fail_percent: result.total.failure_ratio() * 100.0,
             rows: result
@@ -136,6 +144,7 @@ impl Drill {
     /// Parses a drill block; `earlier` is the number of drills before it in the lesson.
     pub fn parse_block(body: &str, stem: &str, earlier: usize) -> Result<Drill> {
         let (mut ask, mut run, mut measure, mut tolerance, mut explain) = (None, None, None, None, None);
+        let mut run_line = String::new();
         let mut choices = Vec::new();
         for line in body.lines().filter(|line| !line.trim().is_empty()) {
             let Some((key, value)) = line.split_once(':') else {
@@ -144,7 +153,10 @@ impl Drill {
             let value = value.trim().to_string();
             match key.trim() {
                 "ask" => ask = Some(value),
-                "run" => run = Some(super::lesson::command_args(&value)?),
+                "run" => {
+                    run = Some(super::lesson::command_args(&value)?);
+                    run_line = value;
+                }
                 "measure" => measure = Some(Measure::parse(&value)?),
                 "tolerance" => tolerance = Some(parse_tolerance(&value)?),
                 "choice" => choices.push(value),
@@ -157,13 +169,16 @@ impl Drill {
             id: format!("{stem}!{}", earlier + 1),
             ask: ask.context("loadlab-drill 블록에 `ask:` 줄이 없어요")?,
             run: run.filter(|args| !args.is_empty()).context("loadlab-drill 블록에 `run:` 명령이 없어요")?,
+            run_line,
             measure,
             tolerance: tolerance.unwrap_or(Tolerance::Relative(0.25)),
             choices,
             explain: explain.context("loadlab-drill 블록에 `explain:` 줄이 없어요")?,
         };
         match (measure, drill.choices.len()) {
-            (Measure::Slowest, 0 | 1) => bail!("measure: slowest인 drill에는 `choice:`가 둘 이상 있어야 해요"),
+            (Measure::Slowest, 0 | 1) => {
+                bail!("measure: slowest인 drill에는 `choice:`가 둘 이상 있어야 해요")
+            }
             (Measure::Slowest, _) | (_, 0) => {}
             _ => bail!("숫자를 예측하는 drill에는 `choice:`를 쓰지 않아요"),
         }
@@ -214,9 +229,11 @@ impl Drill {
                     .iter()
                     .enumerate()
                     .filter_map(|(index, choice)| {
-                        observed.rows.iter().find(|(name, _, requests)| name == choice && *requests > 0).map(
-                            |(_, median, _)| (index, *median),
-                        )
+                        observed
+                            .rows
+                            .iter()
+                            .find(|(name, _, requests)| name == choice && *requests > 0)
+                            .map(|(_, median, _)| (index, *median))
                     })
                     .max_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|(index, _)| index),
@@ -250,7 +267,7 @@ impl Drill {
         if !self.choices.is_empty() {
             md.push('\n');
         }
-        md.push_str(&format!("```bash\n$ {}\n```\n", super::page::command_line(&self.run)));
+        md.push_str(&format!("```bash\n$ {} {}\n```\n", super::page::COMMAND_PREFIX, self.run_line));
         md
     }
 
@@ -264,7 +281,9 @@ impl Drill {
         let said = self.describe_prediction(prediction);
         let got = self.describe_measured(&outcome.measured);
         let verdict = match (&outcome.measured, outcome.close) {
-            (Measured::Choice(None), _) => "⚠️ 이번 실행에서는 고른 행들에 요청이 없어서 비교하지 못했어요.".to_string(),
+            (Measured::Choice(None), _) => {
+                "⚠️ 이번 실행에서는 고른 행들에 요청이 없어서 비교하지 못했어요.".to_string()
+            }
             (_, true) => "✅ **예측이 맞았어요.**".to_string(),
             (_, false) => "❌ **예측과 달랐어요.** 어디서 어긋났는지 해설과 견줘 보세요.".to_string(),
         };
@@ -274,14 +293,18 @@ impl Drill {
     /// The prediction as a learner reads it back (`약 10 req/s`, `` `/todos/ [GET - List]` ``).
     pub fn describe_prediction(&self, prediction: &Prediction) -> String {
         match prediction {
-            Prediction::Number(value) => format!("{} {}", format_number(*value), self.measure.unit()).trim().into(),
+            Prediction::Number(value) => {
+                format!("{} {}", format_number(*value), self.measure.unit()).trim().into()
+            }
             Prediction::Choice(index) => format!("`{}`", self.choices[*index]),
         }
     }
 
     fn describe_measured(&self, measured: &Measured) -> String {
         match measured {
-            Measured::Number(value) => format!("{} {}", format_number(*value), self.measure.unit()).trim().into(),
+            Measured::Number(value) => {
+                format!("{} {}", format_number(*value), self.measure.unit()).trim().into()
+            }
             Measured::Choice(Some(index)) => format!("`{}`", self.choices[*index]),
             Measured::Choice(None) => "없음".into(),
         }
@@ -312,8 +335,10 @@ impl Drill {
     pub fn record(&self, prediction: &Prediction, outcome: &Outcome) -> Result<()> {
         let said = self.describe_prediction(prediction);
         let got = self.describe_measured(&outcome.measured);
-        crate::progress::Progress::update(|progress| progress.record_drill(&self.id, said, got, outcome.close))
-            .context("예측해 보기 결과를 저장하지 못했어요")?;
+        crate::progress::Progress::update(|progress| {
+            progress.record_drill(&self.id, said, got, outcome.close)
+        })
+        .context("예측해 보기 결과를 저장하지 못했어요")?;
         Ok(())
     }
 
@@ -405,7 +430,9 @@ explain: 개별 조회만 비싼 계산을 해요.
     fn numbers_are_judged_within_the_tolerance() {
         let drill = Drill::parse_block(RPS, "02-why", 0).unwrap();
         let seen = observed(&[]);
-        for (typed, close) in [("약 20", true), ("15 req/s", true), ("24", true), ("10", false), ("40", false)] {
+        for (typed, close) in
+            [("약 20", true), ("15 req/s", true), ("23", true), ("10", false), ("40", false)]
+        {
             let prediction = drill.parse_prediction(typed).unwrap();
             assert_eq!(drill.judge(&prediction, &seen).close, close, "{typed}");
         }
@@ -419,7 +446,11 @@ explain: 개별 조회만 비싼 계산을 해요.
     #[test]
     fn the_slowest_choice_is_read_from_the_rows() {
         let drill = Drill::parse_block(SLOWEST, "09-optimization", 0).unwrap();
-        let seen = observed(&[("/todos/ [GET - List]", 4.0, 50), ("/todos/{id} [GET - Single]", 52.0, 20), ("/health", 900.0, 3)]);
+        let seen = observed(&[
+            ("/todos/ [GET - List]", 4.0, 50),
+            ("/todos/{id} [GET - Single]", 52.0, 20),
+            ("/health", 900.0, 3),
+        ]);
         assert_eq!(drill.measure(&seen), Measured::Choice(Some(1)), "rows outside the choices do not count");
         assert!(drill.judge(&drill.parse_prediction("2").unwrap(), &seen).close);
         assert!(!drill.judge(&drill.parse_prediction("1").unwrap(), &seen).close);

@@ -108,7 +108,8 @@ impl Lesson {
         let pages = pages
             .into_iter()
             .map(|(title, text)| {
-                let steps = parse_steps(&text, &stem, &mut counts).with_context(|| format!("`{title}` 쪽"))?;
+                let steps =
+                    parse_steps(&text, &stem, &mut counts).with_context(|| format!("`{title}` 쪽"))?;
                 Ok(Page { title, steps })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -197,7 +198,10 @@ fn parse_steps(text: &str, stem: &str, counts: &mut Counts) -> Result<Vec<Step>>
             && let Some(opening) = fence
         {
             let tag = line.trim_start().trim_start_matches(opening.0).trim();
-            if matches!(tag, "loadlab-run" | "quiz" | "loadlab-drill" | "loadlab-exercise" | "loadlab-checklist") {
+            if matches!(
+                tag,
+                "loadlab-run" | "quiz" | "loadlab-drill" | "loadlab-exercise" | "loadlab-checklist"
+            ) {
                 if !markdown.trim().is_empty() {
                     steps.push(Step::Markdown(std::mem::take(&mut markdown)));
                 }
@@ -222,8 +226,8 @@ fn special_step(tag: &str, body: &str, stem: &str, counts: &mut Counts) -> Resul
     match tag {
         "loadlab-run" => {
             let line = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
-            let args = command_args(line)
-                .with_context(|| format!("loadlab-run 명령을 읽을 수 없어요: {line:?}"))?;
+            let args =
+                command_args(line).with_context(|| format!("loadlab-run 명령을 읽을 수 없어요: {line:?}"))?;
             if args.is_empty() {
                 bail!("loadlab-run 블록에 명령이 없어요");
             }

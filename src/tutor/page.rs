@@ -45,7 +45,7 @@ pub fn exercise_location(exercise: &Exercise, workbook: &Path) -> String {
 pub fn exercise_markdown(exercise: &Exercise, workbook: &Path, progress: &Progress) -> String {
     let title = checklist::find(&exercise.item).map_or("", |item| item.title);
     let mut md = format!(
-        "📝 **실습 — {title}**\n\n**{}** 의 TODO를 완성하세요.\n\n채점: `{} check {}`\n",
+        "📝 **실습 — {title}**\n\n**{}**의 빈칸을 채우세요.\n\n채점: `{} check {}`\n",
         exercise_location(exercise, workbook),
         COMMAND_PREFIX,
         exercise.item
@@ -150,12 +150,12 @@ mod tests {
             Exercise { item: "update_todo".into(), file: "exercises/todo_user.rs".into(), function: None };
         let progress = Progress::default();
         let text = render(&exercise_markdown(&exercise, dir.path(), &progress), &plain(80));
-        assert!(text.contains("exercises/todo_user.rs:4 의 TODO를 완성하세요"), "{text}");
+        assert!(text.contains("exercises/todo_user.rs:4의 빈칸"), "{text}");
         assert!(text.contains("check update_todo"), "{text}");
 
         let missing = Exercise { file: "exercises/none.rs".into(), ..exercise };
         let text = render(&exercise_markdown(&missing, dir.path(), &progress), &plain(80));
-        assert!(text.contains("exercises/none.rs 의 TODO를 완성하세요"), "{text}");
+        assert!(text.contains("exercises/none.rs의 빈칸"), "{text}");
     }
 
     #[test]
@@ -172,7 +172,9 @@ mod tests {
         let out = lesson_text(&lesson, &Progress::default(), Path::new("/nonexistent"), &plain(60));
         let question = out.find("퀴즈 1.").unwrap();
         let after = out.find("뒤 문단").unwrap();
-        let answer = out.find("정답: 2. 정답").unwrap();
+        let quiz = lesson.quizzes().next().unwrap();
+        let shown = quiz.display_order(0).iter().position(|&index| quiz.choices[index].correct).unwrap() + 1;
+        let answer = out.find(&format!("정답: {shown}. 정답")).unwrap();
         let second = out.find("둘째 쪽").unwrap();
         assert!(question < after && after < answer && answer < second, "{out}");
         assert!(out.contains("오답 설명") && out.contains("정답 설명"));

@@ -109,9 +109,10 @@ impl Quiz {
     /// and attempt always give the same order; a second try gives another.
     pub fn display_order(&self, attempt: u32) -> Vec<usize> {
         // FNV-1a: a stable seed from the id (std's hasher may change between Rust releases).
-        let seed = self.id.bytes().chain(attempt.to_le_bytes()).fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-        });
+        let seed =
+            self.id.bytes().chain(attempt.to_le_bytes()).fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
         let mut order: Vec<usize> = (0..self.choices.len()).collect();
         order.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
         order
@@ -256,7 +257,10 @@ mod tests {
         let right = quiz.feedback_markdown(1, &order);
         assert!(right.starts_with("✅") && right.contains("0 → 200 → 0"), "{right}");
         let wrong = quiz.feedback_markdown(0, &order);
-        assert!(wrong.starts_with("❌") && wrong.contains("내구성") && wrong.contains("0 → 200 → 0"), "{wrong}");
+        assert!(
+            wrong.starts_with("❌") && wrong.contains("내구성") && wrong.contains("0 → 200 → 0"),
+            "{wrong}"
+        );
         assert!(wrong.contains("정답은 3번이에요"), "{wrong}");
     }
 }
