@@ -34,7 +34,8 @@ fn glossary() -> Vec<Entry> {
 /// Every file whose text a learner reads: lessons, hints, exercises, the tutor's sources.
 fn learner_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for (dir, ext) in [("lessons", "md"), ("lessons/hints", "md"), ("exercises", "rs"), ("src/tutor", "rs")] {
+    let dirs = [("lessons", "md"), ("lessons/hints", "md"), ("exercises", "rs"), ("src/tutor", "rs"), ("src/tutor/app", "rs")];
+    for (dir, ext) in dirs {
         let mut found: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join(dir))
             .unwrap_or_else(|err| panic!("{dir}: {err}"))
             .map(|entry| entry.unwrap().path())
