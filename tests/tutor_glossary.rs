@@ -34,7 +34,13 @@ fn glossary() -> Vec<Entry> {
 /// Every file whose text a learner reads: lessons, hints, exercises, the tutor's sources.
 fn learner_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let dirs = [("lessons", "md"), ("lessons/hints", "md"), ("exercises", "rs"), ("src/tutor", "rs"), ("src/tutor/app", "rs")];
+    let dirs = [
+        ("lessons", "md"),
+        ("lessons/hints", "md"),
+        ("exercises", "rs"),
+        ("src/tutor", "rs"),
+        ("src/tutor/app", "rs"),
+    ];
     for (dir, ext) in dirs {
         let mut found: Vec<PathBuf> = std::fs::read_dir(Path::new(ROOT).join(dir))
             .unwrap_or_else(|err| panic!("{dir}: {err}"))
