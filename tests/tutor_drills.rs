@@ -40,6 +40,9 @@ explain: 연결을 기다리는 서버가 없어요.
     assert_eq!(saved["attempts"], 2, "{saved}");
     assert_eq!(saved["close"], false, "the latest try is kept: {saved}");
     assert_eq!(saved["prediction"], "10.0 %", "{saved}");
+    let (saved_progress, _) = loadlab::progress::Progress::load();
+    let report = loadlab::tutor::progress_report(&saved_progress).unwrap();
+    assert!(report.contains("맞힌 예측 0 / 해 본 예측 1"), "the progress view counts drills: {report}");
 
     // On the embedded lab server: the result is read back and the request rows are there.
     let rows = "ask: 어느 행?

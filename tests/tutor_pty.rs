@@ -228,3 +228,32 @@ fn menu_lesson_quiz_quit_and_resume() {
     assert_eq!(tutor.wait_exit(), 0);
     assert_eq!(progress(home.path())["current_page"], 1);
 }
+
+#[test]
+fn a_drill_takes_a_prediction_runs_and_records_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut tutor = Session::start(home.path());
+    tutor.expect("무엇을 할까요?");
+    // Menu → lesson list → lesson 3 (the drill).
+    tutor.send(DOWN);
+    tutor.send(ENTER);
+    tutor.expect("어느 레슨을 볼까요?");
+    tutor.send(DOWN);
+    tutor.send(DOWN);
+    tutor.send(ENTER);
+    tutor.expect("3. 연습용 예측해 보기 · 1/1쪽");
+    tutor.expect("몇 %가 실패할까요?");
+    tutor.expect("내 예측 (숫자):");
+    tutor.send("100");
+    tutor.send(ENTER);
+    tutor.expect("예측이 맞았어요");
+    tutor.expect("측정값: 100 %");
+    tutor.expect("연결을 기다리는 서버가 없어서");
+    tutor.expect("어디로 갈까요?");
+    tutor.send(CTRL_C);
+    tutor.expect("진행 상황을 저장했어요");
+    assert_eq!(tutor.wait_exit(), 0);
+    let saved = &progress(home.path())["drill_results"]["03-fixture-drill!1"];
+    assert_eq!(saved["close"], true, "{saved}");
+    assert_eq!(saved["prediction"], "100 %", "{saved}");
+}

@@ -493,6 +493,12 @@ impl<'h> App<'h> {
         md.push_str(&format!(
             "\n### 퀴즈\n\n맞힌 문제 **{right}** / 푼 문제 {answered} (전체 {total}문제)\n"
         ));
+        let drills: usize = self.lessons.iter().map(|lesson| lesson.drills().count()).sum();
+        let close = progress.drill_results.values().filter(|result| result.close).count();
+        md.push_str(&format!(
+            "\n### 예측해 보기\n\n맞힌 예측 **{close}** / 해 본 예측 {} (전체 {drills}개)\n",
+            progress.drill_results.len()
+        ));
         md.push_str("\n### 체크리스트\n");
         md.push_str(&page::checklist_markdown(progress));
         md.push_str(&format!("\n진행 상황 파일: `{}`\n", progress.path().display()));
