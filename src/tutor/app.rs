@@ -471,8 +471,7 @@ impl<'h> App<'h> {
 
     /// One line of Markdown (`code`, **bold**) as the terminal shows it, for a prompt line.
     fn inline(&self, md: &str) -> String {
-        let opts = RenderOptions { width: usize::MAX / 4, ..self.options() };
-        render(md, &opts).trim_end().to_string()
+        page::inline(md, &self.options())
     }
 
     pub(crate) fn progress_markdown(&self, progress: &Progress) -> String {

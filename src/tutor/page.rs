@@ -25,6 +25,13 @@ pub fn command_line(args: &[String]) -> String {
     format!("{COMMAND_PREFIX} {}", quoted.join(" "))
 }
 
+/// One line of Markdown (`code`, **bold**) as the terminal shows it, unwrapped, for a prompt
+/// line: with colour, code spans are coloured instead of wrapped in backticks.
+pub fn inline(md: &str, opts: &RenderOptions) -> String {
+    let opts = RenderOptions { width: usize::MAX / 4, ..*opts };
+    render(md, &opts).trim_end().to_string()
+}
+
 /// A run step as a shell block.
 pub fn run_markdown(args: &[String]) -> String {
     format!("```bash\n$ {}\n```\n", command_line(args))
@@ -156,6 +163,16 @@ mod tests {
         let missing = Exercise { file: "exercises/none.rs".into(), ..exercise };
         let text = render(&exercise_markdown(&missing, dir.path(), &progress), &plain(80));
         assert!(text.contains("exercises/none.rs의 빈칸"), "{text}");
+    }
+
+    #[test]
+    fn prompt_lines_render_code_spans() {
+        let question = "Locust의 `wait_time = between(1, 3)`을 loadlab에서 쓰는 방법으로 맞는 것은?";
+        let colored = inline(question, &RenderOptions { width: 80, color: true, hyperlinks: false });
+        assert!(!colored.contains('`') && colored.contains("wait_time = between(1, 3)"), "{colored:?}");
+        assert!(!colored.contains('\n'), "{colored:?}");
+        let plain = inline(question, &plain(40));
+        assert!(!plain.contains('\n') && !plain.contains('\x1b'), "one line, no escapes: {plain:?}");
     }
 
     #[test]
