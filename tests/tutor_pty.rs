@@ -244,7 +244,7 @@ fn a_drill_takes_a_prediction_runs_and_records_it() {
     tutor.expect("3. 연습용 예측해 보기 · 1/1쪽");
     tutor.expect("몇 %가 실패할까요?");
     tutor.expect("내 예측 (숫자):");
-    tutor.send("100");
+    tutor.send("100%");
     tutor.send(ENTER);
     tutor.expect("예측이 맞았어요");
     tutor.expect("측정값: 100 %");

@@ -426,15 +426,16 @@ impl<'h> App<'h> {
             let typed = answered(
                 Text::new("내 예측 (숫자):")
                     .with_help_message("숫자만 적어도 돼요 (예: 10) · Enter 실행 · Esc 건너뛰기")
-                    .with_validator(|text: &str| {
-                        Ok(match text.trim().trim_start_matches('약').trim().parse::<f64>() {
-                            Ok(value) if value >= 0.0 && value.is_finite() => {
-                                inquire::validator::Validation::Valid
-                            }
-                            _ => {
-                                inquire::validator::Validation::Invalid("숫자로 적어 주세요 (예: 10).".into())
-                            }
-                        })
+                    .with_validator({
+                        // The same reading the drill applies, so the prompt never accepts a
+                        // prediction the drill then refuses ("약 10", "10 req/s", "100%").
+                        let drill = drill.clone();
+                        move |text: &str| {
+                            Ok(match drill.parse_prediction(text) {
+                                Ok(_) => inquire::validator::Validation::Valid,
+                                Err(err) => inquire::validator::Validation::Invalid(err.to_string().into()),
+                            })
+                        }
                     })
                     .prompt(),
             )?;
