@@ -1,11 +1,12 @@
-//! 여러분의 부하 테스트 시나리오 — 가이드의 `locustfile.py`에 해당합니다.
+//! 여러분의 부하 테스트 시나리오 — 가이드의 `locustfile.py`에 해당해요.
 //!
 //! 채점:        cargo run --release -- check            (항목 하나만: check update_todo)
 //! 실행:        cargo run --release -- run TodoUser -u 20 -r 5 -t 15s
 //!
-//! 이 파일들은 loadlab 본체와 따로 컴파일되므로, 쓰다 만 코드가 있어도 튜터는 그대로 동작합니다.
+//! 이 파일들은 loadlab 본체와 따로 컴파일돼서, 쓰다 만 코드가 있어도 튜터는 그대로 동작해요.
+//! Rust 문법이 낯설면: cargo run --release -- learn 13 (부록: 이 과정에 필요한 Rust)
 
-// 아직 채우지 않은 `todo!()` 본문 때문에 생기는 경고는 숨깁니다.
+// 아직 채우지 않은 `todo!()` 본문 때문에 생기는 경고는 숨겨요.
 #![allow(unused_variables, unused_imports, unreachable_code)]
 
 mod mixed_workload;
@@ -17,7 +18,8 @@ mod todo_user;
 
 use loadlab::prelude::*;
 
-/// `run`이 실행하는 사용자 클래스들. 새 클래스를 만들었다면 여기에 추가하세요.
+/// `run`이 실행하는 사용자 클래스들. 새 클래스를 만들었다면 파일 위에 `mod 파일이름;`을 쓰고
+/// 여기에 `UserClass::of::<파일이름::클래스이름>()`을 더하세요.
 fn user_classes() -> Vec<UserClass> {
     vec![
         UserClass::of::<todo_user::TodoUser>(),

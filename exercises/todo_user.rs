@@ -4,7 +4,7 @@ use loadlab::prelude::*;
 
 #[derive(Default)]
 pub struct TodoUser {
-    /// 이 사용자가 만든 TODO의 id (수정·삭제는 자기 것만 건드립니다)
+    /// 이 사용자가 만든 TODO의 id (수정·삭제는 자기 것만 건드려요)
     pub created_todo_ids: Vec<i64>,
 }
 
@@ -23,7 +23,7 @@ impl User for TodoUser {
         ]
     }
 
-    /// 시작할 때 서버가 살아 있는지 확인합니다.
+    /// 시작할 때 서버가 살아 있는지 확인해요.
     async fn on_start(&mut self, client: &Client) {
         client.get("/health").send().await;
     }
@@ -44,7 +44,7 @@ pub async fn create_todo(user: &mut TodoUser, client: &Client) {
     }
 }
 
-/// 리스트 조회 (가중치 2) — 완성된 예시
+/// 목록 조회 (가중치 2) — 완성된 예시
 pub async fn list_todos(_user: &mut TodoUser, client: &Client) {
     client
         .get("/todos/")
@@ -68,9 +68,9 @@ pub async fn get_single_todo(user: &mut TodoUser, client: &Client) {
 /// TODO 수정 시나리오
 pub async fn update_todo(user: &mut TodoUser, client: &Client) {
     // TODO: update_todo를 완성하세요.
-    //  1. 만든 TODO가 없으면 아무것도 하지 않고 return 합니다. (힌트: choose(&user.created_todo_ids))
-    //  2. 제목과 completed를 바꾸는 JSON 본문을 만듭니다. (json!, randint, random_bool)
-    //  3. PUT /todos/{id} 를 보내되, 통계가 id마다 따로 쌓이지 않게 .name("/todos/{id} [PUT - Update]")
+    //  1. 만든 TODO가 없으면 아무것도 하지 않고 return해요. (힌트: choose(&user.created_todo_ids))
+    //  2. 제목과 completed를 바꾸는 JSON 본문을 만들어요. (json!, randint, random_bool)
+    //  3. PUT /todos/{id}를 보내되, 통계가 id마다 따로 쌓이지 않게 .name("/todos/{id} [PUT - Update]")
     //  4. 200과 404(이미 지워진 TODO)는 response.success(), 그 밖의 코드는 response.failure(..)
     todo!("update_todo를 완성하세요 — 힌트: cargo run --release -- hint update_todo")
 }
@@ -78,8 +78,8 @@ pub async fn update_todo(user: &mut TodoUser, client: &Client) {
 /// TODO 삭제 시나리오
 pub async fn delete_todo(user: &mut TodoUser, client: &Client) {
     // TODO: delete_todo를 완성하세요.
-    //  1. 만든 TODO가 없으면 return 합니다.
-    //  2. DELETE /todos/{id} 를 .name("/todos/{id} [DELETE]") 로 보냅니다.
+    //  1. 만든 TODO가 없으면 return해요.
+    //  2. DELETE /todos/{id}를 .name("/todos/{id} [DELETE]")로 보내요.
     //  3. 204면 그 id를 user.created_todo_ids에서 빼고(다시는 쓰지 않도록) success()
     //  4. 404(이미 지워짐)도 success(), 그 밖의 코드는 failure(..)
     todo!("delete_todo를 완성하세요 — 힌트: cargo run --release -- hint delete_todo")

@@ -29,7 +29,7 @@ pub async fn complete_workflow(_user: &mut MixedWorkloadUser, client: &Client) {
         }
     }
 
-    // 2. 리스트 조회
+    // 2. 목록 조회
     client.get("/todos/").name("/todos/ [GET - Workflow]").send().await;
 
     // 3. 첫 번째 TODO 완료 처리 → 4. 삭제

@@ -17,7 +17,7 @@ impl User for SetupUser {
         vec![task(1, read_own_todo)]
     }
 
-    /// 시작할 때 한 번: 내 테스트 데이터 TODO 3개를 만들어 둡니다.
+    /// 시작할 때 한 번: 내 테스트 데이터 TODO 3개를 만들어 둬요.
     async fn on_start(&mut self, client: &Client) {
         for i in 0..3 {
             let body = json!({ "title": format!("준비 데이터 {i}") });
@@ -28,7 +28,7 @@ impl User for SetupUser {
         }
     }
 
-    /// 끝날 때 한 번: 만든 TODO를 모두 지워 서버를 처음처럼 돌려놓습니다.
+    /// 끝날 때 한 번: 만든 TODO를 모두 지워 서버를 처음처럼 돌려놔요.
     async fn on_stop(&mut self, client: &Client) {
         for id in self.own_todo_ids.drain(..) {
             client.delete(format!("/todos/{id}")).name("/todos/{id} [DELETE - Teardown]").send().await;
@@ -36,7 +36,7 @@ impl User for SetupUser {
     }
 }
 
-/// 준비해 둔 내 TODO 중 하나를 읽습니다.
+/// 준비해 둔 내 TODO 중 하나를 읽어요.
 pub async fn read_own_todo(user: &mut SetupUser, client: &Client) {
     let Some(&id) = choose(&user.own_todo_ids) else { return };
     client.get(format!("/todos/{id}")).name("/todos/{id} [GET - Own]").send().await;

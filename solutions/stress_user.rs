@@ -18,7 +18,7 @@ impl User for StressTestUser {
     }
 }
 
-/// 큰 description을 가진 TODO를 쉬지 않고 만듭니다.
+/// 큰 description을 가진 TODO를 쉬지 않고 만들어요.
 pub async fn create_many_todos(_user: &mut StressTestUser, client: &Client) {
     let body = json!({
         "title": format!("스트레스 {}", randint(1, 1_000_000)),

@@ -4,7 +4,7 @@ use loadlab::prelude::*;
 
 #[derive(Default)]
 pub struct TodoUser {
-    /// 이 사용자가 만든 TODO의 id (수정·삭제는 자기 것만 건드립니다)
+    /// 이 사용자가 만든 TODO의 id (수정·삭제는 자기 것만 건드려요)
     pub created_todo_ids: Vec<i64>,
 }
 
@@ -23,7 +23,7 @@ impl User for TodoUser {
         ]
     }
 
-    /// 시작할 때 서버가 살아 있는지 확인합니다.
+    /// 시작할 때 서버가 살아 있는지 확인해요.
     async fn on_start(&mut self, client: &Client) {
         client.get("/health").send().await;
     }
@@ -44,7 +44,7 @@ pub async fn create_todo(user: &mut TodoUser, client: &Client) {
     }
 }
 
-/// 리스트 조회 (가중치 2) — 완성된 예시
+/// 목록 조회 (가중치 2) — 완성된 예시
 pub async fn list_todos(_user: &mut TodoUser, client: &Client) {
     client
         .get("/todos/")
@@ -86,7 +86,7 @@ pub async fn delete_todo(user: &mut TodoUser, client: &Client) {
     let response = client.delete(format!("/todos/{todo_id}")).name("/todos/{id} [DELETE]").send().await;
     match response.status() {
         204 | 404 => {
-            // 지워졌으니(또는 이미 없으니) 다시는 이 id를 쓰지 않습니다.
+            // 지워졌으니(또는 이미 없으니) 다시는 이 id를 쓰지 않아요.
             user.created_todo_ids.retain(|&id| id != todo_id);
             response.success();
         }

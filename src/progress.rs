@@ -33,6 +33,20 @@ pub struct QuizResult {
     pub attempts: u32,
 }
 
+/// The latest try at one predict-then-run drill.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DrillResult {
+    /// The prediction as the learner typed it, read back (`약 20 req/s`).
+    pub prediction: String,
+    /// What the run measured, as shown (`19.4 req/s`).
+    pub measured: String,
+    /// Whether the prediction was close enough.
+    pub close: bool,
+    /// How many times the drill was run.
+    pub attempts: u32,
+}
+
 /// Everything the workbook remembers about a learner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -46,6 +60,8 @@ pub struct Progress {
     pub lessons_done: BTreeSet<usize>,
     /// Quiz id (`03-test-types#1`) to its result.
     pub quiz_results: BTreeMap<String, QuizResult>,
+    /// Drill id (`02-why!1`) to its latest result.
+    pub drill_results: BTreeMap<String, DrillResult>,
     /// Checklist item id to the time (RFC 3339) it was ticked.
     pub items_done: BTreeMap<String, String>,
     /// The learner's own runs, as the run command records them.
@@ -66,6 +82,7 @@ impl Default for Progress {
             current_page: 0,
             lessons_done: BTreeSet::new(),
             quiz_results: BTreeMap::new(),
+            drill_results: BTreeMap::new(),
             items_done: BTreeMap::new(),
             practice_runs: Vec::new(),
             bottleneck_guesses: Vec::new(),
@@ -210,6 +227,15 @@ impl Progress {
         result.attempts += 1;
     }
 
+    /// Records a drill's latest prediction and measurement.
+    pub fn record_drill(&mut self, drill_id: &str, prediction: String, measured: String, close: bool) {
+        let result = self.drill_results.entry(drill_id.to_string()).or_default();
+        result.attempts += 1;
+        result.prediction = prediction;
+        result.measured = measured;
+        result.close = close;
+    }
+
     /// `(right, answered)`: questions whose latest answer was right, and questions answered.
     pub fn quiz_score(&self) -> (usize, usize) {
         let right = self.quiz_results.values().filter(|r| r.correct).count();
@@ -290,6 +316,7 @@ mod tests {
         progress.mark_item_done("update_todo");
         progress.record_quiz("03-test-types#1", false);
         progress.record_quiz("03-test-types#1", true);
+        progress.record_drill("02-why!1", "약 20 req/s".into(), "19.4 req/s".into(), true);
         progress.record_practice_run(serde_json::json!({"item": "practice1", "users": 20}));
         progress.save().unwrap();
 
@@ -299,6 +326,13 @@ mod tests {
         assert!(loaded.is_item_done("update_todo"));
         assert!(!loaded.is_item_done("delete_todo"));
         assert_eq!(loaded.quiz_results["03-test-types#1"], QuizResult { correct: true, attempts: 2 });
+        let drill = DrillResult {
+            prediction: "약 20 req/s".into(),
+            measured: "19.4 req/s".into(),
+            close: true,
+            attempts: 1,
+        };
+        assert_eq!(loaded.drill_results["02-why!1"], drill);
         assert_eq!(loaded.quiz_score(), (1, 1));
         let stamp = &loaded.items_done["update_todo"];
         assert!(chrono::DateTime::parse_from_rfc3339(stamp).is_ok(), "{stamp}");

@@ -1,11 +1,33 @@
-//! Every command a lesson or a hint shows is one that `loadlab` accepts: each
-//! `cargo run --release -- …` line in a bash block, and each runnable (`loadlab-run`) step, is
-//! parsed with the real command-line definition (nothing is run).
+//! Every command a lesson, a hint or an exercise comment prints works as printed: each
+//! `cargo run --release -- …` line in a shell block, each one in inline code in the prose or in
+//! an exercise's comments, each runnable (`loadlab-run`) step and each drill's `run:` line is
+//! parsed with the real command-line definition (nothing is run). The workbook spells commands
+//! one way (`cargo run --release -- …`), so a shell line that starts with a bare `loadlab` —
+//! which a fresh clone cannot run — is an error too.
 
 use std::path::Path;
 
-fn commands_in(markdown: &str) -> Vec<String> {
-    let mut commands = Vec::new();
+const PREFIX: &str = "cargo run --release -- ";
+
+/// Commands found in a text, and shell lines that cannot run as printed.
+#[derive(Default)]
+struct Found {
+    commands: Vec<String>,
+    unrunnable: Vec<String>,
+}
+
+/// Inline code spans (`…`) of a line that start with the prefix, without it.
+fn inline_commands(line: &str) -> Vec<String> {
+    line.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|code| code.strip_prefix(PREFIX))
+        .map(|command| command.trim().to_string())
+        .collect()
+}
+
+fn commands_in(markdown: &str) -> Found {
+    let mut found = Found::default();
     let mut fence: Option<String> = None;
     for line in markdown.lines() {
         let trimmed = line.trim_start();
@@ -14,45 +36,95 @@ fn commands_in(markdown: &str) -> Vec<String> {
             continue;
         }
         match fence.as_deref() {
-            Some("loadlab-run") if !trimmed.is_empty() => commands.push(trimmed.to_string()),
-            Some("bash") | Some("sh") | Some("") => {
-                let without_comment = trimmed.split("  #").next().unwrap_or("").trim();
-                if let Some(command) = without_comment.strip_prefix("cargo run --release -- ") {
-                    commands.push(command.to_string());
+            Some("loadlab-run") if !trimmed.is_empty() => found.commands.push(trimmed.to_string()),
+            Some("loadlab-drill") => {
+                if let Some(run) = trimmed.strip_prefix("run:") {
+                    found.commands.push(run.trim().to_string());
                 }
             }
+            Some("bash") | Some("sh") | Some("") => {
+                let without_comment = trimmed.split("  #").next().unwrap_or("").trim();
+                if let Some(command) = without_comment.strip_prefix(PREFIX) {
+                    found.commands.push(command.to_string());
+                } else if without_comment.starts_with("loadlab ") {
+                    found.unrunnable.push(without_comment.to_string());
+                }
+            }
+            None => found.commands.extend(inline_commands(line)),
             _ => {}
         }
     }
-    commands
+    found
+}
+
+/// Commands in Rust comments (`// … cargo run --release -- check`), up to two spaces or `(`.
+fn commands_in_comments(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|line| line.trim_start().starts_with("//"))
+        .filter_map(|line| line.split_once(PREFIX).map(|(_, rest)| rest))
+        .map(|rest| rest.split("  ").next().unwrap_or("").split(" (").next().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+fn files(dir: &str, ext: &str) -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == ext))
+        .collect();
+    paths.sort();
+    paths
 }
 
 #[test]
-fn every_command_in_lessons_and_hints_is_accepted() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+fn every_command_in_lessons_hints_and_exercises_works_as_printed() {
     let mut checked = 0;
     let mut rejected = Vec::new();
+    let mut unrunnable = Vec::new();
+    let mut check = |origin: String, command: &str| {
+        let args = loadlab::tutor::lesson::command_args(command).unwrap();
+        checked += 1;
+        if let Err(error) = loadlab::cli::check_command_line(&args) {
+            rejected.push(format!("{origin}: `{command}` — {error}"));
+        }
+    };
     for dir in ["lessons", "lessons/hints"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|ext| ext != "md") {
-                continue;
+        for path in files(dir, "md") {
+            let found = commands_in(&std::fs::read_to_string(&path).unwrap());
+            for command in &found.commands {
+                check(path.display().to_string(), command);
             }
-            for command in commands_in(&std::fs::read_to_string(&path).unwrap()) {
-                let args = loadlab::tutor::lesson::command_args(&command).unwrap();
-                checked += 1;
-                if let Err(error) = loadlab::cli::check_command_line(&args) {
-                    rejected.push(format!("{}: `{command}` — {error}", path.display()));
-                }
+            for line in found.unrunnable {
+                unrunnable.push(format!(
+                    "{}: `{line}` — a fresh clone has no `loadlab` command; print `{PREFIX}…`",
+                    path.display()
+                ));
             }
         }
     }
-    assert!(checked >= 40, "only {checked} commands found: is the extraction broken?");
-    assert!(rejected.is_empty(), "commands loadlab does not accept:\n{}", rejected.join("\n"));
+    for path in files("exercises", "rs") {
+        for command in commands_in_comments(&std::fs::read_to_string(&path).unwrap()) {
+            check(path.display().to_string(), &command);
+        }
+    }
+    rejected.extend(unrunnable);
+    assert!(checked >= 120, "only {checked} commands found: is the extraction broken?");
+    assert!(rejected.is_empty(), "commands that do not work as printed:\n{}", rejected.join("\n"));
 }
 
 #[test]
-fn a_wrong_command_is_caught() {
+fn a_wrong_or_unrunnable_command_is_caught() {
     let args = loadlab::tutor::lesson::command_args("run --solutions --users-count 5").unwrap();
     assert!(loadlab::cli::check_command_line(&args).is_err());
+    let found = commands_in(
+        "```bash\nloadlab run -u 5\ncargo run --release -- check  # 채점\n```\n\n본문의 `cargo run --release -- hint update_todo` 명령.\n",
+    );
+    assert_eq!(found.unrunnable, ["loadlab run -u 5"]);
+    assert_eq!(found.commands, ["check", "hint update_todo"]);
+    assert_eq!(
+        commands_in_comments("//! 채점:  cargo run --release -- check   (항목 하나만)\nfn f() {}\n"),
+        ["check"]
+    );
 }

@@ -40,12 +40,12 @@ fn learn_print_renders_every_page_without_prompts_or_escape_codes() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(!text.contains('\x1b'), "escape codes in piped output");
     let order =
-        ["1. 연습용 첫 레슨", "첫 쪽: 표와 목록", "둘째 쪽: 퀴즈", "퀴즈 1 정답: 2.", "셋째 쪽: 실행과 실습"];
+        ["1. 연습용 첫 레슨", "첫 쪽: 표와 목록", "둘째 쪽: 퀴즈", "퀴즈 1 정답:", "셋째 쪽: 실행과 실습"];
     let positions: Vec<usize> =
         order.iter().map(|part| text.find(part).unwrap_or_else(|| panic!("{part}: {text}"))).collect();
     assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "{text}");
     assert!(text.contains("$ cargo run --release -- run --solutions TodoUser -u 20 -r 5 -t 15s"), "{text}");
-    assert!(text.contains("exercises/todo_user.rs 의 TODO를 완성하세요"), "{text}");
+    assert!(text.contains("exercises/todo_user.rs의 빈칸을 채우세요"), "{text}");
     assert!(text.contains("⬜ TODO 수정 시나리오 완성하기"), "{text}");
     assert!(text.lines().all(|line| !line.starts_with("? ")), "a prompt in print mode: {text}");
 
@@ -60,5 +60,5 @@ fn learn_print_renders_every_page_without_prompts_or_escape_codes() {
 
     let missing = loadlab(&["learn", "99", "--print"], home.path());
     assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("99번 레슨이 없습니다"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("99번 레슨이 없어요"));
 }

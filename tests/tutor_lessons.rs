@@ -139,3 +139,142 @@ fn the_embedded_lessons_are_the_files_in_lessons() {
         assert_eq!(std::fs::read_to_string(format!("{dir}/{name}")).unwrap(), text, "{name} is stale");
     }
 }
+
+fn embedded_lessons() -> Vec<Lesson> {
+    lesson::embedded().into_iter().map(|(name, text)| parse(name, name, text)).collect()
+}
+
+#[test]
+fn the_right_answer_is_not_given_away_by_its_length() {
+    // A learner who always picks the longest (or the shortest) choice must not pass: the right
+    // choice is the strictly longest in at most a third of the quizzes, and the strictly
+    // shortest in at most a third.
+    let (mut longest, mut shortest) = (Vec::new(), Vec::new());
+    let mut count = 0;
+    for lesson in embedded_lessons() {
+        for quiz in lesson.quizzes() {
+            count += 1;
+            let right = display_width(&quiz.choices[quiz.answer()].text);
+            let others: Vec<usize> = quiz
+                .choices
+                .iter()
+                .filter(|choice| !choice.correct)
+                .map(|choice| display_width(&choice.text))
+                .collect();
+            let label = format!("{} ({})", quiz.id, quiz.question);
+            if others.iter().all(|&width| width < right) {
+                longest.push(label.clone());
+            }
+            if others.iter().all(|&width| width > right) {
+                shortest.push(label);
+            }
+        }
+    }
+    assert!(count >= 20, "only {count} quizzes");
+    for (what, found) in [("longest", &longest), ("shortest", &shortest)] {
+        assert!(
+            found.len() * 3 <= count,
+            "the right answer is the {what} choice in {} of {count} quizzes:\n{}",
+            found.len(),
+            found.join("\n")
+        );
+    }
+}
+
+#[test]
+fn every_lesson_has_a_quiz() {
+    for lesson in embedded_lessons() {
+        assert!(lesson.quizzes().count() >= 1, "{} has no quiz", lesson.label());
+    }
+}
+
+#[test]
+fn reading_lessons_have_a_predict_then_run_drill() {
+    let lessons = embedded_lessons();
+    let mut ids = BTreeSet::new();
+    for number in [2, 4, 7, 9, 11, 12] {
+        let lesson = lessons.iter().find(|lesson| lesson.number == number).expect("lesson exists");
+        let drills: Vec<_> = lesson.drills().collect();
+        assert!(!drills.is_empty(), "{} has no loadlab-drill", lesson.label());
+        for drill in drills {
+            assert!(ids.insert(drill.id.clone()), "drill id {} twice", drill.id);
+            // A drill runs on the embedded lab server (or a port nobody listens on), briefly.
+            let host = drill.run.iter().position(|arg| arg == "-H").map(|at| drill.run[at + 1].clone());
+            assert!(
+                host.as_deref().is_none_or(|host| host.starts_with("http://127.0.0.1:{free_port}")),
+                "{}: a drill may only aim at a free loopback port: {host:?}",
+                drill.id
+            );
+            let time = drill.run.iter().position(|arg| arg == "-t").map(|at| drill.run[at + 1].clone());
+            let seconds =
+                time.as_deref().and_then(|t| t.strip_suffix('s')).and_then(|t| t.parse::<u32>().ok());
+            assert!(
+                seconds.is_some_and(|s| s <= 20),
+                "{}: a drill runs 20 s or less, not {time:?}",
+                drill.id
+            );
+        }
+    }
+}
+
+#[test]
+fn lesson_one_maps_every_exercise_file() {
+    let lessons = embedded_lessons();
+    let first = lessons.iter().find(|lesson| lesson.number == 1).expect("lesson 1");
+    let text =
+        lesson::embedded().into_iter().find(|(name, _)| name.starts_with("01-")).expect("lesson 1 file").1;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/exercises");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".rs") && name != "main.rs")
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "exercise files: {files:?}");
+    let missing: Vec<&String> =
+        files.iter().filter(|name| !text.contains(&format!("| `exercises/{name}` |"))).collect();
+    assert!(missing.is_empty(), "{}: the exercise map does not list {missing:?}", first.label());
+    assert!(
+        text.contains("`exercises/main.rs`") && text.contains("user_classes()"),
+        "the map names main.rs's user_classes()"
+    );
+}
+
+#[test]
+fn lesson_eight_names_every_registered_class() {
+    let registered = loadlab::tutor::classes::solution_classes();
+    let text = lesson::embedded().into_iter().find(|(name, _)| name.starts_with("08-")).expect("lesson 8").1;
+    let sentence = text
+        .lines()
+        .find(|line| line.contains("클래스 이름을 생략하면"))
+        .expect("lesson 8 says what runs without class names");
+    for class in &registered {
+        assert!(sentence.contains(&format!("`{class}`")), "lesson 8 does not name {class}: {sentence}");
+    }
+    let count = ["", "한", "두", "세", "네", "다섯", "여섯"][registered.len().min(6)];
+    assert!(sentence.contains(&format!("{count} 클래스")), "lesson 8 should say {count} 클래스: {sentence}");
+}
+
+#[test]
+fn the_rust_primer_is_linked_from_the_first_exercises_and_from_compile_errors() {
+    let lessons = embedded_lessons();
+    let primer = lessons
+        .iter()
+        .find(|lesson| lesson.title.contains("이 과정에 필요한 Rust"))
+        .expect("a Rust primer lesson");
+    let command = format!("cargo run --release -- learn {}", primer.number);
+    assert!(
+        loadlab::grader::build::failed_message().contains(&command),
+        "{}",
+        loadlab::grader::build::failed_message()
+    );
+    for stem in ["01-", "05-", "08-"] {
+        let text = lesson::embedded().into_iter().find(|(name, _)| name.starts_with(stem)).unwrap().1;
+        assert!(text.contains(&command), "lesson {stem} does not link the primer ({command})");
+    }
+    let primer_text =
+        lesson::embedded().into_iter().find(|(name, _)| name.contains("rust-primer")).unwrap().1;
+    for topic in ["async fn", ".await", "impl", "match", "let … else", "E0502", "|&id|"] {
+        assert!(primer_text.contains(topic), "the primer does not cover {topic}");
+    }
+}

@@ -166,14 +166,21 @@ fn menu_lesson_quiz_quit_and_resume() {
     tutor.expect("│ 중앙값 │ 200 ms 미만 │");
     tutor.expect("어디로 갈까요?");
 
-    // Page forward to the quiz and answer it (the second choice is right).
+    // Page forward to the quiz. The choices come shuffled (seeded by the quiz id), so find
+    // where the right one is shown; a `q` meant for the pager must not filter the choices away.
+    let lessons = loadlab::tutor::lesson::from_dir(Path::new(FIXTURES)).unwrap();
+    let quiz = lessons[0].quizzes().next().expect("the fixture has a quiz").clone();
+    let shown = quiz.display_order(0).iter().position(|&index| quiz.choices[index].correct).unwrap();
     tutor.send(ENTER);
     tutor.expect("1. 연습용 첫 레슨 · 2/3쪽");
     tutor.expect("부하 테스트(Load Test)의 목적은 무엇일까요?");
-    tutor.expect("3. 몇 시간 동안 메모리 누수가 없는지 보는 것");
-    tutor.send(DOWN);
+    tutor.expect("몇 시간 동안 메모리 누수가 없는지 보는 것");
+    tutor.send("q");
+    for _ in 0..shown {
+        tutor.send(DOWN);
+    }
     tutor.send(ENTER);
-    tutor.expect("✅ 정답입니다!");
+    tutor.expect("✅ 정답이에요!");
     tutor.expect("예상되는 사용자 수로 성능을 잽니다");
 
     // Back to the menu (다음 쪽, 이전 쪽, 메뉴로) and quit (the last item).
@@ -186,7 +193,7 @@ fn menu_lesson_quiz_quit_and_resume() {
     // Typing filters the menu, so this keeps working when menu items are added.
     tutor.send("종료");
     tutor.send(ENTER);
-    tutor.expect("진행 상황을 저장했습니다");
+    tutor.expect("진행 상황을 저장했어요");
     assert_eq!(tutor.wait_exit(), 0);
 
     // NO_COLOR: cursor movement only, not a single colour or style code.
@@ -210,14 +217,43 @@ fn menu_lesson_quiz_quit_and_resume() {
     tutor.send(ENTER);
     tutor.expect("1. 연습용 첫 레슨 · 2/3쪽");
     tutor.expect("둘째 쪽: 퀴즈");
-    tutor.expect("이미 맞힌 문제입니다");
+    tutor.expect("이미 맞힌 문제예요");
     tutor.expect("어디로 갈까요?");
 
     // Esc goes back to the menu; Ctrl-C leaves cleanly.
     tutor.send(ESC);
     tutor.expect("무엇을 할까요?");
     tutor.send(CTRL_C);
-    tutor.expect("진행 상황을 저장했습니다");
+    tutor.expect("진행 상황을 저장했어요");
     assert_eq!(tutor.wait_exit(), 0);
     assert_eq!(progress(home.path())["current_page"], 1);
+}
+
+#[test]
+fn a_drill_takes_a_prediction_runs_and_records_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut tutor = Session::start(home.path());
+    tutor.expect("무엇을 할까요?");
+    // Menu → lesson list → lesson 3 (the drill).
+    tutor.send(DOWN);
+    tutor.send(ENTER);
+    tutor.expect("어느 레슨을 볼까요?");
+    tutor.send(DOWN);
+    tutor.send(DOWN);
+    tutor.send(ENTER);
+    tutor.expect("3. 연습용 예측해 보기 · 1/1쪽");
+    tutor.expect("몇 %가 실패할까요?");
+    tutor.expect("내 예측 (숫자):");
+    tutor.send("100%");
+    tutor.send(ENTER);
+    tutor.expect("예측이 맞았어요");
+    tutor.expect("측정값: 100 %");
+    tutor.expect("연결을 기다리는 서버가 없어서");
+    tutor.expect("어디로 갈까요?");
+    tutor.send(CTRL_C);
+    tutor.expect("진행 상황을 저장했어요");
+    assert_eq!(tutor.wait_exit(), 0);
+    let saved = &progress(home.path())["drill_results"]["03-fixture-drill!1"];
+    assert_eq!(saved["close"], true, "{saved}");
+    assert_eq!(saved["prediction"], "100 %", "{saved}");
 }

@@ -33,8 +33,9 @@ pub enum Build {
     Failed,
 }
 
-const BUILD_FAILED: &str = "exercises/ 컴파일에 실패했습니다. 위의 컴파일러 메시지를 확인하세요 \
-(loadlab 자체는 계속 쓸 수 있어요: progress, hint, learn …)";
+const BUILD_FAILED: &str = "exercises/ 컴파일에 실패했어요. 위의 컴파일러 메시지에서 파일과 줄 번호부터 보세요. \
+Rust 문법이나 빌림 오류(E0502 등)가 낯설면: cargo run --release -- learn 13 (부록: 이 과정에 필요한 Rust). \
+loadlab 자체는 계속 쓸 수 있어요: progress, hint, learn …";
 
 /// Explains a failed build in one Korean line.
 pub fn failed_message() -> &'static str {

@@ -6,28 +6,31 @@
 //! leaves the tutor cleanly through [`Interrupted`]. The progress file is loaded fresh before
 //! each use and saved after each change, since the hooks (grader, runs) write it too.
 
+use super::drill::{Drill, Prediction};
 use super::lesson::{self, Lesson, Step};
 use super::page;
 use super::quiz::Quiz;
 use super::render::{RenderOptions, render};
 use super::{Hooks, Interrupted, pager, terminal_width};
-use crate::checklist::{ITEMS, Item};
 use crate::progress::Progress;
 use anyhow::{Context, Result};
 use colored::Colorize;
 use inquire::error::InquireResult;
 use inquire::ui::{RenderConfig, Styled};
-use inquire::{Confirm, CustomType, InquireError, Select, Text};
+use inquire::{Confirm, InquireError, Select, Text};
 use std::cell::Cell;
 use std::fmt;
 
+mod dialogs;
+
 const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 찾기 · Esc 뒤로 · Ctrl-C 끝내기";
 const QUIZ_HELP: &str = "↑↓ 이동 · Enter 답하기 · Esc 건너뛰기";
-const SERVE_NOTE: &str = "실습 서버를 http://127.0.0.1:8000 에서 시작합니다. 다른 터미널에서 요청을 보내 보세요.\n\
-                          멈추려면 Ctrl-C를 누르세요. 서버가 멈추면 메뉴로 돌아옵니다.";
+const NAV_HELP: &str = "↑↓ 이동 · Enter 선택 · Esc 메뉴로 · Ctrl-C 끝내기";
+const SERVE_NOTE: &str = "실습 서버를 http://127.0.0.1:8000 에서 시작해요. 다른 터미널에서 요청을 보내 보세요.\n\
+                          멈추려면 Ctrl-C를 누르세요. 서버가 멈추면 메뉴로 돌아와요.";
 const BANNER: &str = "loadlab — 한국어 성능 테스트 실습서";
-const NO_LESSONS: &str = "레슨이 없습니다. lessons/ 폴더에 레슨 파일이 있는지 확인하세요.";
-const SOLUTION_WARNING: &str = "정답을 먼저 보면 스스로 풀어 볼 기회가 사라집니다. 그래도 볼까요?";
+const NO_LESSONS: &str = "레슨이 없어요. lessons/ 폴더에 레슨 파일이 있는지 확인하세요.";
+const SOLUTION_WARNING: &str = "정답을 먼저 보면 스스로 풀어 볼 기회가 사라져요. 그래도 볼까요?";
 
 /// The running tutor.
 pub struct App<'h> {
@@ -83,26 +86,6 @@ impl fmt::Display for MenuItem {
     }
 }
 
-enum ExerciseAction {
-    CheckAll,
-    Check,
-    Hint,
-    Solution,
-    Back,
-}
-
-impl fmt::Display for ExerciseAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExerciseAction::CheckAll => write!(f, "전체 채점 (check)"),
-            ExerciseAction::Check => write!(f, "항목 하나 채점 (check 항목)"),
-            ExerciseAction::Hint => write!(f, "힌트 보기 (hint 항목)"),
-            ExerciseAction::Solution => write!(f, "정답 보기 (solution 항목)"),
-            ExerciseAction::Back => write!(f, "◀ 메뉴로"),
-        }
-    }
-}
-
 /// A labelled choice in a list.
 struct Labelled<T> {
     label: String,
@@ -121,7 +104,7 @@ fn answered<T>(answer: InquireResult<T>) -> Result<Option<T>> {
         Ok(value) => Ok(Some(value)),
         Err(InquireError::OperationCanceled) => Ok(None),
         Err(InquireError::OperationInterrupted) => Err(Interrupted.into()),
-        Err(err) => Err(anyhow::Error::new(err).context("입력을 받지 못했습니다")),
+        Err(err) => Err(anyhow::Error::new(err).context("입력을 받지 못했어요")),
     }
 }
 
@@ -134,6 +117,12 @@ fn select<T: fmt::Display>(prompt: &str, options: Vec<T>, cursor: usize) -> Resu
             .with_page_size(12)
             .prompt(),
     )
+}
+
+/// A short list right after a page: no filtering, so a key meant for the pager (`q`) cannot
+/// hide every choice.
+fn select_short<T: fmt::Display>(prompt: &str, options: Vec<T>) -> Result<Option<T>> {
+    answered(Select::new(prompt, options).with_help_message(NAV_HELP).without_filtering().prompt())
 }
 
 fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
@@ -180,7 +169,7 @@ impl<'h> App<'h> {
         match Progress::update(change) {
             Ok((_, Some(warning))) => eprintln!("{} {warning}", "⚠️".yellow()),
             Ok((_, None)) => {}
-            Err(err) => eprintln!("{} 진행 상황을 저장하지 못했습니다: {err:#}", "⚠️".yellow()),
+            Err(err) => eprintln!("{} 진행 상황을 저장하지 못했어요: {err:#}", "⚠️".yellow()),
         }
     }
 
@@ -188,15 +177,15 @@ impl<'h> App<'h> {
         println!("{}", format!("$ {}", page::command_line(&args)).dimmed());
         match (self.hooks.run_command)(&args) {
             Ok(0) => {}
-            Ok(code) => println!("{}", format!("(명령이 끝났어요: 종료 코드 {code})").yellow()),
-            Err(err) => println!("{} {err:#}", "명령을 실행하지 못했습니다:".red()),
+            Ok(code) => println!("{}", format!("(명령이 끝났어요. 종료 코드: {code})").yellow()),
+            Err(err) => println!("{} {err:#}", "명령을 실행하지 못했어요:".red()),
         }
     }
 
     fn lesson_index(&self, number: usize) -> Result<usize> {
         self.lessons.iter().position(|lesson| lesson.number == number).with_context(|| {
             let numbers: Vec<String> = self.lessons.iter().map(|lesson| lesson.number.to_string()).collect();
-            format!("{number}번 레슨이 없습니다. 있는 레슨: {}", numbers.join(", "))
+            format!("{number}번 레슨이 없어요. 있는 레슨: {}", numbers.join(", "))
         })
     }
 
@@ -341,9 +330,9 @@ impl<'h> App<'h> {
             }
             options.push(Nav::Menu);
             if last && index + 1 == self.lessons.len() {
-                println!("\n🎉 마지막 레슨까지 마쳤습니다. 수고하셨습니다!");
+                println!("\n🎉 마지막 레슨까지 마쳤어요. 수고 많으셨어요!");
             }
-            match select("어디로 갈까요?", options, 0)? {
+            match select_short("어디로 갈까요?", options)? {
                 Some(Nav::Next) => page += 1,
                 Some(Nav::Previous) => page -= 1,
                 Some(Nav::NextLesson(_)) => {
@@ -370,6 +359,7 @@ impl<'h> App<'h> {
                     }
                 }
                 Step::Quiz(quiz) => self.ask(quiz)?,
+                Step::Drill(drill) => self.drill(drill)?,
                 Step::Exercise(exercise) => {
                     self.show(&page::exercise_markdown(exercise, &workbook, &self.progress()))?;
                     if confirm("지금 채점해 볼까요?", false)? == Some(true) {
@@ -387,236 +377,102 @@ impl<'h> App<'h> {
 
     fn ask(&self, quiz: &Quiz) -> Result<()> {
         let progress = self.progress();
-        if progress.quiz_results.get(&quiz.id).is_some_and(|result| result.correct) {
+        let earlier = progress.quiz_results.get(&quiz.id);
+        if earlier.is_some_and(|result| result.correct) {
             let right = &quiz.choices[quiz.answer()];
             return self.show(&format!(
-                "{}\n✅ 이미 맞힌 문제입니다. 정답: **{}. {}**\n",
-                quiz.question_markdown(),
-                quiz.answer() + 1,
-                right.text
+                "**❓ 퀴즈 {}.** {}\n\n✅ 이미 맞힌 문제예요. 정답: **{}**\n",
+                quiz.number, quiz.question, right.text
             ));
         }
         self.header_rows.set(0);
         println!("{}", format!("❓ 퀴즈 {}", quiz.number).bold());
-        let options: Vec<Labelled<usize>> = quiz
-            .choices
+        // A new order on every attempt: where the right answer sat last time tells nothing.
+        let order = quiz.display_order(earlier.map_or(0, |result| result.attempts));
+        let options: Vec<Labelled<usize>> = order
             .iter()
             .enumerate()
-            .map(|(index, choice)| Labelled {
-                label: format!("{}. {}", index + 1, choice.text),
+            .map(|(shown, &index)| Labelled {
+                label: format!("{}. {}", shown + 1, self.inline(&quiz.choices[index].text)),
                 value: index,
             })
             .collect();
-        let answer = Select::new(&quiz.question, options).with_help_message(QUIZ_HELP).prompt();
+        // No filtering: a stray key (a `q` meant for the pager) must not hide every choice.
+        let answer = Select::new(&self.inline(&quiz.question), options)
+            .with_help_message(QUIZ_HELP)
+            .without_filtering()
+            .prompt();
         let Some(chosen) = answered(answer)? else {
-            println!("{}", "퀴즈를 건너뛰었습니다. 이 쪽에 다시 오면 풀 수 있습니다.".dimmed());
+            println!("{}", "퀴즈를 건너뛰었어요. 이 쪽에 다시 오면 풀 수 있어요.".dimmed());
             return Ok(());
         };
         let correct = quiz.choices[chosen.value].correct;
         self.record(|progress| progress.record_quiz(&quiz.id, correct));
         println!();
-        self.show(&quiz.feedback_markdown(chosen.value))
+        self.show(&quiz.feedback_markdown(chosen.value, &order))
     }
 
-    fn pick_item(&self, prompt: &str) -> Result<Option<&'static Item>> {
-        let progress = self.progress();
-        let options: Vec<Labelled<&'static Item>> = ITEMS
-            .iter()
-            .map(|item| {
-                let mark = if progress.is_item_done(item.id) { "✅" } else { "⬜" };
-                Labelled { label: format!("{mark} {} — {}", item.id, item.title), value: item }
-            })
-            .collect();
-        Ok(select(prompt, options, 0)?.map(|choice| choice.value))
-    }
-
-    fn exercises(&self) -> Result<()> {
-        loop {
-            let actions = vec![
-                ExerciseAction::CheckAll,
-                ExerciseAction::Check,
-                ExerciseAction::Hint,
-                ExerciseAction::Solution,
-                ExerciseAction::Back,
-            ];
-            let Some(action) = select("실습 과제: 무엇을 할까요?", actions, 0)? else {
-                return Ok(());
-            };
-            let (command, item) = match action {
-                ExerciseAction::Back => return Ok(()),
-                ExerciseAction::CheckAll => {
-                    self.run_command(vec!["check".into()]);
-                    continue;
-                }
-                ExerciseAction::Check => ("check", self.pick_item("어느 항목을 채점할까요?")?),
-                ExerciseAction::Hint => ("hint", self.pick_item("어느 항목의 힌트를 볼까요?")?),
-                ExerciseAction::Solution => ("solution", self.pick_item("어느 항목의 정답을 볼까요?")?),
-            };
-            let Some(item) = item else { continue };
-            if command == "solution" && confirm(SOLUTION_WARNING, false)? != Some(true) {
-                continue;
-            }
-            self.run_command(vec![command.into(), item.id.into()]);
+    /// Predict, then run: asks for a prediction, runs the drill's command and compares.
+    fn drill(&self, drill: &Drill) -> Result<()> {
+        self.show(&drill.question_markdown())?;
+        if let Some(last) = self.progress().drill_results.get(&drill.id) {
+            let mark = if last.close { "✅" } else { "❌" };
+            println!(
+                "{}",
+                format!("지난번: 예측 {} → 측정 {} {mark}", last.prediction, last.measured).dimmed()
+            );
         }
-    }
-
-    /// Asks the run's parameters (Locust's defaults for 실습 1) and runs it.
-    fn load_test(&self) -> Result<()> {
-        let sources = vec![
-            Labelled { label: "완성된 정답 시나리오 (solutions/)".to_string(), value: true },
-            Labelled { label: "내가 작성한 시나리오 (exercises/)".to_string(), value: false },
-        ];
-        let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else {
-            return Ok(());
-        };
-        let Some(classes) = answered(
-            Text::new("사용자 클래스:")
-                .with_default("TodoUser")
-                .with_help_message("TodoUser, MixedWorkloadUser, StressTestUser — 여러 개는 띄어 쓰기로 구분")
-                .with_validator(|text: &str| {
-                    let ok = text
-                        .split_whitespace()
-                        .all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
-                    Ok(if ok && !text.trim().is_empty() {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid(
-                            "클래스 이름을 띄어 쓰기로 구분해 적어 주세요.".into(),
-                        )
+        let prediction = if drill.wants_number() {
+            let typed = answered(
+                Text::new("내 예측 (숫자):")
+                    .with_help_message("숫자만 적어도 돼요 (예: 10) · Enter 실행 · Esc 건너뛰기")
+                    .with_validator({
+                        // The same reading the drill applies, so the prompt never accepts a
+                        // prediction the drill then refuses ("약 10", "10 req/s", "100%").
+                        let drill = drill.clone();
+                        move |text: &str| {
+                            Ok(match drill.parse_prediction(text) {
+                                Ok(_) => inquire::validator::Validation::Valid,
+                                Err(err) => inquire::validator::Validation::Invalid(err.to_string().into()),
+                            })
+                        }
                     })
-                })
-                .prompt(),
-        )?
-        else {
-            return Ok(());
-        };
-        let Some(users) = answered(
-            CustomType::<u32>::new("사용자 수 (-u, --users):")
-                .with_default(20)
-                .with_error_message("1 이상의 정수를 입력하세요.")
-                .with_validator(|n: &u32| {
-                    Ok(if *n > 0 {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid("1 이상이어야 합니다.".into())
-                    })
-                })
-                .prompt(),
-        )?
-        else {
-            return Ok(());
-        };
-        let Some(spawn_rate) = answered(
-            CustomType::<f64>::new("초당 생성할 사용자 수 (-r, --spawn-rate):")
-                .with_default(5.0)
-                .with_error_message("0보다 큰 수를 입력하세요.")
-                .with_validator(|n: &f64| {
-                    Ok(if *n > 0.0 && n.is_finite() {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid("0보다 커야 합니다.".into())
-                    })
-                })
-                .prompt(),
-        )?
-        else {
-            return Ok(());
-        };
-        let Some(run_time) = answered(
-            Text::new("실행 시간 (-t, --run-time):")
-                .with_default("15s")
-                .with_help_message("예: 15s, 1m, 1m30s")
-                .with_validator(|text: &str| {
-                    Ok(if valid_run_time(text) {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid("15s, 1m, 1m30s 처럼 입력하세요.".into())
-                    })
-                })
-                .prompt(),
-        )?
-        else {
-            return Ok(());
-        };
-        let mut args = vec!["run".to_string()];
-        if source.value {
-            args.push("--solutions".into());
-        }
-        args.extend(classes.split_whitespace().map(String::from));
-        args.extend([
-            "-u".into(),
-            users.to_string(),
-            "-r".into(),
-            spawn_rate.to_string(),
-            "-t".into(),
-            run_time.trim().to_string(),
-        ]);
-        self.run_command(args);
-        Ok(())
-    }
-
-    /// The bottleneck lab: a server with a chosen (or secret) bottleneck, the hunt's guess and
-    /// proof, and 실습 3's questions.
-    fn lab(&self) -> Result<()> {
-        let actions = vec![
-            Labelled {
-                label: "병목을 켠 실습 서버 시작 (serve --bottleneck)".to_string(), value: 0
-            },
-            Labelled { label: "🕵️ 수수께끼 병목 맞히기 (hunt guess)".to_string(), value: 1 },
-            Labelled {
-                label: "개선 증명하기: before/after 결과 비교 (hunt prove)".to_string(), value: 2
-            },
-            Labelled {
-                label: "실습 3: 내 스트레스 테스트 결과 질문에 답하기 (practice 3)".to_string(),
-                value: 3,
-            },
-            Labelled { label: "병목 찾기 안내 (hunt)".to_string(), value: 4 },
-            Labelled { label: "◀ 메뉴로".to_string(), value: 5 },
-        ];
-        let Some(action) = select("병목 실험실", actions, 0)? else { return Ok(()) };
-        let bottlenecks = || {
-            crate::server::Bottleneck::ALL
+                    .prompt(),
+            )?;
+            typed.map(|text| drill.parse_prediction(&text)).transpose()?
+        } else {
+            let options: Vec<Labelled<usize>> = drill
+                .choices
                 .iter()
-                .map(|b| Labelled {
-                    label: format!("{:<16} {}", b.name(), b.describe()),
-                    value: b.name().to_string(),
-                })
-                .collect::<Vec<_>>()
+                .enumerate()
+                .map(|(index, choice)| Labelled { label: format!("{}. {choice}", index + 1), value: index })
+                .collect();
+            select_short("내 예측:", options)?.map(|choice| Prediction::Choice(choice.value))
         };
-        match action.value {
-            0 => {
-                let mut options = vec![Labelled {
-                    label: "mystery          무엇인지 모르는 병목 하나 (병목 찾기 실습)".to_string(),
-                    value: "mystery".to_string(),
-                }];
-                options.extend(bottlenecks());
-                if let Some(choice) = select("어떤 병목을 켤까요?", options, 0)? {
-                    println!("{SERVE_NOTE}");
-                    self.run_command(
-                        ["serve", "--port", "8000", "--bottleneck", &choice.value].map(String::from).to_vec(),
-                    );
+        let Some(prediction) = prediction else {
+            println!("{}", "예측해 보기를 건너뛰었어요. 이 쪽에 다시 오면 해 볼 수 있어요.".dimmed());
+            return Ok(());
+        };
+        println!("{}", "예측을 적어 뒀어요. 이제 실제로 돌려서 확인해 볼게요.".dimmed());
+        println!("{}", format!("$ {} {}", page::COMMAND_PREFIX, drill.run_line).dimmed());
+        match drill.run(&prediction, self.hooks) {
+            Ok(outcome) => {
+                if let Err(err) = drill.record(&prediction, &outcome) {
+                    eprintln!("{} {err:#}", "⚠️".yellow());
                 }
+                println!();
+                self.show(&drill.outcome_markdown(&prediction, &outcome))
             }
-            1 => {
-                if let Some(choice) = select("어떤 병목일까요?", bottlenecks(), 0)? {
-                    self.run_command(vec!["hunt".into(), "guess".into(), choice.value]);
-                }
+            Err(err) => {
+                println!("{} {err:#}", "실행해서 확인하지 못했어요:".red());
+                Ok(())
             }
-            2 => {
-                let before = answered(
-                    inquire::Text::new("고치기 전 결과 (JSON):").with_default("before.json").prompt(),
-                )?;
-                let after =
-                    answered(inquire::Text::new("고친 뒤 결과 (JSON):").with_default("after.json").prompt())?;
-                if let (Some(before), Some(after)) = (before, after) {
-                    self.run_command(vec!["hunt".into(), "prove".into(), before, after]);
-                }
-            }
-            3 => self.run_command(vec!["practice".into(), "3".into()]),
-            4 => self.run_command(vec!["hunt".into()]),
-            _ => {}
         }
-        Ok(())
+    }
+
+    /// One line of Markdown (`code`, **bold**) as the terminal shows it, for a prompt line.
+    fn inline(&self, md: &str) -> String {
+        page::inline(md, &self.options())
     }
 
     pub(crate) fn progress_markdown(&self, progress: &Progress) -> String {
@@ -637,6 +493,12 @@ impl<'h> App<'h> {
         md.push_str(&format!(
             "\n### 퀴즈\n\n맞힌 문제 **{right}** / 푼 문제 {answered} (전체 {total}문제)\n"
         ));
+        let drills: usize = self.lessons.iter().map(|lesson| lesson.drills().count()).sum();
+        let close = progress.drill_results.values().filter(|result| result.close).count();
+        md.push_str(&format!(
+            "\n### 예측해 보기\n\n맞힌 예측 **{close}** / 해 본 예측 {} (전체 {drills}개)\n",
+            progress.drill_results.len()
+        ));
         md.push_str("\n### 체크리스트\n");
         md.push_str(&page::checklist_markdown(progress));
         md.push_str(&format!("\n진행 상황 파일: `{}`\n", progress.path().display()));
@@ -649,27 +511,7 @@ fn start_page(progress: &Progress, number: usize) -> usize {
     if progress.current_lesson == Some(number) { progress.current_page } else { 0 }
 }
 
-/// What `-t` accepts, so the tutor never asks for a run time the command line then refuses.
-fn valid_run_time(text: &str) -> bool {
-    crate::engine::shape::parse_duration(text).is_ok()
-}
-
 fn clear_screen() {
     use crossterm::{cursor::MoveTo, execute, terminal::Clear, terminal::ClearType};
     let _ = execute!(std::io::stdout(), Clear(ClearType::All), MoveTo(0, 0));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn run_times_follow_locust() {
-        for ok in ["15s", "1m", "1m30s", "2h", "90"] {
-            assert!(valid_run_time(ok), "{ok}");
-        }
-        for bad in ["", "s", "15x", "m30"] {
-            assert!(!valid_run_time(bad), "{bad}");
-        }
-    }
 }

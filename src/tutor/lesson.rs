@@ -3,12 +3,13 @@
 //! Format: line 1 `# N. 제목`; line 2 `<!-- guide: ## heading | ### heading -->` (the guide
 //! sections the lesson covers); an intro; then each `## ` heading starts a page (the intro is
 //! shown with the first page). Fenced blocks with special tags are steps rather than code:
-//! `loadlab-run` (a command to try), `quiz`, `loadlab-exercise` (`item:` / `file:` lines) and
-//! `loadlab-checklist`.
+//! `loadlab-run` (a command to try), `quiz`, `loadlab-drill` (predict, then run: see
+//! [`super::drill`]), `loadlab-exercise` (`item:` / `file:` lines) and `loadlab-checklist`.
 //!
 //! Lessons are embedded at compile time (see `build.rs`); `LOADLAB_LESSONS=DIR` reads them from
 //! a folder instead, so a lesson author can preview edits without rebuilding.
 
+use super::drill::Drill;
 use super::quiz::Quiz;
 use crate::checklist;
 use anyhow::{Context, Result, bail};
@@ -49,6 +50,7 @@ pub enum Step {
     /// A loadlab command line to offer to run (`run --solutions TodoUser -u 20 ...`).
     Run(Vec<String>),
     Quiz(Quiz),
+    Drill(Drill),
     Exercise(Exercise),
     Checklist,
 }
@@ -77,7 +79,7 @@ impl Lesson {
                 Some((number.trim().parse::<usize>().ok()?, title.trim().to_string()))
             })
         else {
-            bail!("첫 줄이 `# N. 제목` 형식이 아닙니다: {first:?}");
+            bail!("첫 줄이 `# N. 제목` 형식이 아니에요: {first:?}");
         };
         let guide = lines.next().and_then(parse_guide_comment).unwrap_or_default();
 
@@ -101,12 +103,12 @@ impl Lesson {
             page.push('\n');
         }
 
-        let mut quiz_count = 0;
+        let mut counts = Counts::default();
         let pages = pages
             .into_iter()
             .map(|(title, text)| {
                 let steps =
-                    parse_steps(&text, &stem, &mut quiz_count).with_context(|| format!("`{title}` 쪽"))?;
+                    parse_steps(&text, &stem, &mut counts).with_context(|| format!("`{title}` 쪽"))?;
                 Ok(Page { title, steps })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -117,6 +119,14 @@ impl Lesson {
     pub fn quizzes(&self) -> impl Iterator<Item = &Quiz> {
         self.pages.iter().flat_map(|page| &page.steps).filter_map(|step| match step {
             Step::Quiz(quiz) => Some(quiz),
+            _ => None,
+        })
+    }
+
+    /// Every predict-then-run drill of the lesson, in order.
+    pub fn drills(&self) -> impl Iterator<Item = &Drill> {
+        self.pages.iter().flat_map(|page| &page.steps).filter_map(|step| match step {
+            Step::Drill(drill) => Some(drill),
             _ => None,
         })
     }
@@ -156,8 +166,15 @@ fn fence_after(open: Option<(char, usize)>, line: &str) -> Option<(char, usize)>
     }
 }
 
+/// Quizzes and drills seen so far in a lesson: their ids count through the lesson.
+#[derive(Default)]
+struct Counts {
+    quizzes: usize,
+    drills: usize,
+}
+
 /// Splits a page's Markdown into text and special steps.
-fn parse_steps(text: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Step>> {
+fn parse_steps(text: &str, stem: &str, counts: &mut Counts) -> Result<Vec<Step>> {
     let mut steps = Vec::new();
     let mut markdown = String::new();
     let mut special: Option<(String, String)> = None;
@@ -169,7 +186,7 @@ fn parse_steps(text: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Ste
             if fence.is_none() {
                 let (tag, body) = (std::mem::take(tag), std::mem::take(body));
                 special = None;
-                steps.extend(special_step(&tag, &body, stem, quiz_count)?);
+                steps.extend(special_step(&tag, &body, stem, counts)?);
                 continue;
             }
             body.push_str(line);
@@ -180,7 +197,10 @@ fn parse_steps(text: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Ste
             && let Some(opening) = fence
         {
             let tag = line.trim_start().trim_start_matches(opening.0).trim();
-            if matches!(tag, "loadlab-run" | "quiz" | "loadlab-exercise" | "loadlab-checklist") {
+            if matches!(
+                tag,
+                "loadlab-run" | "quiz" | "loadlab-drill" | "loadlab-exercise" | "loadlab-checklist"
+            ) {
                 if !markdown.trim().is_empty() {
                     steps.push(Step::Markdown(std::mem::take(&mut markdown)));
                 }
@@ -193,7 +213,7 @@ fn parse_steps(text: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Ste
         markdown.push('\n');
     }
     if let Some((tag, _)) = special {
-        bail!("```{tag} 블록이 닫히지 않았습니다");
+        bail!("```{tag} 블록이 닫히지 않았어요");
     }
     if !markdown.trim().is_empty() {
         steps.push(Step::Markdown(markdown));
@@ -201,38 +221,43 @@ fn parse_steps(text: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Ste
     Ok(steps)
 }
 
-fn special_step(tag: &str, body: &str, stem: &str, quiz_count: &mut usize) -> Result<Vec<Step>> {
+fn special_step(tag: &str, body: &str, stem: &str, counts: &mut Counts) -> Result<Vec<Step>> {
     match tag {
         "loadlab-run" => {
             let line = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
-            let args = command_args(line)
-                .with_context(|| format!("loadlab-run 명령을 읽을 수 없습니다: {line:?}"))?;
+            let args =
+                command_args(line).with_context(|| format!("loadlab-run 명령을 읽을 수 없어요: {line:?}"))?;
             if args.is_empty() {
-                bail!("loadlab-run 블록에 명령이 없습니다");
+                bail!("loadlab-run 블록에 명령이 없어요");
             }
             Ok(vec![Step::Run(args)])
         }
         "quiz" => {
-            let quizzes = Quiz::parse_block(body, stem, *quiz_count)?;
-            *quiz_count += quizzes.len();
+            let quizzes = Quiz::parse_block(body, stem, counts.quizzes)?;
+            counts.quizzes += quizzes.len();
             Ok(quizzes.into_iter().map(Step::Quiz).collect())
+        }
+        "loadlab-drill" => {
+            let drill = Drill::parse_block(body, stem, counts.drills)?;
+            counts.drills += 1;
+            Ok(vec![Step::Drill(drill)])
         }
         "loadlab-exercise" => {
             let (mut item, mut file, mut function) = (None, None, None);
             for line in body.lines().filter(|line| !line.trim().is_empty()) {
                 let Some((key, value)) = line.split_once(':') else {
-                    bail!("loadlab-exercise 블록의 줄은 `키: 값` 형식이어야 합니다: {line:?}");
+                    bail!("loadlab-exercise 블록의 줄은 `키: 값` 형식이어야 해요: {line:?}");
                 };
                 let value = Some(value.trim().to_string());
                 match key.trim() {
                     "item" => item = value,
                     "file" => file = value,
                     "fn" | "function" => function = value,
-                    other => bail!("loadlab-exercise 블록에 모르는 키가 있습니다: {other}"),
+                    other => bail!("loadlab-exercise 블록에 모르는 키가 있어요: {other}"),
                 }
             }
-            let item = item.context("loadlab-exercise 블록에 `item:` 줄이 없습니다")?;
-            let file = file.context("loadlab-exercise 블록에 `file:` 줄이 없습니다")?;
+            let item = item.context("loadlab-exercise 블록에 `item:` 줄이 없어요")?;
+            let file = file.context("loadlab-exercise 블록에 `file:` 줄이 없어요")?;
             if checklist::find(&item).is_none() {
                 bail!("loadlab-exercise의 item이 체크리스트(src/checklist.rs)에 없어요: `{item}`");
             }
@@ -270,7 +295,7 @@ pub fn command_args(line: &str) -> Result<Vec<String>> {
         }
     }
     if quote.is_some() {
-        bail!("따옴표가 닫히지 않았습니다");
+        bail!("따옴표가 닫히지 않았어요");
     }
     if in_word {
         args.push(current);
@@ -325,12 +350,12 @@ mod tests {
     const LESSON: &str = "# 3. 테스트 종류
 <!-- guide: ## 성능 테스트의 종류 | ### 1. 부하 테스트 -->
 
-소개 문단입니다.
+소개 문단이에요.
 
 ## 부하 테스트
 
 ```text
-## 코드 안의 제목은 쪽을 나누지 않습니다
+## 코드 안의 제목은 쪽을 나누지 않아요
 ```
 
 ```loadlab-run
@@ -342,9 +367,9 @@ run --solutions TodoUser -u 20 -r 5 -t 15s
 ```quiz
 ? 부하 테스트의 목적은?
 - 한계점 찾기
-  > 그것은 스트레스 테스트입니다.
+  > 그건 스트레스 테스트예요.
 + 예상 트래픽에서의 동작 확인
-  > 맞습니다.
+  > 맞아요.
 ```
 
 ```loadlab-exercise

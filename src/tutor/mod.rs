@@ -13,6 +13,8 @@
 //! text.
 
 mod app;
+pub mod classes;
+pub mod drill;
 mod highlight;
 pub mod lesson;
 mod page;
@@ -42,7 +44,7 @@ pub struct Interrupted;
 
 impl std::fmt::Display for Interrupted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("사용자가 중단했습니다 (Ctrl-C)")
+        f.write_str("사용자가 중단했어요 (Ctrl-C)")
     }
 }
 
@@ -52,8 +54,8 @@ impl std::error::Error for Interrupted {}
 pub const NOT_A_TERMINAL_EXIT: u8 = 2;
 
 const NOT_A_TERMINAL: &str = "\
-loadlab 튜터는 대화형 터미널에서만 열 수 있습니다.
-지금은 입력이나 출력이 터미널이 아닙니다 (파이프, CI 등).
+loadlab 튜터는 대화형 터미널에서만 열 수 있어요.
+지금은 입력이나 출력이 터미널이 아니에요 (파이프, CI 등).
 
 터미널 없이 쓸 수 있는 명령:
   cargo run --release -- learn N --print        N번 레슨을 화면에 출력
@@ -62,7 +64,7 @@ loadlab 튜터는 대화형 터미널에서만 열 수 있습니다.
   cargo run --release -- serve --port 8000      실습 서버 시작
   cargo run --release -- progress               진행 상황 보기";
 
-const GOODBYE: &str = "👋 진행 상황을 저장했습니다. 다음에 `cargo run --release`로 이어서 하세요.";
+const GOODBYE: &str = "👋 진행 상황을 저장했어요. 다음에 cargo run --release 로 이어서 하세요.";
 
 /// The interactive tutor: the main menu.
 pub fn run_tutor(hooks: Hooks) -> Result<ExitCode> {
@@ -86,9 +88,9 @@ pub fn print_lesson(number: Option<usize>, width: usize, color: bool) -> Result<
     let lesson = match number.or(progress.current_lesson) {
         Some(number) => lessons.iter().find(|lesson| lesson.number == number).with_context(|| {
             let numbers: Vec<String> = lessons.iter().map(|lesson| lesson.number.to_string()).collect();
-            format!("{number}번 레슨이 없습니다. 있는 레슨: {}", numbers.join(", "))
+            format!("{number}번 레슨이 없어요. 있는 레슨: {}", numbers.join(", "))
         })?,
-        None => lessons.first().context("레슨이 없습니다")?,
+        None => lessons.first().context("레슨이 없어요")?,
     };
     Ok(render_lesson(lesson, &progress, width, color))
 }

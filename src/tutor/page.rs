@@ -1,6 +1,7 @@
 //! Turns lesson steps into Markdown for the renderer: the command of a run step, where an
 //! exercise's TODO is, the checklist with the learner's real progress, and whole lessons for
-//! `loadlab learn N --print` (every page, quizzes with their answers folded at the page's end).
+//! `loadlab learn N --print` (every page, quizzes with their answers and drills with their
+//! explanations folded at the page's end).
 
 use super::lesson::{Exercise, Lesson, Step};
 use super::render::{RenderOptions, render};
@@ -24,6 +25,13 @@ pub fn command_line(args: &[String]) -> String {
     format!("{COMMAND_PREFIX} {}", quoted.join(" "))
 }
 
+/// One line of Markdown (`code`, **bold**) as the terminal shows it, unwrapped, for a prompt
+/// line: with colour, code spans are coloured instead of wrapped in backticks.
+pub fn inline(md: &str, opts: &RenderOptions) -> String {
+    let opts = RenderOptions { width: usize::MAX / 4, ..*opts };
+    render(md, &opts).trim_end().to_string()
+}
+
 /// A run step as a shell block.
 pub fn run_markdown(args: &[String]) -> String {
     format!("```bash\n$ {}\n```\n", command_line(args))
@@ -44,13 +52,13 @@ pub fn exercise_location(exercise: &Exercise, workbook: &Path) -> String {
 pub fn exercise_markdown(exercise: &Exercise, workbook: &Path, progress: &Progress) -> String {
     let title = checklist::find(&exercise.item).map_or("", |item| item.title);
     let mut md = format!(
-        "📝 **실습 — {title}**\n\n**{}** 의 TODO를 완성하세요.\n\n채점: `{} check {}`\n",
+        "📝 **실습 — {title}**\n\n**{}**의 빈칸을 채우세요.\n\n채점: `{} check {}`\n",
         exercise_location(exercise, workbook),
         COMMAND_PREFIX,
         exercise.item
     );
     if progress.is_item_done(&exercise.item) {
-        md.push_str("\n✅ 이미 통과한 항목입니다.\n");
+        md.push_str("\n✅ 이미 통과한 항목이에요.\n");
     }
     md
 }
@@ -75,7 +83,8 @@ pub fn step_markdown(step: &Step, workbook: &Path, progress: &Progress) -> Strin
     match step {
         Step::Markdown(md) => md.clone(),
         Step::Run(args) => run_markdown(args),
-        Step::Quiz(quiz) => quiz.question_markdown(),
+        Step::Quiz(quiz) => quiz.question_markdown(&quiz.display_order(0)),
+        Step::Drill(drill) => drill.question_markdown(),
         Step::Exercise(exercise) => exercise_markdown(exercise, workbook, progress),
         Step::Checklist => checklist_markdown(progress),
     }
@@ -93,10 +102,12 @@ pub fn lesson_text(lesson: &Lesson, progress: &Progress, workbook: &Path, opts: 
         for step in &page.steps {
             md.push_str(&step_markdown(step, workbook, progress));
             md.push('\n');
-            if let Step::Quiz(quiz) = step {
-                answers.push_str(&quiz.answer_markdown());
-                answers.push('\n');
+            match step {
+                Step::Quiz(quiz) => answers.push_str(&quiz.answer_markdown(&quiz.display_order(0))),
+                Step::Drill(drill) => answers.push_str(&drill.explain_markdown()),
+                _ => continue,
             }
+            answers.push('\n');
         }
         if !answers.is_empty() {
             let quoted: Vec<String> = answers.trim_end().lines().map(|line| format!("> {line}")).collect();
@@ -146,12 +157,22 @@ mod tests {
             Exercise { item: "update_todo".into(), file: "exercises/todo_user.rs".into(), function: None };
         let progress = Progress::default();
         let text = render(&exercise_markdown(&exercise, dir.path(), &progress), &plain(80));
-        assert!(text.contains("exercises/todo_user.rs:4 의 TODO를 완성하세요"), "{text}");
+        assert!(text.contains("exercises/todo_user.rs:4의 빈칸"), "{text}");
         assert!(text.contains("check update_todo"), "{text}");
 
         let missing = Exercise { file: "exercises/none.rs".into(), ..exercise };
         let text = render(&exercise_markdown(&missing, dir.path(), &progress), &plain(80));
-        assert!(text.contains("exercises/none.rs 의 TODO를 완성하세요"), "{text}");
+        assert!(text.contains("exercises/none.rs의 빈칸"), "{text}");
+    }
+
+    #[test]
+    fn prompt_lines_render_code_spans() {
+        let question = "Locust의 `wait_time = between(1, 3)`을 loadlab에서 쓰는 방법으로 맞는 것은?";
+        let colored = inline(question, &RenderOptions { width: 80, color: true, hyperlinks: false });
+        assert!(!colored.contains('`') && colored.contains("wait_time = between(1, 3)"), "{colored:?}");
+        assert!(!colored.contains('\n'), "{colored:?}");
+        let plain = inline(question, &plain(40));
+        assert!(!plain.contains('\n') && !plain.contains('\x1b'), "one line, no escapes: {plain:?}");
     }
 
     #[test]
@@ -168,7 +189,9 @@ mod tests {
         let out = lesson_text(&lesson, &Progress::default(), Path::new("/nonexistent"), &plain(60));
         let question = out.find("퀴즈 1.").unwrap();
         let after = out.find("뒤 문단").unwrap();
-        let answer = out.find("정답: 2. 정답").unwrap();
+        let quiz = lesson.quizzes().next().unwrap();
+        let shown = quiz.display_order(0).iter().position(|&index| quiz.choices[index].correct).unwrap() + 1;
+        let answer = out.find(&format!("정답: {shown}. 정답")).unwrap();
         let second = out.find("둘째 쪽").unwrap();
         assert!(question < after && after < answer && answer < second, "{out}");
         assert!(out.contains("오답 설명") && out.contains("정답 설명"));

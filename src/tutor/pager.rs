@@ -8,7 +8,7 @@ use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifier
 use crossterm::terminal;
 use std::io::{IsTerminal, Write};
 
-const PROMPT: &str = "── 더 보기: Space 다음 화면 · Enter 한 줄 · q 나머지 모두 ──";
+const PROMPT: &str = "── 더 보기: Space 다음 화면 · Enter 한 줄 · q 나머지 한꺼번에 보기 ──";
 
 /// What a key asks the pager to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -906,8 +906,8 @@ mod tests {
 
     #[test]
     fn paragraphs_wrap_by_display_width() {
-        let md = "성능 테스트는 시스템이 예상 부하에서 어떻게 동작하는지 확인하는 과정입니다. \
-                  응답 시간과 처리량, 오류율을 함께 봐야 병목을 찾을 수 있습니다.";
+        let md = "성능 테스트는 시스템이 예상 부하에서 어떻게 동작하는지 확인하는 과정이에요. \
+                  응답 시간과 처리량, 실패율을 함께 봐야 병목을 찾을 수 있어요.";
         for width in [30, 40, 60] {
             let out = plain(md, width);
             assert!(out.lines().count() > 1, "{out}");
@@ -966,7 +966,7 @@ mod tests {
 
     #[test]
     fn list_items_wrap_under_their_text() {
-        let md = "- 아주 긴 목록 항목이 여러 줄로 나뉘어도 다음 줄은 글머리표 아래가 아니라 글자 아래에서 시작합니다.";
+        let md = "- 아주 긴 목록 항목이 여러 줄로 나뉘어도 다음 줄은 글머리표 아래가 아니라 글자 아래에서 시작해요.";
         let out = plain(md, 30);
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines.len() > 1);
@@ -1022,7 +1022,7 @@ mod tests {
 
     #[test]
     fn tables_fit_the_width_by_wrapping_cells() {
-        let md = "| 항목 | 설명 |\n|---|---|\n| 응답 시간 | 요청을 보낸 뒤 응답을 받을 때까지 걸린 시간으로, 중앙값과 95 백분위수를 함께 봅니다 |\n";
+        let md = "| 항목 | 설명 |\n|---|---|\n| 응답 시간 | 요청을 보낸 뒤 응답을 받을 때까지 걸린 시간으로, 중앙값과 95 백분위수를 함께 봐요 |\n";
         let out = plain(md, 40);
         assert!(max_width(&out) <= 40, "{out}");
         let widths: Vec<usize> = out.lines().map(display_width).collect();

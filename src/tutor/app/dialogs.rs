@@ -1,0 +1,256 @@
+//! The tutor's dialogs beyond reading: exercises and grading, a load test with its parameters
+//! (classes named from the registries), and the bottleneck lab. Each asks with inquire and
+//! hands the finished command line to the hooks, like every other tutor action.
+
+use super::{App, Labelled, SERVE_NOTE, SOLUTION_WARNING, answered, confirm, select};
+use crate::checklist::{ITEMS, Item};
+use anyhow::Result;
+use inquire::{CustomType, Text};
+use std::fmt;
+
+enum ExerciseAction {
+    CheckAll,
+    Check,
+    Hint,
+    Solution,
+    Back,
+}
+
+impl fmt::Display for ExerciseAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExerciseAction::CheckAll => write!(f, "전체 채점 (check)"),
+            ExerciseAction::Check => write!(f, "항목 하나 채점 (check 항목)"),
+            ExerciseAction::Hint => write!(f, "힌트 보기 (hint 항목)"),
+            ExerciseAction::Solution => write!(f, "정답 보기 (solution 항목)"),
+            ExerciseAction::Back => write!(f, "◀ 메뉴로"),
+        }
+    }
+}
+
+impl App<'_> {
+    fn pick_item(&self, prompt: &str) -> Result<Option<&'static Item>> {
+        let progress = self.progress();
+        let options: Vec<Labelled<&'static Item>> = ITEMS
+            .iter()
+            .map(|item| {
+                let mark = if progress.is_item_done(item.id) { "✅" } else { "⬜" };
+                Labelled { label: format!("{mark} {} — {}", item.id, item.title), value: item }
+            })
+            .collect();
+        Ok(select(prompt, options, 0)?.map(|choice| choice.value))
+    }
+
+    pub(super) fn exercises(&self) -> Result<()> {
+        loop {
+            let actions = vec![
+                ExerciseAction::CheckAll,
+                ExerciseAction::Check,
+                ExerciseAction::Hint,
+                ExerciseAction::Solution,
+                ExerciseAction::Back,
+            ];
+            let Some(action) = select("실습 과제: 무엇을 할까요?", actions, 0)? else {
+                return Ok(());
+            };
+            let (command, item) = match action {
+                ExerciseAction::Back => return Ok(()),
+                ExerciseAction::CheckAll => {
+                    self.run_command(vec!["check".into()]);
+                    continue;
+                }
+                ExerciseAction::Check => ("check", self.pick_item("어느 항목을 채점할까요?")?),
+                ExerciseAction::Hint => ("hint", self.pick_item("어느 항목의 힌트를 볼까요?")?),
+                ExerciseAction::Solution => ("solution", self.pick_item("어느 항목의 정답을 볼까요?")?),
+            };
+            let Some(item) = item else { continue };
+            if command == "solution" && confirm(SOLUTION_WARNING, false)? != Some(true) {
+                continue;
+            }
+            self.run_command(vec![command.into(), item.id.into()]);
+        }
+    }
+
+    /// Asks the run's parameters (Locust's defaults for 실습 1) and runs it.
+    pub(super) fn load_test(&self) -> Result<()> {
+        let sources = vec![
+            Labelled { label: "완성된 정답 시나리오 (solutions/)".to_string(), value: true },
+            Labelled { label: "내가 작성한 시나리오 (exercises/)".to_string(), value: false },
+        ];
+        let Some(source) = select("어떤 시나리오를 실행할까요?", sources, 0)? else {
+            return Ok(());
+        };
+        let registered = if source.value {
+            super::super::classes::solution_classes()
+        } else {
+            super::super::classes::exercise_classes(&crate::grader::build::workbook_dir())
+        };
+        let help = format!("등록된 클래스: {} · 여러 개는 띄어 써요", registered.join(", "));
+        let Some(classes) = answered(
+            Text::new("사용자 클래스:")
+                .with_default("TodoUser")
+                .with_help_message(&help)
+                .with_validator(|text: &str| {
+                    let ok = text
+                        .split_whitespace()
+                        .all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
+                    Ok(if ok && !text.trim().is_empty() {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid("클래스 이름을 띄어 써서 적어 주세요.".into())
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let Some(users) = answered(
+            CustomType::<u32>::new("사용자 수 (-u, --users):")
+                .with_default(20)
+                .with_error_message("1 이상의 정수를 적어 주세요.")
+                .with_validator(|n: &u32| {
+                    Ok(if *n > 0 {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid("1 이상이어야 해요.".into())
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let Some(spawn_rate) = answered(
+            CustomType::<f64>::new("투입 속도: 1초에 투입할 사용자 수 (-r, --spawn-rate):")
+                .with_default(5.0)
+                .with_error_message("0보다 큰 수를 적어 주세요.")
+                .with_validator(|n: &f64| {
+                    Ok(if *n > 0.0 && n.is_finite() {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid("0보다 커야 해요.".into())
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let Some(run_time) = answered(
+            Text::new("실행 시간 (-t, --run-time):")
+                .with_default("15s")
+                .with_help_message("예: 15s, 1m, 1m30s")
+                .with_validator(|text: &str| {
+                    Ok(if valid_run_time(text) {
+                        inquire::validator::Validation::Valid
+                    } else {
+                        inquire::validator::Validation::Invalid("15s, 1m, 1m30s처럼 적어 주세요.".into())
+                    })
+                })
+                .prompt(),
+        )?
+        else {
+            return Ok(());
+        };
+        let mut args = vec!["run".to_string()];
+        if source.value {
+            args.push("--solutions".into());
+        }
+        args.extend(classes.split_whitespace().map(String::from));
+        args.extend([
+            "-u".into(),
+            users.to_string(),
+            "-r".into(),
+            spawn_rate.to_string(),
+            "-t".into(),
+            run_time.trim().to_string(),
+        ]);
+        self.run_command(args);
+        Ok(())
+    }
+
+    /// The bottleneck lab: a server with a chosen (or secret) bottleneck, the hunt's guess and
+    /// proof, and 실습 3's questions.
+    pub(super) fn lab(&self) -> Result<()> {
+        let actions = vec![
+            Labelled {
+                label: "병목을 켠 실습 서버 시작 (serve --bottleneck)".to_string(), value: 0
+            },
+            Labelled { label: "🕵️ 수수께끼 병목 맞히기 (hunt guess)".to_string(), value: 1 },
+            Labelled {
+                label: "개선 증명하기: before/after 결과 비교 (hunt prove)".to_string(), value: 2
+            },
+            Labelled {
+                label: "실습 3: 내 스트레스 테스트 결과 질문에 답하기 (practice 3)".to_string(),
+                value: 3,
+            },
+            Labelled { label: "병목 찾기 안내 (hunt)".to_string(), value: 4 },
+            Labelled { label: "◀ 메뉴로".to_string(), value: 5 },
+        ];
+        let Some(action) = select("병목 실험실", actions, 0)? else { return Ok(()) };
+        let bottlenecks = || {
+            crate::server::Bottleneck::ALL
+                .iter()
+                .map(|b| Labelled {
+                    label: format!("{:<16} {}", b.name(), b.describe()),
+                    value: b.name().to_string(),
+                })
+                .collect::<Vec<_>>()
+        };
+        match action.value {
+            0 => {
+                let mut options = vec![Labelled {
+                    label: "mystery          무엇인지 모르는 병목 하나 (병목 찾기 실습)".to_string(),
+                    value: "mystery".to_string(),
+                }];
+                options.extend(bottlenecks());
+                if let Some(choice) = select("어떤 병목을 켤까요?", options, 0)? {
+                    println!("{SERVE_NOTE}");
+                    self.run_command(
+                        ["serve", "--port", "8000", "--bottleneck", &choice.value].map(String::from).to_vec(),
+                    );
+                }
+            }
+            1 => {
+                if let Some(choice) = select("어떤 병목일까요?", bottlenecks(), 0)? {
+                    self.run_command(vec!["hunt".into(), "guess".into(), choice.value]);
+                }
+            }
+            2 => {
+                let before = answered(
+                    inquire::Text::new("고치기 전 결과 (JSON):").with_default("before.json").prompt(),
+                )?;
+                let after =
+                    answered(inquire::Text::new("고친 뒤 결과 (JSON):").with_default("after.json").prompt())?;
+                if let (Some(before), Some(after)) = (before, after) {
+                    self.run_command(vec!["hunt".into(), "prove".into(), before, after]);
+                }
+            }
+            3 => self.run_command(vec!["practice".into(), "3".into()]),
+            4 => self.run_command(vec!["hunt".into()]),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// What `-t` accepts, so the tutor never asks for a run time the command line then refuses.
+fn valid_run_time(text: &str) -> bool {
+    crate::engine::shape::parse_duration(text).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_times_follow_locust() {
+        for ok in ["15s", "1m", "1m30s", "2h", "90"] {
+            assert!(valid_run_time(ok), "{ok}");
+        }
+        for bad in ["", "s", "15x", "m30"] {
+            assert!(!valid_run_time(bad), "{bad}");
+        }
+    }
+}
