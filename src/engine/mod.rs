@@ -6,6 +6,8 @@
 
 pub mod client;
 pub mod console;
+pub mod cpu;
+pub mod histogram;
 pub mod random;
 pub mod runner;
 pub mod server_metrics;

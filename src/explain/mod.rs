@@ -14,6 +14,7 @@
 
 mod bottlenecks;
 mod findings;
+mod generator;
 mod metrics;
 pub mod saturation;
 mod trends;
@@ -100,6 +101,12 @@ pub enum FindingId {
     MemoryLeak,
     /// Large answers cross the network uncompressed.
     NoCompression,
+    /// Request names passed the statistics' limit (an id left in the name).
+    NameExplosion,
+    /// Fixed-rate users started late: the measured times hide the wait (coordinated omission).
+    CoordinatedOmission,
+    /// The load generator used nearly all its CPU.
+    GeneratorSaturated,
 }
 
 impl FindingId {
@@ -123,6 +130,9 @@ impl FindingId {
             FindingId::BlockingIo => "blocking-io",
             FindingId::MemoryLeak => "memory-leak",
             FindingId::NoCompression => "no-compression",
+            FindingId::NameExplosion => "name-explosion",
+            FindingId::CoordinatedOmission => "coordinated-omission",
+            FindingId::GeneratorSaturated => "generator-saturated",
         }
     }
 
@@ -317,6 +327,7 @@ pub fn explain(result: &RunResult) -> Explanation {
     let mut findings = findings::all(result);
     findings.extend(bottlenecks::all(result));
     findings.extend(trends::all(result));
+    findings.extend(generator::all(result));
     findings.sort_by_key(|finding| (finding.severity, finding.id.rank()));
     // RPS has no target of its own (the model only says what to expect), so it does not count.
     let targets_met = metrics
@@ -380,6 +391,7 @@ pub(crate) mod testing {
                 .into_iter()
                 .filter(|(_, n)| *n > 0)
                 .collect(),
+            corrected: None,
         }
     }
 
@@ -396,6 +408,7 @@ pub(crate) mod testing {
             p95_response_time: p95,
             total_requests: (rps * elapsed) as u64,
             total_failures: 0,
+            window: 1.0,
             server: None,
         }
     }
@@ -430,6 +443,7 @@ pub(crate) mod testing {
             errors: Vec::new(),
             exceptions: Vec::new(),
             history: (1..=60).map(|s| point(s as f64, 20, 10.0, 20.0)).collect(),
+            generator: Default::default(),
         }
     }
 
