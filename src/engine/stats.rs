@@ -431,6 +431,13 @@ pub struct GeneratorNotes {
     pub cpu_overload: Option<CpuOverload>,
 }
 
+impl GeneratorNotes {
+    /// Nothing to say about the generator.
+    pub fn is_empty(&self) -> bool {
+        self.name_limit.is_none() && self.cpu_overload.is_none()
+    }
+}
+
 /// Statistics of one request name (or of all, in the aggregated row). Times in milliseconds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EndpointStats {
@@ -591,8 +598,9 @@ pub struct RunResult {
     pub errors: Vec<ErrorRow>,
     pub exceptions: Vec<ExceptionRow>,
     pub history: Vec<HistoryPoint>,
-    /// Warnings about the load generator (too many names, CPU saturated).
-    #[serde(default)]
+    /// Warnings about the load generator (too many names, CPU saturated); absent from the JSON
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "GeneratorNotes::is_empty")]
     pub generator: GeneratorNotes,
 }
 

@@ -19,7 +19,7 @@
 //! | `errors` | array of *error* | failures grouped by method, name and message, most frequent first |
 //! | `exceptions` | array of *exception* | panics inside tasks, most frequent first |
 //! | `history` | array of *point* | one sample per second of the run, in order |
-//! | `generator` | object | warnings about the load generator itself (below); `{}` when none |
+//! | `generator` | object, absent when there is nothing to say | warnings about the load generator itself (below) |
 //!
 //! `settings`:
 //!
