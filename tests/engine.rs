@@ -584,3 +584,44 @@ async fn a_blocking_lab_server_cannot_stall_the_generator() {
     );
     assert!(windows.iter().all(|&w| (0.9..1.1).contains(&w)), "a stalled window: {windows:?}");
 }
+
+/// Counts its `on_stop`s and sends nothing.
+#[derive(Default)]
+struct CountingStopper;
+
+static ON_STOPS: AtomicUsize = AtomicUsize::new(0);
+
+impl User for CountingStopper {
+    fn wait_time() -> WaitTime {
+        constant(0.3)
+    }
+    fn tasks() -> Vec<Task<Self>> {
+        vec![task(1, long_task)]
+    }
+    async fn on_stop(&mut self, _: &Client) {
+        ON_STOPS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+async fn long_task(_: &mut CountingStopper, _: &Client) {
+    // Always busy when stopped: a task in flight must not keep on_stop from running.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn users_removed_by_a_shape_and_at_the_end_run_on_stop() {
+    use loadlab::engine::shape::Schedule;
+    let mut config = RunConfig::new(
+        vec![UserClass::of::<CountingStopper>()],
+        "http://127.0.0.1:9",
+        0,
+        1.0,
+        Duration::ZERO,
+    );
+    // Four users, down to one, then the end: three stopped by the shape, one by the end.
+    config.schedule = Schedule::parse_stages("4:100ms,4:1s,1:100ms,1:1s").unwrap();
+    let result = run(config).await.unwrap();
+    assert_eq!(result.history.last().unwrap().users, 1);
+    assert_eq!(ON_STOPS.load(Ordering::SeqCst), 4, "every user that started ran on_stop");
+    assert!(result.duration < 2.3, "on_stop did not wait for the 10 s tasks: {:.2}s", result.duration);
+}

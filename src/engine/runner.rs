@@ -642,6 +642,20 @@ fn install_panic_hook() {
 mod tests {
     use super::*;
 
+    #[tokio::test(start_paused = true)]
+    async fn a_stall_makes_one_long_window_not_catch_up_points() {
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        let mut sampler = Sampler::new(start);
+        assert_eq!(sampler.due(at(990)), None);
+        assert_eq!(sampler.due(at(1_000)), Some(1.0));
+        // Stalled from 1.0 s to 4.25 s: one window of 3.25 s, then back on the grid.
+        assert_eq!(sampler.due(at(4_250)), Some(3.25));
+        assert_eq!(sampler.due(at(4_260)), None, "no catch-up point");
+        assert_eq!(sampler.due(at(5_000)), Some(0.75));
+        assert_eq!(sampler.due(at(6_010)), Some(1.01));
+    }
+
     #[test]
     fn class_picker_follows_weights_in_every_prefix() {
         let mut picker = ClassPicker { weights: vec![3, 1], current: vec![0, 0] };

@@ -719,6 +719,25 @@ mod tests {
     }
 
     #[test]
+    fn corrected_times_get_a_section_only_when_they_differ() {
+        let mut result: RunResult =
+            serde_json::from_str(include_str!("../../tests/fixtures/report/result.json")).expect("fixture");
+        assert!(!render(&result).contains("id=\"corrected\""));
+        let mut corrected = crate::engine::stats::CorrectedTimes {
+            avg_response_time: result.total.avg_response_time,
+            max_response_time: result.total.max_response_time,
+            median_response_time: result.total.median_response_time,
+            percentiles: result.total.percentiles.clone(),
+        };
+        result.total.corrected = Some(corrected.clone());
+        assert!(!render(&result).contains("id=\"corrected\""), "equal figures: one table is enough");
+        corrected.percentiles.iter_mut().for_each(|p| p.response_time += 250.0);
+        result.total.corrected = Some(corrected);
+        let html = render(&result);
+        assert!(html.contains("id=\"corrected\"") && html.contains("의도한 시작부터"));
+    }
+
+    #[test]
     fn markup_is_escaped() {
         assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
     }
