@@ -14,15 +14,12 @@
 //! A panic inside a task is caught at the task boundary (not the user's), recorded with its
 //! message and source location, and the user goes on with its next task, as Locust does.
 
-use std::cell::{Cell, RefCell};
 use std::fs::File;
 use std::future::Future;
 use std::io::{BufWriter, Write};
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, Once};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -37,6 +34,7 @@ use super::stats::{
     ClassInfo, GeneratorNotes, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary,
     TraceLine,
 };
+use super::task_guard::{CatchPanic, install_panic_hook};
 use super::user::{User, UserClass};
 
 /// How long a stopped user's `on_stop` may take before it is cut off.
@@ -57,7 +55,7 @@ impl Shared {
     }
 
     pub(crate) fn record(&self, record: RequestRecord) {
-        self.stats.record_paced(&record, LATENESS.with(Cell::get));
+        self.stats.record_paced(&record, super::task_guard::current_lateness());
         if let Some(trace) = &self.trace {
             let line = TraceLine {
                 t: record.started.saturating_duration_since(self.started).as_secs_f64(),
@@ -567,75 +565,6 @@ async fn guarded(
     if let Err(panic) = (CatchPanic { inner: Box::pin(future), lateness }).await {
         context.shared.stats.record_exception(context.class_name, task, &panic.message, &panic.location);
     }
-}
-
-struct CaughtPanic {
-    message: String,
-    location: String,
-}
-
-thread_local! {
-    static INSIDE_TASK: Cell<bool> = const { Cell::new(false) };
-    /// While a fixed-rate user's task is polled: how late it started. Requests it records get
-    /// a corrected latency from it (coordinated omission), with no change to the client.
-    static LATENESS: Cell<Option<Duration>> = const { Cell::new(None) };
-    static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-}
-
-/// Polls a task and turns a panic during any poll into an error instead of killing the user;
-/// while polling, [`LATENESS`] holds the task's lateness.
-struct CatchPanic<F> {
-    inner: Pin<Box<F>>,
-    lateness: Option<Duration>,
-}
-
-impl<F: Future<Output = ()>> Future for CatchPanic<F> {
-    type Output = Result<(), CaughtPanic>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let was_inside = INSIDE_TASK.with(|flag| flag.replace(true));
-        let was_late = LATENESS.with(|late| late.replace(self.lateness));
-        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.as_mut().poll(cx)));
-        LATENESS.with(|late| late.set(was_late));
-        INSIDE_TASK.with(|flag| flag.set(was_inside));
-        match polled {
-            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(payload) => {
-                let (message, location) =
-                    LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| {
-                        let message = payload
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| payload.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "panic".to_string());
-                        (message, "?".to_string())
-                    });
-                Poll::Ready(Err(CaughtPanic { message, location }))
-            }
-        }
-    }
-}
-
-/// Keeps panics inside tasks quiet (they go to the exceptions table) and every other panic
-/// loud, as before.
-fn install_panic_hook() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if INSIDE_TASK.with(Cell::get) {
-                let message = info.payload_as_str().unwrap_or("panic").to_string();
-                let location = info
-                    .location()
-                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-                    .unwrap_or_default();
-                LAST_PANIC.with(|last| *last.borrow_mut() = Some((message, location)));
-            } else {
-                previous(info);
-            }
-        }));
-    });
 }
 
 #[cfg(test)]
