@@ -1,6 +1,8 @@
 //! `loadlab run`: a headless load test with Locust's flags. Without `-H` it starts the lab
-//! server in this process on a free loopback port, runs, prints Locust's tables, writes the
-//! requested report files, and exits non-zero when requests failed.
+//! server in this process on a free loopback port — on its own tokio runtime and threads
+//! ([`IsolatedServer`]), so a blocking bottleneck cannot stall the users or the sampler —
+//! runs, prints Locust's tables, writes the requested report files, and exits non-zero when
+//! requests failed.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -165,7 +167,7 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
     let embedded = match &args.host {
         Some(_) => None,
         None => Some(
-            crate::server::start(crate::server::ServerConfig {
+            IsolatedServer::start(crate::server::ServerConfig {
                 bottlenecks: args.bottleneck.clone(),
                 ..crate::server::ServerConfig::in_memory()
             })
@@ -234,6 +236,78 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
             Ok(if report::thresholds::all_passed(&verdicts) { 0 } else { report::EXIT_THRESHOLD_FAILED })
         }
         None => Ok(exit_code(&result)),
+    }
+}
+
+/// The lab server on its own multi-threaded tokio runtime, on threads named
+/// [`crate::engine::cpu::SERVER_THREAD_NAME`]: its blocking bottlenecks block only its own
+/// threads, and the generator's CPU figure leaves them out.
+pub struct IsolatedServer {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl IsolatedServer {
+    /// Starts the server on a new runtime; returns once it listens.
+    pub async fn start(config: crate::server::ServerConfig) -> anyhow::Result<Self> {
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<anyhow::Result<String>>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let name = crate::engine::cpu::SERVER_THREAD_NAME;
+        let thread = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .thread_name(name)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(error) => {
+                        let _ = ready_tx
+                            .send(Err(anyhow::Error::new(error)
+                                .context("실습 서버용 tokio 런타임을 만들 수 없습니다")));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    match crate::server::start(config).await {
+                        Ok(server) => {
+                            let _ = ready_tx.send(Ok(server.url()));
+                            let _ = stop_rx.await;
+                            server.shutdown().await;
+                        }
+                        Err(error) => {
+                            let _ = ready_tx.send(Err(error));
+                        }
+                    }
+                });
+            })
+            .context("실습 서버 스레드를 만들 수 없습니다")?;
+        let url = ready_rx.await.context("실습 서버 스레드가 멈췄습니다")??;
+        Ok(IsolatedServer { url, stop: Some(stop_tx), thread: Some(thread) })
+    }
+
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Stops the server (letting open requests finish, as [`crate::server::LabServer::shutdown`])
+    /// and waits for its thread.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+}
+
+impl Drop for IsolatedServer {
+    fn drop(&mut self) {
+        // Dropping the sender stops the server; its thread ends on its own.
+        self.stop.take();
     }
 }
 
@@ -319,6 +393,13 @@ impl LiveDisplay {
     }
 
     fn update(&self, status: &LiveStatus<'_>) {
+        for notice in &status.notices {
+            let text = console::notice_text(notice);
+            match &self.bar {
+                Some(bar) => bar.suspend(|| println!("{text}")),
+                None => println!("{text}"),
+            }
+        }
         let line = status_line(status);
         let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());
         let table_due = self.periodic && last.1.elapsed() >= TABLE_EVERY;
@@ -369,12 +450,15 @@ fn status_line(status: &LiveStatus<'_>) -> String {
     }
     if let Some(second) = status.last_second {
         line.push_str(&format!(
-            " | {:.1} req/s | 실패 {}건 | p50 {}ms p95 {}ms",
+            " | {:.1} req/s | 실패 {}건 | {}",
             second.requests_per_second,
             second.total_failures,
-            console::format_ms(second.p50_response_time),
-            console::format_ms(second.p95_response_time)
+            console::live_percentiles(second)
         ));
+    }
+    if let Some(percent) = status.generator_cpu_percent.filter(|p| *p > crate::engine::cpu::THRESHOLD * 100.0)
+    {
+        line.push_str(&format!(" | ⚠️ 생성기 CPU {percent:.0}%"));
     }
     line
 }

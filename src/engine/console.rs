@@ -5,7 +5,8 @@
 use colored::Colorize;
 use unicode_width::UnicodeWidthStr;
 
-use super::stats::{EndpointStats, ErrorRow, ExceptionRow, PERCENTILES, RunResult};
+use super::runner::Notice;
+use super::stats::{EndpointStats, ErrorRow, ExceptionRow, HistoryPoint, MAX_NAMES, PERCENTILES, RunResult};
 
 /// Pads `text` with spaces to `width` display columns, on the right (`left_align`) or left.
 pub fn pad(text: &str, width: usize, left_align: bool) -> String {
@@ -160,6 +161,46 @@ pub fn percent_label(quantile: f64) -> String {
     }
 }
 
+/// The percentiles measured from each request's intended start, for the rows where they differ
+/// from the measured ones (fixed-rate users whose tasks ran late); `None` when no row differs.
+pub fn corrected_table(rows: &[EndpointStats], total: &EndpointStats) -> Option<String> {
+    let differing: Vec<&EndpointStats> =
+        rows.iter().filter(|row| row.corrected_if_different().is_some()).collect();
+    let total_corrected = total.corrected_if_different()?;
+    let mut header = vec!["종류", "이름", "기준"];
+    let labels: Vec<String> = [0.5, 0.95, 0.99, 1.0].iter().map(|q| percent_label(*q)).collect();
+    header.extend(labels.iter().map(String::as_str));
+    header.push("평균");
+    let columns = header.len();
+    let mut left = vec![false; columns];
+    left[..3].fill(true);
+    let mut table = Table::new(header, left, vec![2]);
+    fn add(table: &mut Table, stats: &EndpointStats, corrected: &super::stats::CorrectedTimes) {
+        let name = truncate(&stats.name, NAME_MAX_WIDTH);
+        let mut measured = vec![stats.method.clone(), name, "응답 시간".to_string()];
+        let mut intended = vec![String::new(), String::new(), "의도한 시작부터".to_string()];
+        for q in [0.5, 0.95, 0.99, 1.0] {
+            measured.push(format_ms(stats.percentile(q)));
+            intended.push(format_ms(corrected.percentile(q)));
+        }
+        measured.push(format_ms(stats.avg_response_time));
+        intended.push(format_ms(corrected.avg_response_time));
+        table.row(measured);
+        table.row(intended);
+    }
+    for row in differing {
+        if let Some(corrected) = row.corrected_if_different() {
+            add(&mut table, row, corrected);
+        }
+    }
+    table.rule();
+    add(&mut table, total, total_corrected);
+    Some(format!("{}\n{}", CORRECTED_TITLE.bold(), table.render()))
+}
+
+const CORRECTED_TITLE: &str =
+    "고정 속도 사용자의 응답 시간 (ms): 서버가 잰 시간 vs 요청을 보냈어야 할 시각부터 잰 시간";
+
 /// The failures table, grouped by method, name and message.
 pub fn error_table(errors: &[ErrorRow]) -> String {
     let mut table = Table::new(vec!["횟수", "종류", "이름", "오류"], vec![false, true, true, true], vec![0]);
@@ -222,6 +263,10 @@ pub fn summary(result: &RunResult) -> String {
         request_table(&result.stats, &result.total),
         percentile_table(&result.stats, &result.total)
     );
+    if let Some(corrected) = corrected_table(&result.stats, &result.total) {
+        out.push('\n');
+        out.push_str(&corrected);
+    }
     if !result.errors.is_empty() {
         out.push('\n');
         out.push_str(&error_table(&result.errors));
@@ -234,6 +279,37 @@ pub fn summary(result: &RunResult) -> String {
     out.push_str(&headline(result));
     out.push('\n');
     out
+}
+
+/// The live line's latency part for one history point: `p50 12ms p95 40ms`, or `p50 - p95 -`
+/// when that second had no answer (before the first response, or a quiet second).
+pub fn live_percentiles(point: &HistoryPoint) -> String {
+    if point.requests_per_second > 0.0 {
+        format!("p50 {}ms p95 {}ms", format_ms(point.p50_response_time), format_ms(point.p95_response_time))
+    } else {
+        "p50 - p95 -".to_string()
+    }
+}
+
+/// What to tell the learner, once, when the runner raises `notice`.
+pub fn notice_text(notice: &Notice) -> String {
+    match notice {
+        Notice::NameLimit => format!("⚠️ {}", name_limit_message()),
+        Notice::CpuOverload { percent, cores } => format!(
+            "⚠️ 부하 생성기(loadlab)가 쓸 수 있는 CPU({cores}코어)의 {percent:.0}%를 쓰고 있어요. \
+             지금부터 잰 응답 시간에는 생성기 자신의 지연이 섞여 있을 수 있어요: 사용자 수를 줄이거나 \
+             더 여유 있는 컴퓨터에서 부하를 만들어 보세요."
+        ),
+    }
+}
+
+/// Request names exploding, and the `.name(..)` fix (shared by the console and `explain`).
+pub fn name_limit_message() -> String {
+    format!(
+        "요청 이름이 {MAX_NAMES}개를 넘었어요. 경로에 id가 그대로 들어가서 요청마다 새 이름이 생기고 있어요. \
+         client.put(&format!(\"/todos/{{id}}\")).name(\"/todos/{{id}}\")처럼 .name(..)으로 같은 종류의 요청을 \
+         한 이름으로 묶어 주세요. 그 뒤의 새 이름은 한 줄에 모아서 세고 있어요."
+    )
 }
 
 #[cfg(test)]
@@ -271,6 +347,36 @@ mod tests {
             labels,
             ["50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%", "99.9%", "99.99%", "100%"]
         );
+    }
+
+    fn second(requests: f64, p50: f64, p95: f64) -> HistoryPoint {
+        HistoryPoint {
+            elapsed: 1.0,
+            timestamp: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
+            users: 1,
+            target_users: 1,
+            requests_per_second: requests,
+            failures_per_second: 0.0,
+            p50_response_time: p50,
+            p95_response_time: p95,
+            total_requests: requests as u64,
+            total_failures: 0,
+            window: 1.0,
+            server: None,
+        }
+    }
+
+    #[test]
+    fn no_percentile_before_the_first_response() {
+        assert_eq!(live_percentiles(&second(0.0, 0.0, 0.0)), "p50 - p95 -");
+        assert_eq!(live_percentiles(&second(12.0, 3.31, 41.0)), "p50 3.3ms p95 41ms");
+    }
+
+    #[test]
+    fn the_name_limit_notice_gives_the_name_fix() {
+        let text = notice_text(&Notice::NameLimit);
+        assert!(text.contains("500개"), "{text}");
+        assert!(text.contains(".name(\"/todos/{id}\")"), "{text}");
     }
 
     #[test]

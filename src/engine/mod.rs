@@ -6,11 +6,15 @@
 
 pub mod client;
 pub mod console;
+pub mod cpu;
+pub mod histogram;
 pub mod random;
+pub mod result;
 pub mod runner;
 pub mod server_metrics;
 pub mod shape;
 pub mod stats;
+mod task_guard;
 pub mod user;
 
 pub use runner::{LiveStatus, RunConfig, run};

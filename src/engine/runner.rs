@@ -3,37 +3,50 @@
 //! interrupt, and returns the [`RunResult`]. The runner owns the run's users; the collector in
 //! [`Shared`] owns its numbers.
 //!
+//! The schedule runs on tokio's clock (`tokio::time::Instant`), so tests can pause it. Each
+//! history point records how long its window really lasted and divides by that: a stalled
+//! second is reported as a long window, not as a second with many requests.
+//!
+//! Every user that started runs `on_stop` when it is stopped — time up, Ctrl-C, shape end or
+//! fewer users — as Locust does; `stop_timeout` only bounds how long the task in progress may
+//! go on first, and `on_stop` gets [`ON_STOP_LIMIT`].
+//!
 //! A panic inside a task is caught at the task boundary (not the user's), recorded with its
 //! message and source location, and the user goes on with its next task, as Locust does.
 
-use std::cell::{Cell, RefCell};
 use std::fs::File;
 use std::future::Future;
 use std::io::{BufWriter, Write};
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, Once};
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use super::client::Client;
+use super::cpu::CpuWatch;
 use super::shape::Schedule;
 use super::stats::{
-    ClassInfo, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary, TraceLine,
+    ClassInfo, GeneratorNotes, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary,
+    TraceLine,
 };
+use super::task_guard::{CatchPanic, install_panic_hook};
 use super::user::{User, UserClass};
+
+/// How long a stopped user's `on_stop` may take before it is cut off.
+pub const ON_STOP_LIMIT: Duration = Duration::from_secs(5);
 
 /// State every user of a run shares: where to send requests and where to record them.
 pub struct Shared {
     pub(crate) host: String,
     pub(crate) stats: StatsCollector,
     trace: Option<Mutex<BufWriter<File>>>,
-    started: Instant,
+    /// The wall-clock start, for the trace's times (requests are timed with `std`'s clock).
+    started: std::time::Instant,
 }
 
 impl Shared {
@@ -42,7 +55,7 @@ impl Shared {
     }
 
     pub(crate) fn record(&self, record: RequestRecord) {
-        self.stats.record(&record);
+        self.stats.record_paced(&record, super::task_guard::current_lateness());
         if let Some(trace) = &self.trace {
             let line = TraceLine {
                 t: record.started.saturating_duration_since(self.started).as_secs_f64(),
@@ -71,12 +84,22 @@ pub struct UserContext {
     user_id: usize,
     class_name: &'static str,
     stop: watch::Receiver<bool>,
+    stop_timeout: Duration,
     time_scale: f64,
     task_filter: Option<Arc<Vec<String>>>,
 }
 
 /// A callback the runner calls about twice a second while it runs.
 pub type Observer = Box<dyn FnMut(&LiveStatus<'_>) + Send>;
+
+/// Something the learner should hear about while the run goes on (given once).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// Request names passed [`super::stats::MAX_NAMES`].
+    NameLimit,
+    /// The generator used more than [`super::cpu::THRESHOLD`] of its CPU.
+    CpuOverload { percent: f64, cores: usize },
+}
 
 /// The state of a run as it goes, for progress bars and periodic tables.
 pub struct LiveStatus<'a> {
@@ -86,6 +109,10 @@ pub struct LiveStatus<'a> {
     pub target_users: usize,
     pub stage: Option<String>,
     pub last_second: Option<&'a HistoryPoint>,
+    /// Notices raised since the previous call.
+    pub notices: Vec<Notice>,
+    /// The generator's CPU share of its last window (percent of all usable cores).
+    pub generator_cpu_percent: Option<f64>,
     stats: &'a StatsCollector,
     seconds: f64,
 }
@@ -102,6 +129,8 @@ pub struct RunConfig {
     pub classes: Vec<UserClass>,
     pub host: String,
     pub schedule: Schedule,
+    /// How long a stopped user's task in progress may go on before it is cut off (Locust's
+    /// `--stop-timeout`); `on_stop` runs after it either way.
     pub stop_timeout: Duration,
     /// Multiplies every wait time; graders fast-forward with values below 1.
     pub time_scale: f64,
@@ -149,6 +178,58 @@ struct RunningUser {
 }
 
 const TICK: Duration = Duration::from_millis(10);
+const SAMPLE_EVERY: Duration = Duration::from_secs(1);
+
+/// The per-second history: windows on a one-second grid, each divided by its real length, and
+/// the generator's CPU share over the same window.
+struct Sampler {
+    next: Instant,
+    window_start: Instant,
+    cpu: Option<(std::time::Instant, f64)>,
+    cores: usize,
+    watch: CpuWatch,
+    last_cpu_percent: Option<f64>,
+}
+
+impl Sampler {
+    fn new(started: Instant) -> Self {
+        let cores = super::cpu::usable_cores();
+        Sampler {
+            next: started + SAMPLE_EVERY,
+            window_start: started,
+            cpu: super::cpu::generator_cpu_seconds().map(|seconds| (std::time::Instant::now(), seconds)),
+            cores,
+            watch: CpuWatch::new(cores),
+            last_cpu_percent: None,
+        }
+    }
+
+    /// The window just ended at `now`, in seconds, when a point is due; moves the grid past
+    /// `now` (a stall skips grid points instead of producing catch-up points).
+    fn due(&mut self, now: Instant) -> Option<f64> {
+        if now < self.next {
+            return None;
+        }
+        while self.next <= now {
+            self.next += SAMPLE_EVERY;
+        }
+        let window = (now - self.window_start).as_secs_f64();
+        self.window_start = now;
+        Some(window)
+    }
+
+    /// Samples the generator's CPU; true when the saturation warning is due.
+    fn cpu_warning_due(&mut self, at: f64) -> bool {
+        let (Some((then, cpu_then)), Some(cpu_now)) = (self.cpu, super::cpu::generator_cpu_seconds()) else {
+            return false;
+        };
+        let wall = std::time::Instant::now();
+        self.cpu = Some((wall, cpu_now));
+        let share = super::cpu::share(cpu_now - cpu_then, (wall - then).as_secs_f64(), self.cores);
+        self.last_cpu_percent = Some(share * 100.0);
+        self.watch.observe(share, at)
+    }
+}
 
 /// Runs the load test described by `config` to its end and returns the result.
 pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
@@ -164,7 +245,12 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     };
     let started = Instant::now();
     let start_time = chrono::Utc::now();
-    let shared = Arc::new(Shared { host: host.clone(), stats: StatsCollector::default(), trace, started });
+    let shared = Arc::new(Shared {
+        host: host.clone(),
+        stats: StatsCollector::default(),
+        trace,
+        started: std::time::Instant::now(),
+    });
     let task_filter = config.task_filter.clone().map(Arc::new);
     let mut picker = ClassPicker::new(&config.classes);
     let mut users: Vec<RunningUser> = Vec::new();
@@ -172,14 +258,16 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     let mut spawned_total = 0usize;
     let mut spawn_allowance = 1.0f64;
     let mut history: Vec<HistoryPoint> = Vec::new();
-    let mut next_sample = started + Duration::from_secs(1);
+    let mut sampler = Sampler::new(started);
+    let mut notices: Vec<Notice> = Vec::new();
+    let mut name_limit_told = false;
     let mut next_observe = started;
     let mut interrupt = config.interrupt.take();
     let mut interrupted = false;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_tick = started;
-    let sampler = config.sample_server.then(|| super::server_metrics::spawn_sampler(host.clone()));
+    let server_sampler = config.sample_server.then(|| super::server_metrics::spawn_sampler(host.clone()));
 
     loop {
         tokio::select! {
@@ -206,6 +294,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
                 user_id: spawned_total,
                 class_name: class.name,
                 stop: stop_receiver,
+                stop_timeout: config.stop_timeout,
                 time_scale: config.time_scale,
                 task_filter: task_filter.clone(),
             };
@@ -226,21 +315,30 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
         if users.len() == target.users {
             spawn_allowance = spawn_allowance.min(1.0);
         }
-        if now >= next_sample {
-            next_sample += Duration::from_secs(1);
-            let window = shared.stats.take_window();
+        if let Some(window) = sampler.due(now) {
+            let snapshot = shared.stats.take_window();
+            if snapshot.names_over_limit && !name_limit_told {
+                name_limit_told = true;
+                notices.push(Notice::NameLimit);
+            }
+            if sampler.cpu_warning_due(elapsed.as_secs_f64())
+                && let Some(overload) = sampler.watch.overload()
+            {
+                notices.push(Notice::CpuOverload { percent: overload.peak_percent, cores: overload.cores });
+            }
             history.push(HistoryPoint {
                 elapsed: elapsed.as_secs_f64(),
                 timestamp: chrono::Utc::now(),
                 users: users.len(),
                 target_users: target.users,
-                requests_per_second: window.requests as f64,
-                failures_per_second: window.failures as f64,
-                p50_response_time: window.p50_ms,
-                p95_response_time: window.p95_ms,
-                total_requests: window.total_requests,
-                total_failures: window.total_failures,
-                server: sampler
+                requests_per_second: snapshot.requests as f64 / window,
+                failures_per_second: snapshot.failures as f64 / window,
+                p50_response_time: snapshot.p50_ms,
+                p95_response_time: snapshot.p95_ms,
+                total_requests: snapshot.total_requests,
+                total_failures: snapshot.total_failures,
+                window,
+                server: server_sampler
                     .as_ref()
                     .and_then(|(latest, _)| *latest.lock().unwrap_or_else(|e| e.into_inner())),
             });
@@ -255,6 +353,8 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
                     target_users: target.users,
                     stage: target.stage.clone(),
                     last_second: history.last(),
+                    notices: std::mem::take(&mut notices),
+                    generator_cpu_percent: sampler.last_cpu_percent,
                     stats: &shared.stats,
                     seconds: elapsed.as_secs_f64(),
                 });
@@ -262,7 +362,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
         }
     }
 
-    if let Some((_, handle)) = &sampler {
+    if let Some((_, handle)) = &server_sampler {
         handle.abort();
     }
     let users_at_end = users.len();
@@ -278,7 +378,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     if let Some(trace) = &shared.trace {
         trace.lock().unwrap_or_else(|e| e.into_inner()).flush().context("trace 파일 쓰기 실패")?;
     }
-    let Summary { stats, total, errors, exceptions } = shared.stats.summarize(duration);
+    let Summary { stats, total, errors, exceptions, name_limit } = shared.stats.summarize(duration);
     let classes = config
         .classes
         .iter()
@@ -312,11 +412,13 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
         errors,
         exceptions,
         history,
+        generator: GeneratorNotes { name_limit, cpu_overload: sampler.watch.overload() },
     })
 }
 
-/// Signals `users` to stop; the returned task ends once they stopped or were aborted after
-/// `stop_timeout` (Locust's `--stop-timeout`: 0 aborts in-flight tasks at once).
+/// Signals `users` to stop; each cuts its task in progress after `stop_timeout` and runs
+/// `on_stop`. The returned task ends when they all finished, or aborts those that did not
+/// within `stop_timeout` + [`ON_STOP_LIMIT`] (and a second's grace).
 fn stop_users(users: Vec<RunningUser>, stop_timeout: Duration) -> JoinHandle<()> {
     for user in &users {
         let _ = user.stop.send(true);
@@ -324,7 +426,8 @@ fn stop_users(users: Vec<RunningUser>, stop_timeout: Duration) -> JoinHandle<()>
     let handles: Vec<JoinHandle<()>> = users.into_iter().map(|user| user.handle).collect();
     let aborts: Vec<_> = handles.iter().map(|handle| handle.abort_handle()).collect();
     tokio::spawn(async move {
-        let _ = tokio::time::timeout(stop_timeout, futures::future::join_all(handles)).await;
+        let limit = stop_timeout + ON_STOP_LIMIT + Duration::from_secs(1);
+        let _ = tokio::time::timeout(limit, futures::future::join_all(handles)).await;
         for abort in aborts {
             abort.abort();
         }
@@ -364,8 +467,9 @@ impl ClassPicker {
     }
 }
 
-/// One user's life: `on_start`, then weighted tasks with waits until told to stop, then `on_stop`.
-pub(crate) async fn live<U: User>(mut context: UserContext) {
+/// One user's life: `on_start`, then weighted tasks with waits until told to stop, then
+/// `on_stop` (also when the stop cut a task short).
+pub(crate) async fn live<U: User>(context: UserContext) {
     let client = Client::new(Arc::clone(&context.shared), context.user_id);
     let mut user = U::default();
     let tasks: Vec<_> = U::tasks()
@@ -377,16 +481,24 @@ pub(crate) async fn live<U: User>(mut context: UserContext) {
         .collect();
     let wait_time = U::wait_time();
     let total_weight: u32 = tasks.iter().map(|task| task.weight()).sum();
+    let mut stop = context.stop.clone();
+    // For a fixed-rate user: how late the current task started (the previous one overran).
+    let mut lateness = wait_time.lateness(Duration::ZERO, context.time_scale);
 
     client.set_task("on_start");
-    guarded(&context, "on_start", user.on_start(&client)).await;
-    loop {
-        if *context.stop.borrow() {
+    let mut stopped = unless_stopped(
+        &mut stop,
+        context.stop_timeout,
+        guarded(&context, "on_start", lateness, user.on_start(&client)),
+    )
+    .await;
+    while !stopped {
+        if *stop.borrow() {
             break;
         }
         if total_weight == 0 {
             // A class with no task to run only waits for the end, like an idle Locust user.
-            let _ = context.stop.wait_for(|stop| *stop).await;
+            let _ = stop.wait_for(|stop| *stop).await;
             break;
         }
         let mut pick = super::random::randint(0, total_weight as i64 - 1) as u32;
@@ -403,8 +515,14 @@ pub(crate) async fn live<U: User>(mut context: UserContext) {
             .expect("pick is below the total weight");
         client.set_task(task.name());
         let began = Instant::now();
-        guarded(&context, task.name(), task.call(&mut user, &client)).await;
-        let pause = wait_time.next_pause(began.elapsed()).mul_f64(context.time_scale.max(0.0));
+        let work = guarded(&context, task.name(), lateness, task.call(&mut user, &client));
+        stopped = unless_stopped(&mut stop, context.stop_timeout, work).await;
+        if stopped {
+            break;
+        }
+        let took = began.elapsed();
+        lateness = wait_time.lateness(took, context.time_scale);
+        let pause = wait_time.next_pause(took).mul_f64(context.time_scale.max(0.0));
         if pause.is_zero() {
             // No wait: let other users and the runner's timer run once this user has used its
             // scheduling budget (a task that sent no request would otherwise never yield).
@@ -413,84 +531,59 @@ pub(crate) async fn live<U: User>(mut context: UserContext) {
         }
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
-            _ = context.stop.wait_for(|stop| *stop) => break,
+            _ = stop.wait_for(|stop| *stop) => break,
         }
     }
     client.set_task("on_stop");
-    guarded(&context, "on_stop", user.on_stop(&client)).await;
+    let _ =
+        tokio::time::timeout(ON_STOP_LIMIT, guarded(&context, "on_stop", None, user.on_stop(&client))).await;
 }
 
-async fn guarded(context: &UserContext, task: &str, future: impl Future<Output = ()>) {
-    if let Err(panic) = (CatchPanic { inner: Box::pin(future) }).await {
+/// Runs `work` to its end, or until `stop_timeout` after the user is told to stop; true when
+/// the stop cut it short.
+async fn unless_stopped(
+    stop: &mut watch::Receiver<bool>,
+    stop_timeout: Duration,
+    work: impl Future<Output = ()>,
+) -> bool {
+    tokio::select! {
+        _ = work => false,
+        _ = async {
+            // An error means the runner is gone: stop as well.
+            let _ = stop.wait_for(|stop| *stop).await;
+            tokio::time::sleep(stop_timeout).await;
+        } => true,
+    }
+}
+
+async fn guarded(
+    context: &UserContext,
+    task: &str,
+    lateness: Option<Duration>,
+    future: impl Future<Output = ()>,
+) {
+    if let Err(panic) = (CatchPanic { inner: Box::pin(future), lateness }).await {
         context.shared.stats.record_exception(context.class_name, task, &panic.message, &panic.location);
     }
-}
-
-struct CaughtPanic {
-    message: String,
-    location: String,
-}
-
-thread_local! {
-    static INSIDE_TASK: Cell<bool> = const { Cell::new(false) };
-    static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-}
-
-/// Polls a task and turns a panic during any poll into an error instead of killing the user.
-struct CatchPanic<F> {
-    inner: Pin<Box<F>>,
-}
-
-impl<F: Future<Output = ()>> Future for CatchPanic<F> {
-    type Output = Result<(), CaughtPanic>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let was_inside = INSIDE_TASK.with(|flag| flag.replace(true));
-        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.as_mut().poll(cx)));
-        INSIDE_TASK.with(|flag| flag.set(was_inside));
-        match polled {
-            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(payload) => {
-                let (message, location) =
-                    LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| {
-                        let message = payload
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| payload.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "panic".to_string());
-                        (message, "?".to_string())
-                    });
-                Poll::Ready(Err(CaughtPanic { message, location }))
-            }
-        }
-    }
-}
-
-/// Keeps panics inside tasks quiet (they go to the exceptions table) and every other panic
-/// loud, as before.
-fn install_panic_hook() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if INSIDE_TASK.with(Cell::get) {
-                let message = info.payload_as_str().unwrap_or("panic").to_string();
-                let location = info
-                    .location()
-                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-                    .unwrap_or_default();
-                LAST_PANIC.with(|last| *last.borrow_mut() = Some((message, location)));
-            } else {
-                previous(info);
-            }
-        }));
-    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stall_makes_one_long_window_not_catch_up_points() {
+        let start = Instant::now();
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        let mut sampler = Sampler::new(start);
+        assert_eq!(sampler.due(at(990)), None);
+        assert_eq!(sampler.due(at(1_000)), Some(1.0));
+        // Stalled from 1.0 s to 4.25 s: one window of 3.25 s, then back on the grid.
+        assert_eq!(sampler.due(at(4_250)), Some(3.25));
+        assert_eq!(sampler.due(at(4_260)), None, "no catch-up point");
+        assert_eq!(sampler.due(at(5_000)), Some(0.75));
+        assert_eq!(sampler.due(at(6_010)), Some(1.01));
+    }
 
     #[test]
     fn class_picker_follows_weights_in_every_prefix() {

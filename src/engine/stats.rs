@@ -2,18 +2,39 @@
 //! of a run lands here; the console tables, the JSON/CSV/HTML reports and `explain` all read the
 //! [`RunResult`] this module builds, so they always agree.
 //!
-//! Latencies go into an HDR histogram per name at microsecond resolution with three significant
+//! Latencies go into a [`Histogram`] per name at microsecond resolution with three significant
 //! digits, so every percentile is within 0.1 % of the true value — not Locust's bucketed
-//! approximation.
+//! approximation — and a row costs only the counters its latencies touched.
+//!
+//! Past [`MAX_NAMES`] distinct rows (an id left in a request name), new names are counted in one
+//! overflow row per method, so a run's memory stays bounded and the run goes on; the result
+//! says so ([`NameLimit`]) and the runner warns the learner.
+//!
+//! Requests of fixed-rate users (`constant_throughput`) also get a corrected latency, measured
+//! from when the request should have started had the previous one not run late (coordinated
+//! omission): see [`CorrectedTimes`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
-use super::user::WaitTime;
+use super::histogram::Histogram;
+pub use super::result::{
+    ClassInfo, CorrectedTimes, CpuOverload, EndpointStats, ErrorRow, ExceptionRow, GeneratorNotes,
+    HistoryPoint, NameLimit, Percentile, RunResult, RunSettings,
+};
+
+/// Distinct statistics rows a run keeps before new names go to the overflow row. Locust warns
+/// at a few hundred names; a real API rarely has more than a hundred endpoints.
+pub const MAX_NAMES: usize = 500;
+
+/// The row that counts requests whose names came after [`MAX_NAMES`].
+pub const OVERFLOW_NAME: &str = "(이름이 너무 많아 한 줄에 모은 요청)";
+
+/// How many overflowing names the result keeps as examples.
+const OVERFLOW_EXAMPLES: usize = 5;
 
 /// The percentiles of Locust's percentile table.
 pub const PERCENTILES: [f64; 11] = [0.50, 0.66, 0.75, 0.80, 0.90, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0];
@@ -73,13 +94,22 @@ struct Entry {
     min_ms: f64,
     max_ms: f64,
     total_content: u64,
-    histogram: Histogram<u64>,
+    histogram: Histogram,
+    /// Only once a fixed-rate user's request landed here: latencies from the intended start.
+    corrected: Option<Corrected>,
     status_codes: BTreeMap<u16, u64>,
 }
 
-fn new_histogram() -> Histogram<u64> {
-    // 1 µs to 1 hour at 3 significant digits: about 30 KB per name.
-    Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds")
+/// Latencies from each request's intended start; requests of other users count as on time.
+#[derive(Clone)]
+struct Corrected {
+    histogram: Histogram,
+    total_ms: f64,
+    max_ms: f64,
+}
+
+fn micros(duration: Duration) -> u64 {
+    duration.as_micros().min(u64::MAX as u128) as u64
 }
 
 impl Entry {
@@ -91,40 +121,74 @@ impl Entry {
             min_ms: f64::INFINITY,
             max_ms: 0.0,
             total_content: 0,
-            histogram: new_histogram(),
+            histogram: Histogram::default(),
+            corrected: None,
             status_codes: BTreeMap::new(),
         }
     }
 
-    fn add(&mut self, record: &RequestRecord) {
-        let micros = record.elapsed.as_micros().clamp(1, u64::MAX as u128) as u64;
+    fn add(&mut self, record: &RequestRecord, lateness: Option<Duration>) {
         let ms = record.elapsed.as_secs_f64() * 1000.0;
         self.requests += 1;
         if record.failure.is_some() {
             self.failures += 1;
         }
+        if lateness.is_some() && self.corrected.is_none() {
+            // Everything before the first fixed-rate request was on time by definition.
+            self.corrected = Some(Corrected {
+                histogram: self.histogram.clone(),
+                total_ms: self.total_ms,
+                max_ms: self.max_ms,
+            });
+        }
         self.total_ms += ms;
         self.min_ms = self.min_ms.min(ms);
         self.max_ms = self.max_ms.max(ms);
         self.total_content += record.content_length;
-        self.histogram.saturating_record(micros);
+        self.histogram.record(micros(record.elapsed));
+        if let Some(corrected) = &mut self.corrected {
+            let from_intended = record.elapsed + lateness.unwrap_or_default();
+            let corrected_ms = from_intended.as_secs_f64() * 1000.0;
+            corrected.histogram.record(micros(from_intended));
+            corrected.total_ms += corrected_ms;
+            corrected.max_ms = corrected.max_ms.max(corrected_ms);
+        }
         *self.status_codes.entry(record.status).or_default() += 1;
+    }
+
+    /// Heap bytes of this row's counters (histograms and status codes).
+    fn heap_bytes(&self) -> usize {
+        self.histogram.heap_bytes()
+            + self.corrected.as_ref().map_or(0, |c| c.histogram.heap_bytes())
+            + self.status_codes.len() * (std::mem::size_of::<(u16, u64)>() + 16)
     }
 
     fn summarize(&self, method: &str, name: &str, seconds: f64) -> EndpointStats {
         let per_second = |count: u64| if seconds > 0.0 { count as f64 / seconds } else { 0.0 };
-        let percentile = |q: f64| {
-            if self.requests == 0 { 0.0 } else { self.histogram.value_at_quantile(q) as f64 / 1000.0 }
+        let percentiles = |histogram: &Histogram| -> Vec<Percentile> {
+            PERCENTILES
+                .iter()
+                .map(|&q| Percentile {
+                    quantile: q,
+                    response_time: if histogram.is_empty() {
+                        0.0
+                    } else {
+                        histogram.value_at_quantile(q) as f64 / 1000.0
+                    },
+                })
+                .collect()
         };
+        let average = |total: f64| if self.requests == 0 { 0.0 } else { total / self.requests as f64 };
+        let percentiles_now = percentiles(&self.histogram);
         EndpointStats {
             method: method.to_string(),
             name: name.to_string(),
             num_requests: self.requests,
             num_failures: self.failures,
-            avg_response_time: if self.requests == 0 { 0.0 } else { self.total_ms / self.requests as f64 },
+            avg_response_time: average(self.total_ms),
             min_response_time: if self.requests == 0 { 0.0 } else { self.min_ms },
             max_response_time: self.max_ms,
-            median_response_time: percentile(0.5),
+            median_response_time: percentiles_now[0].response_time,
             avg_content_length: if self.requests == 0 {
                 0.0
             } else {
@@ -133,11 +197,17 @@ impl Entry {
             total_content_length: self.total_content,
             requests_per_second: per_second(self.requests),
             failures_per_second: per_second(self.failures),
-            percentiles: PERCENTILES
-                .iter()
-                .map(|&q| Percentile { quantile: q, response_time: percentile(q) })
-                .collect(),
+            percentiles: percentiles_now,
             status_codes: self.status_codes.clone(),
+            corrected: self.corrected.as_ref().map(|corrected| {
+                let percentiles = percentiles(&corrected.histogram);
+                CorrectedTimes {
+                    avg_response_time: average(corrected.total_ms),
+                    max_response_time: corrected.max_ms,
+                    median_response_time: percentiles[0].response_time,
+                    percentiles,
+                }
+            }),
         }
     }
 }
@@ -146,7 +216,7 @@ impl Entry {
 struct Window {
     requests: u64,
     failures: u64,
-    histogram: Option<Histogram<u64>>,
+    histogram: Histogram,
 }
 
 struct ExceptionEntry {
@@ -165,6 +235,7 @@ struct Counters {
     window: Window,
     errors: HashMap<(String, String, String), u64>,
     exceptions: HashMap<(String, String), ExceptionEntry>,
+    name_limit: Option<NameLimit>,
 }
 
 /// The shared collector a run's users record into.
@@ -182,6 +253,8 @@ pub struct WindowSnapshot {
     pub p95_ms: f64,
     pub total_requests: u64,
     pub total_failures: u64,
+    /// Whether request names have passed [`MAX_NAMES`] (so far in the run).
+    pub names_over_limit: bool,
 }
 
 impl StatsCollector {
@@ -189,30 +262,28 @@ impl StatsCollector {
         self.counters.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Counts one finished request (of a user that is not paced to a fixed rate).
     pub fn record(&self, record: &RequestRecord) {
+        self.record_paced(record, None);
+    }
+
+    /// Counts one finished request. `lateness` is `Some` for a fixed-rate user: how much later
+    /// than intended its task started because the previous one overran its interval.
+    pub fn record_paced(&self, record: &RequestRecord, lateness: Option<Duration>) {
         let mut counters = self.lock();
         let counters = &mut *counters;
-        let known = counters
-            .rows_by_name
-            .get(record.name.as_str())
-            .and_then(|rows| rows.iter().copied().find(|&row| counters.entries[row].0 == record.method));
-        let row = known.unwrap_or_else(|| {
-            counters.entries.push((record.method.clone(), record.name.clone(), Entry::new()));
-            let row = counters.entries.len() - 1;
-            counters.rows_by_name.entry(record.name.clone()).or_default().push(row);
-            row
-        });
-        counters.entries[row].2.add(record);
-        counters.total.get_or_insert_with(Entry::new).add(record);
+        let row = counters.row_for(&record.method, &record.name);
+        counters.entries[row].2.add(record, lateness);
+        counters.total.get_or_insert_with(Entry::new).add(record, lateness);
         let window = &mut counters.window;
         window.requests += 1;
+        window.histogram.record(micros(record.elapsed));
         if let Some(message) = &record.failure {
             window.failures += 1;
-            let key = (record.method.clone(), record.name.clone(), message.clone());
+            let name = counters.entries[row].1.clone();
+            let key = (record.method.clone(), name, message.clone());
             *counters.errors.entry(key).or_default() += 1;
         }
-        let micros = record.elapsed.as_micros().clamp(1, u64::MAX as u128) as u64;
-        window.histogram.get_or_insert_with(new_histogram).saturating_record(micros);
     }
 
     pub fn record_exception(&self, class: &str, task: &str, message: &str, location: &str) {
@@ -228,8 +299,7 @@ impl StatsCollector {
     pub fn take_window(&self) -> WindowSnapshot {
         let mut counters = self.lock();
         let window = std::mem::take(&mut counters.window);
-        let quantile =
-            |q: f64| window.histogram.as_ref().map_or(0.0, |h| h.value_at_quantile(q) as f64 / 1000.0);
+        let quantile = |q: f64| window.histogram.value_at_quantile(q) as f64 / 1000.0;
         let (total_requests, total_failures) =
             counters.total.as_ref().map_or((0, 0), |t| (t.requests, t.failures));
         WindowSnapshot {
@@ -239,7 +309,13 @@ impl StatsCollector {
             p95_ms: quantile(0.95),
             total_requests,
             total_failures,
+            names_over_limit: counters.name_limit.is_some(),
         }
+    }
+
+    /// Heap bytes of the counters of each statistics row, in first-seen order.
+    pub fn row_heap_bytes(&self) -> Vec<usize> {
+        self.lock().entries.iter().map(|(_, _, entry)| entry.heap_bytes()).collect()
     }
 
     /// The per-name rows (sorted by name, then method), the aggregated row, errors and exceptions.
@@ -275,7 +351,44 @@ impl StatsCollector {
             })
             .collect();
         exceptions.sort_by(|a, b| b.count.cmp(&a.count).then(a.message.cmp(&b.message)));
-        Summary { stats, total, errors, exceptions }
+        Summary { stats, total, errors, exceptions, name_limit: counters.name_limit.clone() }
+    }
+}
+
+impl Counters {
+    /// The row of `(method, name)`: its own until [`MAX_NAMES`] rows exist, then the method's
+    /// overflow row.
+    fn row_for(&mut self, method: &str, name: &str) -> usize {
+        let find = |counters: &Counters, name: &str| {
+            counters
+                .rows_by_name
+                .get(name)
+                .and_then(|rows| rows.iter().copied().find(|&row| counters.entries[row].0 == method))
+        };
+        if let Some(row) = find(self, name) {
+            return row;
+        }
+        let name = if self.entries.len() < MAX_NAMES {
+            name
+        } else {
+            let limit = self.name_limit.get_or_insert_with(|| NameLimit {
+                limit: MAX_NAMES,
+                overflow_requests: 0,
+                examples: Vec::new(),
+            });
+            limit.overflow_requests += 1;
+            if limit.examples.len() < OVERFLOW_EXAMPLES && !limit.examples.iter().any(|e| e == name) {
+                limit.examples.push(name.to_string());
+            }
+            if let Some(row) = find(self, OVERFLOW_NAME) {
+                return row;
+            }
+            OVERFLOW_NAME
+        };
+        self.entries.push((method.to_string(), name.to_string(), Entry::new()));
+        let row = self.entries.len() - 1;
+        self.rows_by_name.entry(name.to_string()).or_default().push(row);
+        row
     }
 }
 
@@ -285,126 +398,7 @@ pub struct Summary {
     pub total: EndpointStats,
     pub errors: Vec<ErrorRow>,
     pub exceptions: Vec<ExceptionRow>,
-}
-
-/// Statistics of one request name (or of all, in the aggregated row). Times in milliseconds.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct EndpointStats {
-    pub method: String,
-    pub name: String,
-    pub num_requests: u64,
-    pub num_failures: u64,
-    pub avg_response_time: f64,
-    pub min_response_time: f64,
-    pub max_response_time: f64,
-    pub median_response_time: f64,
-    pub avg_content_length: f64,
-    pub total_content_length: u64,
-    pub requests_per_second: f64,
-    pub failures_per_second: f64,
-    pub percentiles: Vec<Percentile>,
-    /// How many answers came with each status (0: no answer).
-    pub status_codes: BTreeMap<u16, u64>,
-}
-
-impl EndpointStats {
-    /// The response time at quantile `q` (0.95 for p95), in ms.
-    pub fn percentile(&self, q: f64) -> f64 {
-        self.percentiles.iter().find(|p| (p.quantile - q).abs() < 1e-9).map_or(0.0, |p| p.response_time)
-    }
-
-    /// Failures as a share of requests, 0.0 ..= 1.0.
-    pub fn failure_ratio(&self) -> f64 {
-        if self.num_requests == 0 { 0.0 } else { self.num_failures as f64 / self.num_requests as f64 }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-pub struct Percentile {
-    pub quantile: f64,
-    pub response_time: f64,
-}
-
-/// Failures grouped by method, name and message.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ErrorRow {
-    pub method: String,
-    pub name: String,
-    pub error: String,
-    pub occurrences: u64,
-}
-
-/// Panics inside tasks, grouped by message and source location.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ExceptionRow {
-    pub count: u64,
-    pub message: String,
-    pub location: String,
-    pub task: String,
-    pub user_class: String,
-}
-
-/// One second of the run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct HistoryPoint {
-    /// Seconds since the start of the run.
-    pub elapsed: f64,
-    pub timestamp: chrono::DateTime<chrono::Utc>,
-    pub users: usize,
-    /// The users the shape asked for at this moment.
-    pub target_users: usize,
-    pub requests_per_second: f64,
-    pub failures_per_second: f64,
-    pub p50_response_time: f64,
-    pub p95_response_time: f64,
-    pub total_requests: u64,
-    pub total_failures: u64,
-    /// The lab server's own view at this second, when the target is a lab server.
-    #[serde(default)]
-    pub server: Option<super::server_metrics::ServerSample>,
-}
-
-/// A user class as it ran.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ClassInfo {
-    pub name: String,
-    pub weight: u32,
-    pub wait_time: WaitTime,
-    pub users: usize,
-    pub tasks: Vec<(String, u32)>,
-}
-
-/// The settings a run was started with.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RunSettings {
-    pub users: usize,
-    pub spawn_rate: f64,
-    pub run_time: Option<f64>,
-    pub host: String,
-    pub classes: Vec<ClassInfo>,
-    pub shape: Option<String>,
-    /// Wait times were multiplied by this (1.0 normally; smaller when a grader fast-forwards).
-    pub time_scale: f64,
-    /// Whether the target was the embedded lab server.
-    pub embedded_server: bool,
-}
-
-/// Everything about one run: the input of the console tables, the reports, `explain` and
-/// `compare`. Serialized as the `--json` file.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RunResult {
-    pub loadlab_version: String,
-    pub settings: RunSettings,
-    pub start_time: chrono::DateTime<chrono::Utc>,
-    pub end_time: chrono::DateTime<chrono::Utc>,
-    pub duration: f64,
-    /// True when Ctrl-C ended the run early.
-    pub interrupted: bool,
-    pub stats: Vec<EndpointStats>,
-    pub total: EndpointStats,
-    pub errors: Vec<ErrorRow>,
-    pub exceptions: Vec<ExceptionRow>,
-    pub history: Vec<HistoryPoint>,
+    pub name_limit: Option<NameLimit>,
 }
 
 #[cfg(test)]
@@ -467,5 +461,80 @@ mod tests {
         let second = collector.take_window();
         assert_eq!(second.requests, 0);
         assert_eq!(second.total_requests, 1);
+    }
+
+    #[test]
+    fn names_past_the_limit_share_one_row_and_are_reported() {
+        let collector = StatsCollector::default();
+        for id in 0..MAX_NAMES + 40 {
+            collector.record(&record(&format!("/todos/{id}"), 2, Some("HTTPError: 404")));
+        }
+        let summary = collector.summarize(1.0);
+        assert_eq!(summary.stats.len(), MAX_NAMES + 1, "500 rows of their own and one overflow row");
+        let overflow = summary.stats.iter().find(|row| row.name == OVERFLOW_NAME).expect("overflow row");
+        assert_eq!(overflow.num_requests, 40);
+        assert_eq!(summary.total.num_requests, (MAX_NAMES + 40) as u64);
+        let limit = summary.name_limit.expect("the limit is reported");
+        assert_eq!(limit.overflow_requests, 40);
+        assert_eq!(limit.examples[0], format!("/todos/{MAX_NAMES}"));
+        // Failures of overflowing names group under the overflow row too, bounded as well.
+        assert_eq!(summary.errors.len(), MAX_NAMES + 1);
+        collector.record(&record("/todos/0", 2, None));
+        assert_eq!(collector.summarize(1.0).stats.len(), MAX_NAMES + 1, "known names keep their rows");
+    }
+
+    #[test]
+    fn the_window_says_when_names_passed_the_limit() {
+        let collector = StatsCollector::default();
+        collector.record(&record("/a", 1, None));
+        assert!(!collector.take_window().names_over_limit);
+        for id in 0..=MAX_NAMES {
+            collector.record(&record(&format!("/todos/{id}"), 1, None));
+        }
+        assert!(collector.take_window().names_over_limit);
+    }
+
+    #[test]
+    fn a_typical_row_costs_at_most_16_kib() {
+        // Many rows of a run with an id in the name: each saw a few requests.
+        let collector = StatsCollector::default();
+        for id in 0..200u64 {
+            for ms in [3, 5, 40] {
+                collector.record(&record(&format!("/todos/{id}"), ms + id % 7, None));
+            }
+        }
+        let bytes = collector.row_heap_bytes();
+        assert_eq!(bytes.len(), 200);
+        assert!(bytes.iter().all(|&b| b <= 16 * 1024), "largest row {} bytes", bytes.iter().max().unwrap());
+        // The old histograms (1 µs – 1 h, 3 digits) cost 184 KiB a row whatever they held.
+        assert!(bytes.iter().sum::<usize>() / bytes.len() <= 2 * 1024, "{bytes:?}");
+    }
+
+    #[test]
+    fn late_fixed_rate_requests_get_a_corrected_latency() {
+        let collector = StatsCollector::default();
+        // A plain user's request first: on time in the corrected view.
+        collector.record(&record("/slow", 100, None));
+        for _ in 0..9 {
+            collector.record_paced(&record("/slow", 100, None), Some(Duration::from_millis(400)));
+        }
+        let summary = collector.summarize(1.0);
+        let row = &summary.stats[0];
+        assert!((row.percentile(0.95) - 100.0).abs() < 0.1, "service time stays {}", row.percentile(0.95));
+        let corrected = row.corrected_if_different().expect("corrected times differ");
+        assert!((corrected.percentile(0.95) - 500.0).abs() < 0.5, "{}", corrected.percentile(0.95));
+        assert!((corrected.max_response_time - 500.0).abs() < 0.01);
+        assert!((row.avg_response_time - 100.0).abs() < 0.01);
+        assert!((corrected.avg_response_time - 460.0).abs() < 0.01);
+        // On time all along: both views agree, and the report shows only one.
+        let collector = StatsCollector::default();
+        collector.record_paced(&record("/fast", 1, None), Some(Duration::ZERO));
+        let row = &collector.summarize(1.0).stats[0];
+        assert!(row.corrected.is_some());
+        assert!(row.corrected_if_different().is_none());
+        // Plain users only: no corrected view at all.
+        let collector = StatsCollector::default();
+        collector.record(&record("/plain", 1, None));
+        assert!(collector.summarize(1.0).stats[0].corrected.is_none());
     }
 }

@@ -84,6 +84,19 @@ impl WaitTime {
         Duration::from_secs_f64(seconds.max(0.0))
     }
 
+    /// For a fixed-rate wait time (`constant_throughput`), how late the next task starts
+    /// because this one took `task_took` at `time_scale`: the part of the task beyond its
+    /// interval (zero when on time). `None` for wait times that set no rate.
+    pub fn lateness(&self, task_took: Duration, time_scale: f64) -> Option<Duration> {
+        match *self {
+            WaitTime::ConstantThroughput { per_second } if per_second > 0.0 => {
+                let interval = Duration::from_secs_f64(time_scale.max(0.0) / per_second);
+                Some(task_took.saturating_sub(interval))
+            }
+            _ => None,
+        }
+    }
+
     /// The largest pause this wait time can produce, in seconds (used by graders and explain).
     pub fn max_seconds(&self) -> f64 {
         match *self {
@@ -253,6 +266,15 @@ mod tests {
         let wait = constant_throughput(2);
         assert_eq!(wait.next_pause(Duration::from_millis(100)), Duration::from_millis(400));
         assert_eq!(wait.next_pause(Duration::from_secs(2)), Duration::ZERO);
+    }
+
+    #[test]
+    fn only_fixed_rate_users_run_late() {
+        let paced = constant_throughput(10);
+        assert_eq!(paced.lateness(Duration::from_millis(30), 1.0), Some(Duration::ZERO));
+        assert_eq!(paced.lateness(Duration::from_millis(250), 1.0), Some(Duration::from_millis(150)));
+        assert_eq!(between(1, 2).lateness(Duration::from_secs(5), 1.0), None);
+        assert_eq!(constant(1).lateness(Duration::from_secs(5), 1.0), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 mod bottlenecks;
 mod findings;
+mod generator;
 pub(crate) mod metrics;
 pub mod saturation;
 mod trends;
@@ -102,6 +103,12 @@ pub enum FindingId {
     NoCompression,
     /// A bottleneck finding with its name held back: the run hit the hunt's secret bottleneck.
     Undisclosed,
+    /// Request names passed the statistics' limit (an id left in the name).
+    NameExplosion,
+    /// Fixed-rate users started late: the measured times hide the wait (coordinated omission).
+    CoordinatedOmission,
+    /// The load generator used nearly all its CPU.
+    GeneratorSaturated,
 }
 
 impl FindingId {
@@ -126,6 +133,9 @@ impl FindingId {
             FindingId::MemoryLeak => "memory-leak",
             FindingId::NoCompression => "no-compression",
             FindingId::Undisclosed => "undisclosed-bottleneck",
+            FindingId::NameExplosion => "name-explosion",
+            FindingId::CoordinatedOmission => "coordinated-omission",
+            FindingId::GeneratorSaturated => "generator-saturated",
         }
     }
 
@@ -329,6 +339,7 @@ pub fn explain(result: &RunResult) -> Explanation {
     let mut findings = findings::all(result);
     findings.extend(bottlenecks::all(result));
     findings.extend(trends::all(result));
+    findings.extend(generator::all(result));
     if against_secret_bottleneck(result) {
         findings.iter_mut().for_each(conceal);
     }
@@ -414,6 +425,7 @@ pub(crate) mod testing {
                 .into_iter()
                 .filter(|(_, n)| *n > 0)
                 .collect(),
+            corrected: None,
         }
     }
 
@@ -430,6 +442,7 @@ pub(crate) mod testing {
             p95_response_time: p95,
             total_requests: (rps * elapsed) as u64,
             total_failures: 0,
+            window: 1.0,
             server: None,
         }
     }
@@ -464,6 +477,7 @@ pub(crate) mod testing {
             errors: Vec::new(),
             exceptions: Vec::new(),
             history: (1..=60).map(|s| point(s as f64, 20, 10.0, 20.0)).collect(),
+            generator: Default::default(),
         }
     }
 

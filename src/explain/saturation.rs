@@ -320,6 +320,7 @@ mod tests {
             p95_response_time: p95,
             total_requests: 0,
             total_failures: 0,
+            window: 1.0,
             server: None,
         }
     }

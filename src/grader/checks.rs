@@ -828,6 +828,7 @@ fn synthetic_result(p95_ms: f64, failure_ratio: f64, rps: f64) -> crate::engine:
         errors: summary.errors,
         exceptions: summary.exceptions,
         history: Vec::new(),
+        generator: Default::default(),
     }
 }
 

@@ -646,6 +646,7 @@ mod tests {
                 .map(|&q| Percentile { quantile: q, response_time: median_ms })
                 .collect(),
             status_codes: Default::default(),
+            corrected: None,
         }
     }
 

@@ -5,6 +5,9 @@
 //! - `PREFIX_stats_history.csv`: one `Aggregated` row per second of the run.
 //! - `PREFIX_failures.csv`: failures grouped by method, name and message.
 //! - `PREFIX_exceptions.csv`: panics inside tasks.
+//! - `PREFIX_stats_corrected.csv` (loadlab's own, only when fixed-rate users started late):
+//!   the response times measured from each request's intended start (coordinated omission),
+//!   for the rows where they differ; Locust's four files stay exactly Locust's.
 //!
 //! Values follow Locust's types: percentile and median columns are whole milliseconds (Locust
 //! writes `int`s there; the JSON result keeps the exact values), the other times are decimals.
@@ -51,6 +54,10 @@ pub const HISTORY_TRAILING_COLUMNS: [&str; 7] = [
     "Total Average Content Size",
 ];
 
+/// `_stats_corrected.csv`'s columns before the percentiles (loadlab's own file).
+pub const CORRECTED_COLUMNS: [&str; 6] =
+    ["Type", "Name", "Request Count", "Median Response Time", "Average Response Time", "Max Response Time"];
+
 /// Locust's `_failures.csv` header.
 pub const FAILURES_COLUMNS: [&str; 4] = ["Method", "Name", "Error", "Occurrences"];
 
@@ -83,8 +90,10 @@ pub fn write(prefix: &str, result: &RunResult) -> anyhow::Result<Vec<PathBuf>> {
         ("_failures.csv", failure_rows(result)),
         ("_exceptions.csv", exception_rows(result)),
     ];
+    let corrected = corrected_rows(result);
+    let extra = (corrected.len() > 1).then_some(("_stats_corrected.csv", corrected));
     let mut paths = Vec::new();
-    for (suffix, rows) in files {
+    for (suffix, rows) in files.into_iter().chain(extra) {
         let path = PathBuf::from(format!("{prefix}{suffix}"));
         write_rows(&path, &rows).with_context(|| format!("CSV 파일을 쓸 수 없습니다: {}", path.display()))?;
         paths.push(path);
@@ -152,6 +161,29 @@ fn stats_row(stats: &EndpointStats) -> Vec<String> {
         row.extend(PERCENTILES.iter().map(|q| whole_ms(stats.percentile(*q))));
     }
     row
+}
+
+/// The header and one row per statistics row whose corrected times differ (the header alone
+/// when none does).
+fn corrected_rows(result: &RunResult) -> Vec<Vec<String>> {
+    let mut header: Vec<String> = CORRECTED_COLUMNS.iter().map(|c| c.to_string()).collect();
+    header.extend(PERCENTILES.iter().map(|q| percent_label(*q)));
+    let mut rows = vec![header];
+    for stats in result.stats.iter().chain(std::iter::once(&result.total)) {
+        if let Some(corrected) = stats.corrected_if_different() {
+            let mut row = vec![
+                stats.method.clone(),
+                stats.name.clone(),
+                stats.num_requests.to_string(),
+                whole_ms(corrected.median_response_time),
+                float(corrected.avg_response_time),
+                float(corrected.max_response_time),
+            ];
+            row.extend(PERCENTILES.iter().map(|q| whole_ms(corrected.percentile(*q))));
+            rows.push(row);
+        }
+    }
+    rows
 }
 
 fn history_rows(result: &RunResult) -> Vec<Vec<String>> {
@@ -224,6 +256,33 @@ mod tests {
         assert_eq!(quote("/todos/ [GET - List]"), "/todos/ [GET - List]");
         assert_eq!(quote("a,b"), "\"a,b\"");
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn corrected_rows_only_for_rows_that_ran_late() {
+        let mut result: RunResult =
+            serde_json::from_str(include_str!("../../tests/fixtures/report/result.json")).expect("fixture");
+        assert_eq!(corrected_rows(&result).len(), 1, "no corrected file without late requests");
+        let late = |stats: &EndpointStats| crate::engine::stats::CorrectedTimes {
+            avg_response_time: stats.avg_response_time + 100.0,
+            max_response_time: stats.max_response_time + 100.0,
+            median_response_time: stats.median_response_time + 100.0,
+            percentiles: stats
+                .percentiles
+                .iter()
+                .map(|p| crate::engine::stats::Percentile {
+                    quantile: p.quantile,
+                    response_time: p.response_time + 100.0,
+                })
+                .collect(),
+        };
+        result.total.corrected = Some(late(&result.total));
+        let rows = corrected_rows(&result);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][1], "Aggregated");
+        assert_eq!(rows[1][3], whole_ms(result.total.median_response_time + 100.0));
+        // Locust's own header is untouched.
+        assert_eq!(stats_rows(&result)[0], stats_header());
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn render(result: &RunResult) -> String {
     saturation_section(&mut html, result);
     request_table(&mut html, result);
     percentile_table(&mut html, result);
+    corrected_table(&mut html, result);
     status_table(&mut html, result);
     failure_table(&mut html, result);
     exception_table(&mut html, result);
@@ -612,6 +613,42 @@ fn percentile_table(html: &mut String, result: &RunResult) {
     html.push_str("</table></div>\n</section>\n");
 }
 
+/// Fixed-rate users that started late: each differing row's measured and intended-start times.
+fn corrected_table(html: &mut String, result: &RunResult) {
+    if result.total.corrected_if_different().is_none() {
+        return;
+    }
+    html.push_str(
+        "<section id=\"corrected\">\n<h2>의도한 시작부터 잰 응답 시간 (ms, coordinated omission 보정)</h2>\n",
+    );
+    html.push_str("<p>고정 속도(constant_throughput) 사용자의 요청은 앞 요청이 늦게 끝나면 늦게 출발해요. 아래 표는 서버가 응답하는 데 걸린 시간과, 요청을 보냈어야 할 시각부터 잰 시간을 나란히 보여 줘요.</p>\n");
+    html.push_str("<div class=\"scroll\"><table>\n<tr><th class=\"text\">종류</th><th class=\"text\">이름</th><th class=\"text\">기준</th>");
+    for quantile in PERCENTILES {
+        let _ = write!(html, "<th>{}</th>", percent_label(quantile));
+    }
+    html.push_str("<th>평균</th></tr>\n");
+    for (stats, total) in rows_with_total(result) {
+        let Some(corrected) = stats.corrected_if_different() else { continue };
+        let class = if total { " class=\"total\"" } else { "" };
+        let _ = write!(
+            html,
+            "<tr{class}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">응답 시간</td>",
+            escape(&stats.method),
+            escape(&stats.name)
+        );
+        for quantile in PERCENTILES {
+            let _ = write!(html, "<td>{}</td>", format_ms(stats.percentile(quantile)));
+        }
+        let _ = writeln!(html, "<td>{}</td></tr>", format_ms(stats.avg_response_time));
+        let _ = write!(html, "<tr{class}><td></td><td></td><td class=\"text\">의도한 시작부터</td>");
+        for quantile in PERCENTILES {
+            let _ = write!(html, "<td>{}</td>", format_ms(corrected.percentile(quantile)));
+        }
+        let _ = writeln!(html, "<td>{}</td></tr>", format_ms(corrected.avg_response_time));
+    }
+    html.push_str("</table></div>\n</section>\n");
+}
+
 fn status_table(html: &mut String, result: &RunResult) {
     html.push_str("<section id=\"status-codes\">\n<h2>상태 코드</h2>\n<div class=\"scroll\"><table>\n<tr><th class=\"text\">종류</th><th class=\"text\">이름</th><th class=\"text\">상태 코드별 횟수 (0: 응답 없음)</th></tr>\n");
     for (stats, total) in rows_with_total(result) {
@@ -679,6 +716,25 @@ mod tests {
         assert_eq!(nice_step(0.7), 1.0);
         assert_eq!(nice_step(13.0), 20.0);
         assert_eq!(nice_step(240.0), 500.0);
+    }
+
+    #[test]
+    fn corrected_times_get_a_section_only_when_they_differ() {
+        let mut result: RunResult =
+            serde_json::from_str(include_str!("../../tests/fixtures/report/result.json")).expect("fixture");
+        assert!(!render(&result).contains("id=\"corrected\""));
+        let mut corrected = crate::engine::stats::CorrectedTimes {
+            avg_response_time: result.total.avg_response_time,
+            max_response_time: result.total.max_response_time,
+            median_response_time: result.total.median_response_time,
+            percentiles: result.total.percentiles.clone(),
+        };
+        result.total.corrected = Some(corrected.clone());
+        assert!(!render(&result).contains("id=\"corrected\""), "equal figures: one table is enough");
+        corrected.percentiles.iter_mut().for_each(|p| p.response_time += 250.0);
+        result.total.corrected = Some(corrected);
+        let html = render(&result);
+        assert!(html.contains("id=\"corrected\"") && html.contains("의도한 시작부터"));
     }
 
     #[test]

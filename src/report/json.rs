@@ -19,6 +19,7 @@
 //! | `errors` | array of *error* | failures grouped by method, name and message, most frequent first |
 //! | `exceptions` | array of *exception* | panics inside tasks, most frequent first |
 //! | `history` | array of *point* | one sample per second of the run, in order |
+//! | `generator` | object, absent when there is nothing to say | warnings about the load generator itself (below) |
 //!
 //! `settings`:
 //!
@@ -51,6 +52,7 @@
 //! | `requests_per_second`, `failures_per_second` | number | counts divided by `duration` |
 //! | `percentiles` | array of `{quantile, response_time}` | quantiles 0.5, 0.66, 0.75, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 0.9999 and 1.0 |
 //! | `status_codes` | object | status code (as a string key) → count; `"0"` counts requests that got no answer |
+//! | `corrected` | object, absent unless fixed-rate users sent under this name | the same times measured from each request's intended start (coordinated omission): `avg_response_time`, `max_response_time`, `median_response_time`, `percentiles` |
 //!
 //! *error*: `method`, `name`, `error` (the failure message: `HTTPError: 404 Not Found`,
 //! `ConnectionRefusedError: …`, or the scenario's own `failure(..)` text), `occurrences`.
@@ -58,11 +60,17 @@
 //! *exception*: `count`, `message` (the panic message), `location` (`file:line:column` of the
 //! panic), `task` (the task function's name, or `on_start`/`on_stop`), `user_class`.
 //!
-//! *point* (one second): `elapsed` (seconds since the start), `timestamp` (UTC), `users` (users
-//! running), `target_users` (users the shape asked for), `requests_per_second` and
-//! `failures_per_second` (counts in that second), `p50_response_time` and `p95_response_time`
-//! (ms, over that second's requests; 0 when there were none), `total_requests` and
-//! `total_failures` (running totals up to that second).
+//! *point* (one second): `elapsed` (seconds since the start, at the end of its window),
+//! `timestamp` (UTC), `users` (users running), `target_users` (users the shape asked for),
+//! `window` (seconds the window really lasted: 1 normally, more after a stall; 1 in older
+//! files), `requests_per_second` and `failures_per_second` (counts in the window divided by
+//! `window`), `p50_response_time` and `p95_response_time` (ms, over the window's requests; 0
+//! when there were none), `total_requests` and `total_failures` (running totals up to then).
+//!
+//! `generator` (each field absent when there is nothing to say): `name_limit` — request names
+//! passed the limit: `{limit, overflow_requests, examples}` (later names were counted in one
+//! overflow row); `cpu_overload` — the generating process used over 90 % of its usable CPU:
+//! `{first_at, peak_percent, seconds_over, cores}`.
 
 use std::path::Path;
 
