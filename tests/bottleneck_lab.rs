@@ -289,13 +289,13 @@ async fn the_hunt_shows_the_evidence_and_keeps_the_name() {
         assert!(!text.contains(name), "{name} gives the secret away:\n{text}");
     }
     assert!(text.contains("hunt guess"), "{text}");
-    // The server's files say nothing of what they are for, and go with it.
+    // The server's files say nothing of what they are for, and go with it (this process's
+    // only: other runs on the machine may have left theirs).
+    let this_process = format!("-{}-", std::process::id());
     let leftovers: Vec<String> = std::fs::read_dir(std::env::temp_dir())
         .unwrap()
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| {
-            name.contains("audit") || name.starts_with(&format!("loadlab-{}-", std::process::id()))
-        })
+        .filter(|name| name.starts_with("loadlab-") && name.contains(&this_process))
         .collect();
     assert_eq!(leftovers, Vec::<String>::new());
 }

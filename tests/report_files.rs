@@ -111,7 +111,7 @@ fn a_saved_result_of_an_earlier_build_still_reads() {
 fn unreadable_results_are_explained_in_korean() {
     let dir = tempfile::tempdir().unwrap();
     let missing = json::read(&dir.path().join("nope.json")).unwrap_err().to_string();
-    assert!(missing.contains("없습니다") && missing.contains("--json"), "{missing}");
+    assert!(missing.contains("결과 파일이 없어요") && missing.contains("--json"), "{missing}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{ \"settings\": ").unwrap();

@@ -223,12 +223,20 @@ async fn blocking_io_fsyncs_an_audit_line_per_todos_request() {
     assert_eq!(metric(&client, &server, "loadlab_async_slow_polls_total").await, 2.0);
     let blocked = metric(&client, &server, "loadlab_async_blocked_seconds_total").await;
     assert!(blocked >= 2.0 * SLOW_POLL.as_secs_f64(), "{blocked}");
-    server.shutdown().await;
-    let log = std::fs::read_to_string(dir.path().join("b.db.audit.log")).unwrap();
+    let journal = loadlab::server::bottlenecks::journal_path(server.addr().port());
+    let log = std::fs::read_to_string(&journal).unwrap();
     let lines: Vec<&str> = log.lines().collect();
     assert_eq!(lines.len(), 2, "{log}");
     assert!(lines[0].ends_with("POST /todos/"), "{log}");
     assert!(lines[1].ends_with(&format!("GET /todos/{id}")), "{log}");
+    // Nothing beside the database names the bottleneck, and the log goes with the server.
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    assert!(beside.iter().all(|name| name.starts_with("b.db") && !name.contains("audit")), "{beside:?}");
+    server.shutdown().await;
+    assert!(!journal.exists());
 }
 
 #[tokio::test]

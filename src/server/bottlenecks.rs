@@ -229,6 +229,13 @@ impl SessionPool {
 // ---------------------------------------------------------------------------------------------
 // blocking-io
 
+/// Where the server on `port` keeps blocking-io's synchronous log: the temp folder, under a
+/// name that says nothing of what it is for (the mystery hunt must not be solved with `ls`).
+/// Removed when the server stops.
+pub fn journal_path(port: u16) -> PathBuf {
+    std::env::temp_dir().join(format!("loadlab-{}-{port}.journal", std::process::id()))
+}
+
 /// The synchronous database work of each audit record, done on the async worker thread.
 pub const BLOCKING_STALL: Duration = Duration::from_millis(5);
 

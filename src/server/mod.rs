@@ -180,8 +180,7 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
 
     // blocking-io's synchronous log lives in the temp folder under a name that says nothing of
     // what it is for (the mystery hunt must not be solved with `ls`), and goes with the server.
-    let audit_path =
-        std::env::temp_dir().join(format!("loadlab-{}-{}.journal", std::process::id(), addr.port()));
+    let audit_path = bottlenecks::journal_path(addr.port());
     let temporary = true;
     let list = config.bottlenecks.clone();
     let mut active =
