@@ -444,3 +444,22 @@ fn the_exercises_build_sees_none_of_the_dev_dependencies() {
     assert!(tree.lines().any(|line| line.starts_with("loadlab v")), "{tree}");
     assert!(!tree.contains("portable-pty"), "{tree}");
 }
+
+/// Piped, the progress view is plain text: no Markdown marks of any kind.
+#[test]
+fn piped_progress_shows_no_markdown_marks() {
+    let home = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_loadlab"))
+        .arg("progress")
+        .env("NO_COLOR", "1")
+        .env("LOADLAB_HOME", home.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(text.contains("update_todo"), "{text}");
+    for mark in ["`", "**", "- [ ]"] {
+        assert!(!text.contains(mark), "{mark:?} in:\n{text}");
+    }
+}

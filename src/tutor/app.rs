@@ -501,7 +501,7 @@ impl<'h> App<'h> {
         ));
         md.push_str("\n### 체크리스트\n");
         md.push_str(&page::checklist_markdown(progress));
-        md.push_str(&format!("\n진행 상황 파일: `{}`\n", progress.path().display()));
+        md.push_str(&format!("\n진행 상황 파일: {}\n", progress.path().display()));
         md
     }
 }

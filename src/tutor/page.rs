@@ -73,7 +73,8 @@ pub fn checklist_markdown(progress: &Progress) -> String {
             md.push_str(&format!("\n**{group}**\n\n"));
         }
         let mark = if progress.is_item_done(item.id) { "x" } else { " " };
-        md.push_str(&format!("- [{mark}] {} (`{}`)\n", item.title, item.id));
+        // The id is what `check ID` takes: plain text, so piped output shows no code marks.
+        md.push_str(&format!("- [{mark}] {} — {}\n", item.title, item.id));
     }
     md
 }
