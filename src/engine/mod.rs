@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod console;
+pub mod http;
 pub mod random;
 pub mod runner;
 pub mod server_metrics;

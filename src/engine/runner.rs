@@ -31,6 +31,8 @@ use super::user::{User, UserClass};
 /// State every user of a run shares: where to send requests and where to record them.
 pub struct Shared {
     pub(crate) host: String,
+    /// The host parsed once, with the run's TLS settings (engine::http).
+    pub(crate) target: Arc<super::http::Target>,
     pub(crate) stats: StatsCollector,
     trace: Option<Mutex<BufWriter<File>>>,
     started: Instant,
@@ -115,6 +117,8 @@ pub struct RunConfig {
     pub embedded_server: bool,
     /// Sample the target's `/metrics` each second (the target is a lab server).
     pub sample_server: bool,
+    /// How `https://` targets are checked (`--insecure`, `--ca-cert`).
+    pub tls: super::http::TlsOptions,
 }
 
 impl RunConfig {
@@ -138,6 +142,7 @@ impl RunConfig {
             interrupt: None,
             embedded_server: false,
             sample_server: false,
+            tls: Default::default(),
         }
     }
 }
@@ -164,7 +169,9 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     };
     let started = Instant::now();
     let start_time = chrono::Utc::now();
-    let shared = Arc::new(Shared { host: host.clone(), stats: StatsCollector::default(), trace, started });
+    let target = Arc::new(super::http::Target::new(&host, &config.tls)?);
+    let shared =
+        Arc::new(Shared { host: host.clone(), target, stats: StatsCollector::default(), trace, started });
     let task_filter = config.task_filter.clone().map(Arc::new);
     let mut picker = ClassPicker::new(&config.classes);
     let mut users: Vec<RunningUser> = Vec::new();
