@@ -1,18 +1,23 @@
 //! The engine's half of the performance benchmark (`benches/run.sh` drives it; harness = false).
 //!
-//! Owns two measurements of `loadlab::engine::run` against a server that is already running on
+//! Owns three measurements of `loadlab::engine::run` against a server that is already running on
 //! loopback, each printed as one `RESULT key=value ...` line for the script and one Korean line
 //! for people:
 //!
 //! - `closed`: N users with no wait, one `GET /health` task (the closed loop `wrk -cN` runs), so
-//!   the script can divide the engine's requests/s by wrk's on the same target.
+//!   the script can divide the engine's requests per CPU-second (this process's user + system
+//!   time during the run, from `/proc/self/stat`) by wrk's and Locust's on the same target.
 //! - `memory`: N users with a think time (`--wait MIN,MAX`, default `between(1, 2)`), sampling
 //!   this process's resident memory every half second, so the script can show the peak (`VmHWM`)
 //!   and whether memory grows with run length (slope of the steady part, per request).
+//! - `rows`: the closed loop with requests spread over `--names N` statistics rows, so the script
+//!   can divide the peak memory's difference to a one-row run by the number of rows.
 //!
-//! Both runs are bounded by `--seconds` and stop by themselves; only `http://127.0.0.1` or
-//! `http://localhost` hosts are accepted.
+//! `free-port` prints a free loopback port (for the script's nginx). Runs are bounded by
+//! `--seconds` and stop by themselves; only `http://127.0.0.1` or `http://localhost` hosts are
+//! accepted.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -20,8 +25,8 @@ use anyhow::{Context, Result, bail};
 use loadlab::engine::{LiveStatus, RunConfig, RunResult};
 use loadlab::prelude::*;
 
-const USAGE: &str = "사용법: engine closed|memory --host http://127.0.0.1:PORT [--users N] [--seconds S] \
-                     [--spawn-rate R] [--wait MIN,MAX] [--samples]";
+const USAGE: &str = "사용법: engine closed|memory|rows|free-port --host http://127.0.0.1:PORT [--users N] \
+                     [--seconds S] [--spawn-rate R] [--wait MIN,MAX] [--names N] [--samples]";
 
 /// The closed loop: no think time, so each user sends its next request as soon as the previous
 /// answer is read, exactly like one wrk connection.
@@ -62,6 +67,30 @@ async fn think_and_check_health(_user: &mut ThinkingUser, client: &Client) {
     client.get("/health").send().await;
 }
 
+/// The row names of [`RowsUser`] (`--names N`), built once before the run.
+static ROW_NAMES: OnceLock<Vec<String>> = OnceLock::new();
+static NEXT_ROW: AtomicUsize = AtomicUsize::new(0);
+
+/// The closed loop with each request counted in the next of N rows, round robin: what a scenario
+/// that forgot `.name(..)` on `/todos/{id}` does to the statistics.
+#[derive(Default)]
+struct RowsUser;
+
+impl User for RowsUser {
+    fn tasks() -> Vec<Task<Self>> {
+        vec![task(1, health_in_many_rows)]
+    }
+}
+
+async fn health_in_many_rows(_user: &mut RowsUser, client: &Client) {
+    let names = ROW_NAMES.get().map(Vec::as_slice).unwrap_or_default();
+    let request = client.get("/health");
+    match names.len() {
+        0 => request.send().await,
+        n => request.name(names[NEXT_ROW.fetch_add(1, Ordering::Relaxed) % n].as_str()).send().await,
+    };
+}
+
 struct Args {
     mode: String,
     host: String,
@@ -71,6 +100,7 @@ struct Args {
     /// Also print every memory sample (`SAMPLE seconds kib`), to look at the curve.
     samples: bool,
     wait: (f64, f64),
+    names: usize,
 }
 
 fn parse_args() -> Result<Args> {
@@ -84,6 +114,7 @@ fn parse_args() -> Result<Args> {
         spawn_rate: None,
         samples: false,
         wait: (1.0, 2.0),
+        names: 1,
     };
     while let Some(arg) = raw.next() {
         let mut value =
@@ -99,6 +130,7 @@ fn parse_args() -> Result<Args> {
                     Some(value("--spawn-rate")?.parse().context("--spawn-rate 는 숫자여야 합니다")?)
             }
             "--samples" => args.samples = true,
+            "--names" => args.names = value("--names")?.parse().context("--names 는 정수여야 합니다")?,
             "--wait" => {
                 let text = value("--wait")?;
                 let (min, max) = text.split_once(',').context("--wait 는 MIN,MAX 형식입니다 (예: 1,2)")?;
@@ -107,11 +139,11 @@ fn parse_args() -> Result<Args> {
                     max.trim().parse().context("--wait 의 MAX 는 숫자여야 합니다")?,
                 );
             }
-            "closed" | "memory" if args.mode.is_empty() => args.mode = arg,
+            "closed" | "memory" | "rows" | "free-port" if args.mode.is_empty() => args.mode = arg,
             other => bail!("알 수 없는 인자: {other}\n{USAGE}"),
         }
     }
-    if args.mode.is_empty() {
+    if args.mode.is_empty() || args.mode == "free-port" {
         return Ok(args);
     }
     // The benchmark's load must never leave this machine.
@@ -135,6 +167,17 @@ fn memory_kib() -> Option<(u64, u64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
+/// User + system CPU time of this process (all threads) in seconds, from `/proc/self/stat`
+/// (fields 14 and 15, in clock ticks of 1/100 s: Linux's USER_HZ).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name may hold spaces; the fields after it are plain.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
@@ -147,27 +190,46 @@ fn requests_per_second(result: &RunResult) -> f64 {
 async fn closed(args: &Args) -> Result<()> {
     // All users at once: the closed loop starts as wrk's connections do.
     let spawn_rate = args.spawn_rate.unwrap_or(args.users as f64);
+    let class = if args.mode == "rows" {
+        let names = (0..args.names.max(1)).map(|i| format!("/health/{i}")).collect();
+        let _ = ROW_NAMES.set(names);
+        UserClass::of::<RowsUser>()
+    } else {
+        UserClass::of::<HealthUser>()
+    };
     let config = RunConfig::new(
-        vec![UserClass::of::<HealthUser>()],
+        vec![class],
         args.host.clone(),
         args.users,
         spawn_rate,
         Duration::from_secs_f64(args.seconds),
     );
+    let cpu_before = cpu_seconds().unwrap_or_default();
     let result = loadlab::engine::run(config).await?;
+    let cpu = cpu_seconds().unwrap_or_default() - cpu_before;
     let rps = requests_per_second(&result);
+    let per_cpu = if cpu > 0.0 { result.total.num_requests as f64 / cpu } else { 0.0 };
     let (_, peak) = memory_kib().unwrap_or_default();
     println!(
-        "엔진 closed loop: 사용자 {}명, {:.1}초, 요청 {}건 (실패 {}건), {rps:.0} req/s, 최대 메모리 {:.1} MiB",
+        "엔진 {}: 사용자 {}명, {:.1}초, 요청 {}건 (실패 {}건), 행 {}개, {rps:.0} req/s, CPU {cpu:.2}초 → \
+         CPU 1초당 {per_cpu:.0}건, 최대 메모리 {:.1} MiB",
+        args.mode,
         args.users,
         result.duration,
         result.total.num_requests,
         result.total.num_failures,
+        result.stats.len(),
         mib(peak)
     );
     println!(
-        "RESULT mode=closed users={} seconds={:.3} requests={} failures={} rps={rps:.1} peak_kib={peak}",
-        args.users, result.duration, result.total.num_requests, result.total.num_failures
+        "RESULT mode={} users={} seconds={:.3} requests={} failures={} rows={} rps={rps:.1} cpu_s={cpu:.3} \
+         per_cpu={per_cpu:.1} peak_kib={peak}",
+        args.mode,
+        args.users,
+        result.duration,
+        result.total.num_requests,
+        result.total.num_failures,
+        result.stats.len(),
     );
     Ok(())
 }
@@ -257,13 +319,18 @@ fn main() -> Result<()> {
         println!("{RUN_SCRIPT_HINT}\n{USAGE}");
         return Ok(());
     }
+    if args.mode == "free-port" {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").context("빈 포트를 찾을 수 없습니다")?;
+        println!("{}", listener.local_addr()?.port());
+        return Ok(());
+    }
     // The same runtime `loadlab run` uses: multi-threaded, one worker per core.
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio 런타임 시작 실패")?;
     runtime.block_on(async {
         match args.mode.as_str() {
-            "closed" => closed(&args).await,
-            _ => memory(&args).await,
+            "memory" => memory(&args).await,
+            _ => closed(&args).await,
         }
     })
 }

@@ -73,7 +73,18 @@ fn bad_flags_get_one_line_and_exit_two() {
         vec!["run", "--solutions", "-t", "15x"],
         vec!["run", "--solutions", "NoSuchUser", "-t", "1s"],
         vec!["run", "--solutions", "-u", "5", "-H", "localhost:8000"],
-        vec!["run", "--solutions", "-u", "5", "-H", "https://example.invalid"],
+        // A certificate file that cannot be read is refused before any connection is made.
+        vec![
+            "run",
+            "--solutions",
+            "-u",
+            "5",
+            "-H",
+            "https://127.0.0.1:9",
+            "--ca-cert",
+            "/nonexistent/ca.pem",
+        ],
+        vec!["run", "--solutions", "-u", "5", "--insecure"],
         vec!["frobnicate"],
     ] {
         let output = loadlab(&args);

@@ -37,6 +37,12 @@ pub struct RunArgs {
     /// 대상 서버 (없으면 내장 실습 서버를 띄웁니다)
     #[arg(short = 'H', long = "host")]
     pub host: Option<String>,
+    /// https 대상의 인증서를 확인하지 않습니다 (자체 서명 인증서를 쓰는 실습 서버용)
+    #[arg(long, requires = "host")]
+    pub insecure: bool,
+    /// https 대상의 인증서를 이 PEM 파일의 인증 기관으로도 확인합니다 (사설 인증 기관)
+    #[arg(long, value_name = "FILE", requires = "host", conflicts_with = "insecure")]
+    pub ca_cert: Option<PathBuf>,
     /// exercises/ 대신 완성된 solutions/의 시나리오를 실행합니다
     #[arg(long)]
     pub solutions: bool,
@@ -152,17 +158,16 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
         None => Schedule::fixed(args.users, args.spawn_rate, args.run_time),
     };
     if let Some(host) = &args.host
-        && !host.starts_with("http://")
+        && !(host.starts_with("http://") || host.starts_with("https://"))
     {
-        // The client is built without TLS (no native TLS stack to install): say so up front
-        // instead of failing every request.
-        let why = if host.starts_with("https://") {
-            "https는 아직 지원하지 않아요"
-        } else {
-            "http:// 로 시작해야 해요"
-        };
-        return Err(UsageError(format!("호스트 '{host}': {why} (예: -H http://127.0.0.1:8000)")).into());
+        return Err(UsageError(format!(
+            "호스트 '{host}': http:// 또는 https:// 로 시작해야 해요 (예: -H http://127.0.0.1:8000)"
+        ))
+        .into());
     }
+    let tls = crate::engine::http::TlsOptions { insecure: args.insecure, ca_cert: args.ca_cert.clone() };
+    // A certificate file that cannot be used is a bad flag: one line before anything starts.
+    tls.client_config().map_err(|error| UsageError(error.to_string()))?;
 
     let embedded = match &args.host {
         Some(_) => None,
@@ -197,6 +202,7 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
     config.task_filter = args.tasks.clone();
     config.trace = args.trace.clone();
     config.embedded_server = embedded.is_some();
+    config.tls = tls;
     config.sample_server = embedded.is_some() || crate::engine::server_metrics::probe(&config.host).await;
     config.interrupt = Some(Box::pin(async {
         let _ = tokio::signal::ctrl_c().await;

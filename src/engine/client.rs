@@ -5,39 +5,34 @@
 //! the response is dropped, with Locust's rule (status 0 or >= 400 is a failure). A request
 //! never returns an error to the task: a refused connection or a time-out is a response with
 //! status 0 and [`Response::error`] set, as in Locust.
+//!
+//! The wire side (connection, cookies, redirects, gzip, time-outs) is [`super::http`]'s.
 
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use reqwest::Method;
+pub use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::http::{Outgoing, Session};
 use super::runner::Shared;
 use super::stats::{RequestRecord, TracedDetail};
 
-/// One virtual user's HTTP session: its own connection pool, like a Locust user's session.
+/// One virtual user's HTTP session: its own keep-alive connection and cookies, like a Locust
+/// user's session.
 pub struct Client {
-    http: reqwest::Client,
+    http: Session,
     shared: Arc<Shared>,
     user_id: usize,
     current_task: Mutex<&'static str>,
 }
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
 impl Client {
     pub(crate) fn new(shared: Arc<Shared>, user_id: usize) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .pool_max_idle_per_host(4)
-            .no_proxy()
-            .build()
-            .unwrap_or_default();
+        let http = Session::new(Arc::clone(&shared.target));
         Client { http, shared, user_id, current_task: Mutex::new("on_start") }
     }
 
@@ -129,20 +124,6 @@ impl<'c> RequestBuilder<'c> {
     /// Sends the request and reads the whole body. Never fails: see [`Response::error`].
     pub async fn send(self) -> Response<'c> {
         let client = self.client;
-        let url = if self.path.starts_with("http://") || self.path.starts_with("https://") {
-            self.path.clone()
-        } else {
-            format!("{}{}", client.shared.host, self.path)
-        };
-        let display_path = path_with_query(&self.path, &self.query);
-        let name = self.name.unwrap_or_else(|| display_path.clone());
-        let mut request = client.http.request(self.method.clone(), &url);
-        if !self.query.is_empty() {
-            request = request.query(&self.query);
-        }
-        for (key, value) in &self.headers {
-            request = request.header(key, value);
-        }
         let traced_body = match (&self.body, client.shared.tracing()) {
             (Some(Ok(bytes)), true) => serde_json::from_slice(bytes).ok(),
             _ => None,
@@ -150,17 +131,26 @@ impl<'c> RequestBuilder<'c> {
         let started = Instant::now();
         let outcome = match self.body {
             Some(Err(message)) => Err(message),
-            Some(Ok(bytes)) => {
-                request = request.header("content-type", "application/json").body(bytes);
-                execute(request).await
-            }
-            None => execute(request).await,
+            body => client
+                .http
+                .send(Outgoing {
+                    method: self.method.clone(),
+                    path: &self.path,
+                    query: &self.query,
+                    headers: &self.headers,
+                    json: body.and_then(Result::ok).map(bytes::Bytes::from),
+                })
+                .await
+                .map_err(|failure| failure.message()),
         };
         let elapsed = started.elapsed();
-        let (status, body, headers, error) = match outcome {
-            Ok((status, headers, body)) => (status, body, headers, None),
-            Err(message) => (0, bytes::Bytes::new(), reqwest::header::HeaderMap::new(), Some(message)),
+        let (status, headers, body, error) = match outcome {
+            Ok(answer) => (answer.status, answer.headers, answer.body, None),
+            Err(message) => (0, http::HeaderMap::new(), bytes::Bytes::new(), Some(message)),
         };
+        let display_path =
+            if self.query.is_empty() { self.path } else { path_with_query(&self.path, &self.query) };
+        let name = self.name.unwrap_or_else(|| display_path.clone());
         Response {
             client,
             method: self.method,
@@ -178,54 +168,11 @@ impl<'c> RequestBuilder<'c> {
     }
 }
 
+/// The path as the statistics and the trace show it (`/todos/?skip=1`), query unencoded.
 fn path_with_query(path: &str, query: &[(String, String)]) -> String {
-    if query.is_empty() {
-        return path.to_string();
-    }
     let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let separator = if path.contains('?') { '&' } else { '?' };
     format!("{path}{separator}{}", pairs.join("&"))
-}
-
-async fn execute(
-    request: reqwest::RequestBuilder,
-) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), String> {
-    let mut response = request.send().await.map_err(|e| describe_error(&e))?;
-    let status = response.status().as_u16();
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await.map_err(|e| describe_error(&e))?;
-    Ok((status, headers, body))
-}
-
-/// A transport error as a short, stable message: stable so the error table groups it in one row.
-fn describe_error(error: &reqwest::Error) -> String {
-    let chain = error_chain(error);
-    let lower = chain.to_lowercase();
-    if error.is_timeout() {
-        "Timeout: 응답 시간 초과".to_string()
-    } else if lower.contains("connection refused") {
-        "ConnectionRefusedError: 연결이 거부되었습니다 (서버가 꺼져 있거나 주소·포트가 틀렸어요)".to_string()
-    } else if lower.contains("connection reset") || lower.contains("broken pipe") {
-        "ConnectionResetError: 서버가 연결을 끊었습니다".to_string()
-    } else if lower.contains("dns") || lower.contains("failed to lookup") {
-        "NameResolutionError: 호스트 이름을 찾을 수 없습니다".to_string()
-    } else if error.is_connect() {
-        format!("ConnectionError: 연결 실패 ({chain})")
-    } else if error.is_builder() {
-        format!("InvalidURL: 요청 주소가 올바르지 않습니다 ({chain})")
-    } else {
-        format!("RequestError: {chain}")
-    }
-}
-
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        parts.push(cause.to_string());
-        source = cause.source();
-    }
-    parts.join(": ")
 }
 
 /// A finished request. Mark it with [`Response::success`] or [`Response::failure`]; unmarked, it
@@ -236,7 +183,7 @@ pub struct Response<'c> {
     path: String,
     name: String,
     status: u16,
-    headers: reqwest::header::HeaderMap,
+    headers: http::HeaderMap,
     body: bytes::Bytes,
     started: Instant,
     elapsed: Duration,
@@ -300,7 +247,7 @@ impl Response<'_> {
             return Some(error.clone());
         }
         if self.status >= 400 {
-            let reason = reqwest::StatusCode::from_u16(self.status)
+            let reason = http::StatusCode::from_u16(self.status)
                 .ok()
                 .and_then(|code| code.canonical_reason())
                 .unwrap_or("");

@@ -8,6 +8,7 @@ pub mod client;
 pub mod console;
 pub mod cpu;
 pub mod histogram;
+pub mod http;
 pub mod random;
 pub mod result;
 pub mod runner;

@@ -43,6 +43,8 @@ pub const ON_STOP_LIMIT: Duration = Duration::from_secs(5);
 /// State every user of a run shares: where to send requests and where to record them.
 pub struct Shared {
     pub(crate) host: String,
+    /// The host parsed once, with the run's TLS settings (engine::http).
+    pub(crate) target: Arc<super::http::Target>,
     pub(crate) stats: StatsCollector,
     trace: Option<Mutex<BufWriter<File>>>,
     /// The wall-clock start, for the trace's times (requests are timed with `std`'s clock).
@@ -144,6 +146,8 @@ pub struct RunConfig {
     pub embedded_server: bool,
     /// Sample the target's `/metrics` each second (the target is a lab server).
     pub sample_server: bool,
+    /// How `https://` targets are checked (`--insecure`, `--ca-cert`).
+    pub tls: super::http::TlsOptions,
 }
 
 impl RunConfig {
@@ -167,6 +171,7 @@ impl RunConfig {
             interrupt: None,
             embedded_server: false,
             sample_server: false,
+            tls: Default::default(),
         }
     }
 }
@@ -245,8 +250,10 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     };
     let started = Instant::now();
     let start_time = chrono::Utc::now();
+    let target = Arc::new(super::http::Target::new(&host, &config.tls)?);
     let shared = Arc::new(Shared {
         host: host.clone(),
+        target,
         stats: StatsCollector::default(),
         trace,
         started: std::time::Instant::now(),
