@@ -20,7 +20,7 @@
 #
 # 부하는 모두 루프백(127.0.0.1)에만, 정해진 시간 동안만 걸리고, 띄운 프로세스는 끝날 때 모두 정리됩니다.
 # 설정(환경 변수): BENCH_SECONDS(측정 한 번의 길이, 기본 10 → A, B 각 5초), BENCH_MEMORY_SECONDS(기본 60),
-#   BENCH_MEMORY_USERS(기본 10000), BENCH_ROWS(기본 1000), BENCH_SKIP_REFERENCE=1(FastAPI 기준 생략),
+#   BENCH_MEMORY_USERS(기본 10000), BENCH_ROWS(기본 400, 엔진의 이름 한도 500 아래), BENCH_SKIP_REFERENCE=1(FastAPI 기준 생략),
 #   BENCH_SKIP_LOCUST=1(Locust 생략), BENCH_VENV(기준용 venv 위치, 기본 /tmp/loadlab-bench-venv).
 # 필요한 것: cargo, curl, wrk와 nginx(없으면 root일 때 apt-get으로 설치), 기준을 재려면 python3(venv, pip).
 # 측정 시간은 약 3분 30초입니다 (처음 한 번은 빌드와 pip 설치 시간이 더 듭니다).
@@ -40,7 +40,8 @@ MEMORY_GOAL_MB=100
 # RSS moves in steps of a MiB or two (allocator), so over a 40-second steady part a slope below
 # this many bytes per request is noise; a real leak of a few dozen bytes per request shows clearly.
 LEAK_BYTES_PER_REQUEST=32
-ROWS="${BENCH_ROWS:-1000}"
+# Below the engine's name limit (engine::stats::MAX_NAMES = 500), past which names share one row.
+ROWS="${BENCH_ROWS:-400}"
 ROW_GOAL_KIB=16
 CONNECTIONS=20
 SEED_TODOS=100
@@ -92,7 +93,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 step "빌드 (release)"
 executable() { sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1; }
 LOADLAB=$(cargo build --release --bin loadlab --message-format=json-render-diagnostics | executable)
-ENGINE=$(cargo bench --bench engine --no-run --message-format=json-render-diagnostics | executable)
+# The bench's own artifact (cargo also reports the loadlab binary it builds beside it).
+ENGINE=$(cargo bench --bench engine --no-run --message-format=json-render-diagnostics | grep '"kind":\["bench"\]' | executable)
 [ -x "$LOADLAB" ] || die "loadlab 실행 파일을 찾지 못했습니다"
 [ -x "$ENGINE" ] || die "엔진 벤치마크 실행 파일을 찾지 못했습니다"
 say "loadlab: $LOADLAB"
