@@ -111,12 +111,12 @@ fn a_saved_result_of_an_earlier_build_still_reads() {
 fn unreadable_results_are_explained_in_korean() {
     let dir = tempfile::tempdir().unwrap();
     let missing = json::read(&dir.path().join("nope.json")).unwrap_err().to_string();
-    assert!(missing.contains("없습니다") && missing.contains("--json"), "{missing}");
+    assert!(missing.contains("없어요") && missing.contains("--json"), "{missing}");
 
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{ \"settings\": ").unwrap();
     let error = format!("{:#}", json::read(&broken).unwrap_err());
-    assert!(error.contains("JSON 형식이 아닙니다"), "{error}");
+    assert!(error.contains("JSON 형식이 아니에요"), "{error}");
 
     let other = dir.path().join("other.json");
     std::fs::write(&other, "{\"name\": \"not a run\"}").unwrap();
