@@ -139,7 +139,7 @@ impl Progress {
             if value.is_object() {
                 serde_json::from_value::<Progress>(value)
             } else {
-                Err(serde::de::Error::custom("JSON 객체가 아닙니다"))
+                Err(serde::de::Error::custom("JSON 객체가 아니에요"))
             }
         });
         match parsed {
@@ -150,13 +150,13 @@ impl Progress {
             Err(err) => {
                 let backup = backup_path(path);
                 let kept = match std::fs::rename(path, &backup) {
-                    Ok(()) => format!("원래 파일은 {}에 보관했습니다.", backup.display()),
-                    Err(rename_err) => format!("원래 파일을 옮기지 못했습니다: {rename_err}."),
+                    Ok(()) => format!("원래 파일은 {}에 보관했어요.", backup.display()),
+                    Err(rename_err) => format!("원래 파일을 옮기지 못했어요: {rename_err}."),
                 };
                 // Rebuild at once, so the next reader finds a valid file, not the damage again.
                 let rebuilt = match fresh.save() {
-                    Ok(()) => "진행 상황을 새로 만들었습니다.".to_string(),
-                    Err(save_err) => format!("새 파일을 쓰지 못했습니다 ({save_err})."),
+                    Ok(()) => "진행 상황을 새로 만들었어요.".to_string(),
+                    Err(save_err) => format!("새 파일을 쓰지 못했어요 ({save_err})."),
                 };
                 let warning = format!(
                     "진행 상황 파일이 손상되어 읽을 수 없어요: {} ({err}). {rebuilt} {kept}",
@@ -192,7 +192,7 @@ impl Progress {
         }
         let mut saved = self.clone();
         saved.version = VERSION;
-        let json = serde_json::to_string_pretty(&saved).context("진행 상황을 JSON으로 바꾸지 못했습니다")?;
+        let json = serde_json::to_string_pretty(&saved).context("진행 상황을 JSON으로 바꾸지 못했어요")?;
         let mut temp = self.path.clone().into_os_string();
         temp.push(format!(".tmp{}", std::process::id()));
         let temp = PathBuf::from(temp);

@@ -49,7 +49,7 @@ async fn a_healthy_run_is_called_healthy_with_no_bottleneck() {
     assert_eq!(explanation.finding(FindingId::SlowEndpoint), None, "{:#?}", explanation.findings);
     assert_eq!(explanation.problems().count(), 0, "{:#?}", explanation.findings);
     assert!(explanation.healthy, "{:#?}", explanation);
-    assert!(explanation.verdict.contains("건강한 실행"), "{}", explanation.verdict);
+    assert!(explanation.verdict.contains("문제없는 실행"), "{}", explanation.verdict);
     for id in ["median", "p95", "p99", "failures"] {
         let metric = explanation.metrics.iter().find(|m| m.id == id).expect(id);
         assert_eq!(metric.mark, Mark::Good, "{metric:?}");
@@ -98,7 +98,7 @@ async fn one_slow_endpoint_is_named_with_its_numbers() {
     assert_eq!(finding.severity, Severity::Warning);
     assert!(!explanation.healthy);
     let text = explanation.render(false);
-    assert!(text.contains("한 엔드포인트만 느립니다: GET /reports: monthly [GET]"), "{text}");
+    assert!(text.contains("한 엔드포인트만 느려요: GET /reports: monthly [GET]"), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour codes when color is false");
 }
 

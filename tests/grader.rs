@@ -95,7 +95,7 @@ async fn wrong_updates_fail_with_their_reason() {
     )
     .await;
     assert_fails_with(&verdict, "이 사용자가 만들지 않은 곳에 PUT");
-    assert_fails_with(&verdict, "행으로 흩어졌습니다");
+    assert_fails_with(&verdict, "행으로 흩어졌어요");
 
     let verdict = grade(
         vec![UserClass::of::<wrong::update_with_invalid_body::Wrong>().named("TodoUser")],
@@ -125,7 +125,7 @@ async fn wrong_workflows_fail_with_their_reason() {
     let verdict =
         grade(vec![UserClass::of::<wrong::workflow_in_wrong_order::MixedWorkloadUser>()], "mixed_workload")
             .await;
-    assert_fails_with(&verdict, "순서가 다릅니다");
+    assert_fails_with(&verdict, "순서가 달라요");
 
     let verdict = grade(
         vec![UserClass::of::<wrong::workflow_completes_the_last::MixedWorkloadUser>()],
@@ -183,7 +183,7 @@ async fn wrong_stress_users_fail_with_their_reason() {
             .await;
     assert_fails_with(&verdict, "0.5초 이하");
     assert_fails_with(&verdict, "생성 외의 요청");
-    assert_fails_with(&verdict, "작습니다");
+    assert_fails_with(&verdict, "작아요");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,13 +193,13 @@ async fn a_broken_example_is_caught() {
         "create_todo",
     )
     .await;
-    assert_fails_with(&verdict, "201이 아니었습니다");
+    assert_fails_with(&verdict, "201이 아니었어요");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_class_is_named() {
     let verdict = grade(vec![UserClass::of::<pristine_todo_user::TodoUser>()], "mixed_workload").await;
-    assert_fails_with(&verdict, "MixedWorkloadUser를 찾을 수 없습니다");
+    assert_fails_with(&verdict, "MixedWorkloadUser를 찾을 수 없어요");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -217,7 +217,7 @@ async fn wrong_spikes_fail_with_their_reason() {
         "spike_shape",
     )
     .await;
-    assert_fails_with(&verdict, "끝나지 않습니다");
+    assert_fails_with(&verdict, "끝나지 않아요");
     assert_fails_with(&verdict, "평소 부하");
 }
 

@@ -137,7 +137,7 @@ fn different_settings_are_called_out() {
     new.settings.users = 50;
     let comparison = compare(&base, &new, &CompareOptions::default());
     assert_eq!(comparison.setting_differences, ["사용자 수 12 → 50"]);
-    assert!(comparison.render(false).contains("두 실행의 조건이 다릅니다"));
+    assert!(comparison.render(false).contains("두 실행의 조건이 달라요"));
     // Identical data: every judged metric is the same.
     assert!(every_delta(&comparison).iter().all(|(_, _, c)| matches!(c, Change::Same | Change::TooFew)));
 }

@@ -44,7 +44,7 @@ async fn criteria_pass_and_fail_on_a_real_run() {
             .unwrap();
     let verdicts = evaluate(&passing, &result);
     assert!(all_passed(&verdicts), "{}", render(&verdicts, false));
-    assert!(render(&verdicts, false).contains("기준 6개를 모두 통과했습니다"));
+    assert!(render(&verdicts, false).contains("기준 6개를 모두 통과했어요"));
 
     let failing = parse("/todos/ [GET - List]:p95<10ms,rps>100000,/nope:p95<1s,p95<500ms").unwrap();
     let verdicts = evaluate(&failing, &result);
@@ -55,9 +55,9 @@ async fn criteria_pass_and_fail_on_a_real_run() {
     assert!((20.0..200.0).contains(&list_p95), "the 20 ms endpoint's p95 is measured: {list_p95}");
     assert!(verdicts[0].message.contains("미달"), "{}", verdicts[0].message);
     assert_eq!(verdicts[2].actual, None);
-    assert!(verdicts[2].message.contains("'/nope'이라는 요청이 없습니다"), "{}", verdicts[2].message);
+    assert!(verdicts[2].message.contains("'/nope'이라는 요청이 없어요"), "{}", verdicts[2].message);
     let text = render(&verdicts, false);
-    assert!(text.contains("기준 4개 중 3개를 통과하지 못했습니다 (종료 코드 3)"), "{text}");
+    assert!(text.contains("기준 4개 중 3개를 통과하지 못했어요 (종료 코드 3)"), "{text}");
 }
 
 #[test]

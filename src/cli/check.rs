@@ -16,7 +16,7 @@ use crate::progress::Progress;
 pub struct CheckArgs {
     /// 채점할 항목 (없으면 전부): update_todo, delete_todo, mixed_workload, stress_user …
     item: Option<String>,
-    /// exercises/ 대신 solutions/를 채점합니다 (채점기 자체 확인용)
+    /// exercises/ 대신 solutions/를 채점해요 (채점기 자체 확인용)
     #[arg(long)]
     solutions: bool,
 }
@@ -119,16 +119,13 @@ const PRACTICE_HOW: &[(&str, &str)] = &[
         "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%, 예외 0건으로 마치면 자동으로 체크돼요. \
          todo!()가 남은 update_todo·delete_todo도 예외로 세니, 두 과제를 먼저 끝내세요.",
     ),
-    ("practice2", "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크됩니다."),
+    ("practice2", "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크돼요."),
     (
         "practice3",
-        "run StressTestUser --shape stress --quick 로 스트레스 테스트를 하고 practice 3 의 질문에 답하면 체크됩니다.",
+        "run StressTestUser --shape stress --quick 로 스트레스 테스트를 하고 practice 3 의 질문에 답하면 체크돼요.",
     ),
-    ("practice4", "같은 시나리오로 부하·스트레스·스파이크 결과를 모두 남기면 체크됩니다."),
-    (
-        "bottleneck_hunt",
-        "cargo run --release -- hunt 의 단계를 따라 병목을 맞히고 개선을 증명하면 체크됩니다.",
-    ),
+    ("practice4", "같은 시나리오로 부하·스트레스·스파이크 결과를 모두 남기면 체크돼요."),
+    ("bottleneck_hunt", "cargo run --release -- hunt 의 단계를 따라 병목을 맞히고 개선을 증명하면 체크돼요."),
 ];
 
 fn print_practice(id: &str) {

@@ -19,13 +19,13 @@ pub struct CompareArgs {
     /// 새 결과 (같은 조건으로 잰 새 버전)
     #[arg(value_name = "NEW.json")]
     pub new: PathBuf,
-    /// 결과를 셋 이상 주면 실습 4의 비교표를 만듭니다 (예: load.json stress.json spike.json)
+    /// 결과를 셋 이상 주면 실습 4의 비교표를 만들어요 (예: load.json stress.json spike.json)
     #[arg(value_name = "MORE.json")]
     pub more: Vec<PathBuf>,
     /// 전체 합계의 허용 한도: 넘으면 종료 코드 3 (예: p95=10%,rps=5%,fail=0.1%)
     #[arg(long, value_name = "LIMITS")]
     pub max_regression: Option<String>,
-    /// 이보다 작은 변화는 '비슷'으로 봅니다 (기본 10%; 응답 시간은 최소 2 ms)
+    /// 이보다 작은 변화는 '비슷'으로 봐요 (기본 10%; 응답 시간은 최소 2 ms)
     #[arg(long, value_name = "PERCENT")]
     pub noise: Option<String>,
 }

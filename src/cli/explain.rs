@@ -14,7 +14,7 @@ pub struct ExplainArgs {
     /// run --json 으로 저장한 결과 파일
     #[arg(value_name = "RESULT.json")]
     pub file: PathBuf,
-    /// 요청 통계표는 빼고 해설만 출력합니다
+    /// 요청 통계표는 빼고 해설만 출력해요
     #[arg(long)]
     pub no_tables: bool,
 }

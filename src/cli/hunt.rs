@@ -19,20 +19,20 @@ pub struct HuntArgs {
 
 #[derive(Subcommand, Debug)]
 enum HuntStep {
-    /// 수수께끼 병목의 이름을 맞힙니다 (n-plus-one, missing-index, …)
+    /// 수수께끼 병목의 이름을 맞혀요 (n-plus-one, missing-index, …)
     Guess { name: String },
-    /// 고치기 전과 후의 결과(JSON)로 개선을 증명합니다
+    /// 고치기 전과 후의 결과(JSON)로 개선을 증명해요
     Prove { before: std::path::PathBuf, after: std::path::PathBuf },
 }
 
 const STEPS: &str = "🕵️ 병목 찾기 실습
-  1. 다른 터미널에서 수수께끼 병목이 켜진 서버를 띄웁니다:
+  1. 다른 터미널에서 수수께끼 병목이 켜진 서버를 띄워요:
        cargo run --release -- serve --bottleneck mystery
-  2. 부하를 걸고 결과를 저장합니다:
+  2. 부하를 걸고 결과를 저장해요:
        cargo run --release -- run --solutions MixedWorkloadUser TodoUser -u 30 -r 10 -t 60s -H http://127.0.0.1:8000 --json before.json
-  3. 결과와 해설을 읽고 (explain before.json), 무엇이 병목인지 맞혀 봅니다:
+  3. 결과와 해설을 읽고 (explain before.json), 무엇이 병목인지 맞혀 봐요:
        cargo run --release -- hunt guess 병목이름
-  4. 서버를 병목 없이 다시 띄우고 (serve), 같은 부하로 after.json을 남긴 뒤 개선을 증명합니다:
+  4. 서버를 병목 없이 다시 띄우고 (serve), 같은 부하로 after.json을 남긴 뒤 개선을 증명해요:
        cargo run --release -- hunt prove before.json after.json";
 
 pub fn exec(args: HuntArgs) -> anyhow::Result<i32> {

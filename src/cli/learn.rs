@@ -8,7 +8,7 @@ use clap::Args;
 pub struct LearnArgs {
     /// 레슨 번호 (없으면 멈췄던 곳부터)
     number: Option<usize>,
-    /// 대화형 화면 없이 레슨 전체를 출력합니다
+    /// 대화형 화면 없이 레슨 전체를 출력해요
     #[arg(long)]
     print: bool,
     /// --print의 줄 폭 (기본: 터미널 폭, 아니면 80)

@@ -39,31 +39,31 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// 레슨을 한 섹션씩 읽습니다 (--print: 화면 출력만)
+    /// 레슨을 한 섹션씩 읽어요 (--print: 화면 출력만)
     Learn(learn::LearnArgs),
-    /// 실습용 TODO API 서버를 띄웁니다 (가이드의 FastAPI 앱과 같은 API)
+    /// 실습용 TODO API 서버를 띄워요 (가이드의 FastAPI 앱과 같은 API)
     Serve(serve::ServeArgs),
-    /// 부하 테스트를 실행합니다 (Locust의 --headless 실행과 같은 플래그)
+    /// 부하 테스트를 실행해요 (Locust의 --headless 실행과 같은 플래그)
     Run(run::RunArgs),
-    /// exercises/를 빌드하고 체크리스트 항목을 동작으로 채점합니다
+    /// exercises/를 빌드하고 체크리스트 항목을 동작으로 채점해요
     Check(check::CheckArgs),
-    /// 항목의 힌트를 봅니다
+    /// 항목의 힌트를 봐요
     Hint(hint::HintArgs),
-    /// 모범 답안을 내 코드와의 차이(diff)로 봅니다
+    /// 모범 답안을 내 코드와의 차이(diff)로 봐요
     Solution(solution::SolutionArgs),
-    /// 항목을 처음 상태로 되돌립니다 (먼저 물어봅니다)
+    /// 항목을 처음 상태로 되돌려요 (먼저 물어봐요)
     Reset(reset::ResetArgs),
-    /// 체크리스트와 진도를 봅니다
+    /// 체크리스트와 진도를 봐요
     Progress,
-    /// 실습 3: 내 스트레스 테스트 결과에 대한 질문에 답합니다
+    /// 실습 3: 내 스트레스 테스트 결과에 대한 질문에 답해요
     Practice(practice::PracticeArgs),
     /// 병목 찾기 실습: 수수께끼 병목 맞히기(guess)와 개선 증명(prove)
     Hunt(hunt::HuntArgs),
-    /// 저장할 때마다 지금 하는 항목을 다시 채점합니다 (h 힌트, l 목록, n 다음, r 채점, q 끝)
+    /// 저장할 때마다 지금 하는 항목을 다시 채점해요 (h 힌트, l 목록, n 다음, r 채점, q 끝)
     Watch(watch::WatchArgs),
-    /// 저장한 결과(JSON)의 지표와 병목을 한국어로 해설합니다
+    /// 저장한 결과(JSON)의 지표와 병목을 한국어로 해설해요
     Explain(explain::ExplainArgs),
-    /// 두 결과(JSON)를 요청별로 비교합니다 (회귀 테스트)
+    /// 두 결과(JSON)를 요청별로 비교해요 (회귀 테스트)
     Compare(compare::CompareArgs),
 }
 
@@ -138,7 +138,7 @@ fn report_usage_error(error: &clap::Error) -> i32 {
         _ => {
             let rendered = error.render().to_string();
             let first =
-                rendered.lines().next().unwrap_or("잘못된 명령줄입니다").trim_start_matches("error: ");
+                rendered.lines().next().unwrap_or("잘못된 명령줄이에요").trim_start_matches("error: ");
             eprintln!("오류: {first} (도움말: loadlab --help)");
             EXIT_USAGE
         }
@@ -180,7 +180,7 @@ fn block_on(future: impl std::future::Future<Output = anyhow::Result<i32>>) -> a
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| anyhow::anyhow!("tokio 런타임을 시작할 수 없습니다: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("tokio 런타임을 시작할 수 없어요: {e}"))?;
     usage_result(runtime.block_on(future))
 }
 
@@ -214,7 +214,7 @@ pub struct Workbook {
 /// The command line of the learner's exercises binary: `loadlab run`'s arguments, run against
 /// the learner's own `classes`.
 #[derive(Parser, Debug)]
-#[command(name = "exercises", about = "여러분의 시나리오(exercises/)로 부하 테스트를 실행합니다")]
+#[command(name = "exercises", about = "여러분의 시나리오(exercises/)로 부하 테스트를 실행해요")]
 struct ExercisesCli {
     #[command(flatten)]
     run: run::RunArgs,

@@ -22,7 +22,7 @@ pub struct PracticeArgs {
     /// 처리량이 더 늘지 않게 된 사용자 수 (없었으면 none)
     #[arg(long, value_parser = parse_said)]
     plateau: Option<Said>,
-    /// 에러가 나기 시작한 사용자 수 (없었으면 none)
+    /// 실패가 나오기 시작한 사용자 수 (없었으면 none)
     #[arg(long, value_parser = parse_said)]
     errors: Option<Said>,
 }
@@ -42,7 +42,7 @@ fn parse_users(text: &str) -> Result<Option<usize>, String> {
             .trim_end_matches('명')
             .parse()
             .map(Some)
-            .map_err(|_| format!("사용자 수 '{text}'를 읽을 수 없습니다 (숫자 또는 none)")),
+            .map_err(|_| format!("사용자 수 '{text}'를 읽을 수 없어요 (숫자 또는 none)")),
     }
 }
 
@@ -75,7 +75,7 @@ pub fn exec(args: PracticeArgs) -> anyhow::Result<i32> {
         _ if std::io::stdin().is_terminal() => Answers {
             p95_break: ask("응답 시간(p95)이 급증하기 시작한 사용자 수는? (없었으면 '없음')")?,
             plateau: ask("처리량(req/s)이 더 늘지 않게 된 사용자 수는?")?,
-            errors: ask("에러가 나기 시작한 사용자 수는?")?,
+            errors: ask("실패가 나오기 시작한 사용자 수는?")?,
         },
         _ => {
             return Err(super::UsageError(

@@ -12,7 +12,7 @@ use crate::progress::Progress;
 pub struct ResetArgs {
     /// 되돌릴 항목
     item: String,
-    /// 묻지 않고 되돌립니다
+    /// 묻지 않고 되돌려요
     #[arg(long, short = 'y')]
     yes: bool,
 }
@@ -22,7 +22,7 @@ pub fn exec(args: ResetArgs) -> anyhow::Result<i32> {
     let path = source::exercise_path(&workbook_dir(), item);
     let current = std::fs::read_to_string(&path)
         .with_context(|| format!("파일을 읽을 수 없어요: {}", path.display()))?;
-    let original = source::pristine(item.file).context("이 항목의 원본이 없습니다")?;
+    let original = source::pristine(item.file).context("이 항목의 원본이 없어요")?;
     let restored = source::restore_item(&current, original, item)?;
     if restored == current {
         println!("exercises/{}의 함수({})는 이미 처음 상태예요.", item.file, item.functions.join(", "));
@@ -45,7 +45,7 @@ pub fn exec(args: ResetArgs) -> anyhow::Result<i32> {
             return Ok(0);
         }
     }
-    std::fs::write(&path, restored).with_context(|| format!("{}에 쓸 수 없습니다", path.display()))?;
+    std::fs::write(&path, restored).with_context(|| format!("{}에 쓸 수 없어요", path.display()))?;
     Progress::update(|progress| progress.unmark_item(item.id))?;
     println!("exercises/{}의 함수({})를 되돌렸어요.", item.file, item.functions.join(", "));
     Ok(0)

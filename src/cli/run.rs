@@ -34,40 +34,40 @@ pub struct RunArgs {
     /// 실행 시간: 15s, 1m30s … (없으면 Ctrl-C까지)
     #[arg(short = 't', long = "run-time", value_parser = parse_run_time)]
     pub run_time: Option<Duration>,
-    /// 대상 서버 (없으면 내장 실습 서버를 띄웁니다)
+    /// 대상 서버 (없으면 내장 실습 서버를 띄워요)
     #[arg(short = 'H', long = "host")]
     pub host: Option<String>,
-    /// https 대상의 인증서를 확인하지 않습니다 (자체 서명 인증서를 쓰는 실습 서버용)
+    /// https 대상의 인증서를 확인하지 않아요 (자체 서명 인증서를 쓰는 실습 서버용)
     #[arg(long, requires = "host")]
     pub insecure: bool,
-    /// https 대상의 인증서를 이 PEM 파일의 인증 기관으로도 확인합니다 (사설 인증 기관)
+    /// https 대상의 인증서를 이 PEM 파일의 인증 기관으로도 확인해요 (사설 인증 기관)
     #[arg(long, value_name = "FILE", requires = "host", conflicts_with = "insecure")]
     pub ca_cert: Option<PathBuf>,
-    /// exercises/ 대신 완성된 solutions/의 시나리오를 실행합니다
+    /// exercises/ 대신 완성된 solutions/의 시나리오를 실행해요
     #[arg(long)]
     pub solutions: bool,
-    /// 내장 실습 서버에 병목을 켭니다 (-H 없이만): n-plus-one, missing-index, no-pagination, …
+    /// 내장 실습 서버에 병목을 켜요 (-H 없이만): n-plus-one, missing-index, no-pagination, …
     #[arg(long, value_name = "NAME", conflicts_with = "host")]
     pub bottleneck: Vec<crate::server::Bottleneck>,
-    /// 실행 결과 전체를 JSON으로 저장합니다 (explain·compare의 입력)
+    /// 실행 결과 전체를 JSON으로 저장해요 (explain·compare의 입력)
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Locust 형식 CSV: PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv
     #[arg(long, value_name = "PREFIX")]
     pub csv: Option<String>,
-    /// 오프라인에서도 열리는 HTML 리포트 (차트, 표, 한국어 해설)
+    /// 오프라인에서도 열리는 HTML 보고서 (차트, 표, 한국어 해설)
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// 합격 기준: "p95<500ms,p99<1s,fail<0.1%,rps>50" (이름별: "/todos/ [GET - List]:p95<300ms")
     #[arg(long, value_name = "CRITERIA")]
     pub check: Option<String>,
-    /// 실행 뒤 한국어 해설을 생략합니다
+    /// 실행 뒤 한국어 해설을 생략해요
     #[arg(long)]
     pub no_explain: bool,
-    /// 실행 중 주기적인 통계를 끄고 마지막 요약만 출력합니다
+    /// 실행 중 주기적인 통계를 끄고 마지막 요약만 출력해요
     #[arg(long)]
     pub only_summary: bool,
-    /// 종료할 때 진행 중인 태스크를 기다려 줄 시간(초)
+    /// 종료할 때 진행 중인 작업을 기다려 줄 시간(초)
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub stop_timeout: f64,
     /// 부하 모양: load | stress | spike | soak, "사용자:시간,…" 단계, 또는 시나리오의 LoadShape 이름
@@ -76,13 +76,13 @@ pub struct RunArgs {
     /// 프리셋의 시간을 압축한 학습용 버전 (몇 분 → 몇십 초)
     #[arg(long, requires = "shape")]
     pub quick: bool,
-    /// 대기 시간 배율 (채점기가 대기 시간을 빨리 감을 때 씁니다)
+    /// 대기 시간 배율 (채점기가 대기 시간을 빨리 감을 때 써요)
     #[arg(long, default_value_t = 1.0, hide = true)]
     pub time_scale: f64,
-    /// 이 태스크만 실행합니다 (함수 이름, 쉼표로 구분)
+    /// 이 작업만 실행해요 (함수 이름, 쉼표로 구분)
     #[arg(long, value_delimiter = ',', hide = true)]
     pub tasks: Option<Vec<String>>,
-    /// 요청마다 한 줄씩 JSON으로 기록합니다 (채점기용)
+    /// 요청마다 한 줄씩 JSON으로 기록해요 (채점기용)
     #[arg(long, value_name = "FILE", hide = true)]
     pub trace: Option<PathBuf>,
 }
@@ -122,11 +122,11 @@ pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
         let mut child = tokio::process::Command::new(&binary)
             .args(&raw_args)
             .spawn()
-            .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+            .with_context(|| format!("실행할 수 없어요: {}", binary.display()))?;
         // Ctrl-C goes to the whole process group: the child stops and prints; we only wait.
         let status = loop {
             tokio::select! {
-                status = child.wait() => break status.context("시나리오 프로세스를 기다릴 수 없습니다")?,
+                status = child.wait() => break status.context("시나리오 프로세스를 기다릴 수 없어요")?,
                 _ = tokio::signal::ctrl_c() => continue,
             }
         };
@@ -145,10 +145,10 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
         None => None,
     };
     if args.users == 0 && args.shape.is_none() {
-        return Err(UsageError("사용자 수(-u)는 1 이상이어야 합니다".to_string()).into());
+        return Err(UsageError("사용자 수(-u)는 1 이상이어야 해요".to_string()).into());
     }
     if !(args.spawn_rate > 0.0 && args.spawn_rate.is_finite()) {
-        return Err(UsageError("spawn rate(-r)는 0보다 커야 합니다".to_string()).into());
+        return Err(UsageError("spawn rate(-r)는 0보다 커야 해요".to_string()).into());
     }
     let schedule = match &args.shape {
         Some(name) => match shapes.iter().find(|shape| shape.name == name) {
@@ -177,7 +177,7 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
                 ..crate::server::ServerConfig::in_memory()
             })
             .await
-            .context("내장 실습 서버를 시작할 수 없습니다")?,
+            .context("내장 실습 서버를 시작할 수 없어요")?,
         ),
     };
     let host = match (&args.host, &embedded) {
@@ -231,7 +231,7 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
         let settings = crate::grader::practice::Settings { spawn_rate: args.spawn_rate, plain };
         match crate::grader::practice::record_run(&result, &settings) {
             Ok(news) => news.iter().for_each(|line| println!("{line}")),
-            Err(error) => eprintln!("진도 파일을 저장하지 못했습니다: {error}"),
+            Err(error) => eprintln!("진행 상황 파일을 저장하지 못했어요: {error}"),
         }
     }
     match &criteria {
@@ -272,7 +272,7 @@ impl IsolatedServer {
                     Err(error) => {
                         let _ = ready_tx
                             .send(Err(anyhow::Error::new(error)
-                                .context("실습 서버용 tokio 런타임을 만들 수 없습니다")));
+                                .context("실습 서버용 tokio 런타임을 만들 수 없어요")));
                         return;
                     }
                 };
@@ -289,8 +289,8 @@ impl IsolatedServer {
                     }
                 });
             })
-            .context("실습 서버 스레드를 만들 수 없습니다")?;
-        let url = ready_rx.await.context("실습 서버 스레드가 멈췄습니다")??;
+            .context("실습 서버 스레드를 만들 수 없어요")?;
+        let url = ready_rx.await.context("실습 서버 스레드가 멈췄어요")??;
         Ok(IsolatedServer { url, stop: Some(stop_tx), thread: Some(thread) })
     }
 
@@ -346,7 +346,7 @@ fn write_reports(args: &RunArgs, result: &RunResult) -> anyhow::Result<()> {
     }
     if let Some(path) = &args.html {
         report::html::write(path, result)?;
-        println!("HTML 리포트 저장: {}", path.display());
+        println!("HTML 보고서 저장: {}", path.display());
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ pub struct ServeArgs {
     /// 포트 (가이드의 FastAPI 앱과 같은 8000이 기본)
     #[arg(long, short = 'p', default_value_t = 8000)]
     port: u16,
-    /// SQLite 파일 (기본: loadlab-todos.db, 재시작해도 데이터가 남습니다)
+    /// SQLite 파일 (기본: loadlab-todos.db, 재시작해도 데이터가 남아요)
     #[arg(long, value_name = "FILE", conflicts_with = "in_memory")]
     db: Option<PathBuf>,
     /// 메모리 DB: 끄면 데이터가 사라지는 일회용 서버

@@ -23,7 +23,7 @@ pub(crate) fn code_item(id: &str) -> anyhow::Result<&'static checklist::Item> {
                 .filter(|item| item.kind != ItemKind::Practice)
                 .map(|item| item.id)
                 .collect();
-            Err(super::UsageError(format!("코드 항목이 아닙니다: '{id}' — 있는 항목: {}", known.join(", ")))
+            Err(super::UsageError(format!("코드 항목이 아니에요: '{id}' — 있는 항목: {}", known.join(", ")))
                 .into())
         }
     }

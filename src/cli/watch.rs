@@ -60,11 +60,11 @@ pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
             let _ = file_events.send(());
         }
     })
-    .context("파일 감시를 시작할 수 없습니다")?;
+    .context("파일 감시를 시작할 수 없어요")?;
     if let Err(error) = watcher.watch(&exercises, notify::RecursiveMode::Recursive) {
         eprintln!(
             "{}",
-            format!("파일 이벤트를 받을 수 없어 {}초마다 확인합니다: {error}", POLL_EVERY.as_secs()).yellow()
+            format!("파일 이벤트를 받을 수 없어 {}초마다 확인해요: {error}", POLL_EVERY.as_secs()).yellow()
         );
     }
     // Held for the whole watch: keys arrive one by one, while output keeps its normal newlines.

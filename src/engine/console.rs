@@ -126,7 +126,8 @@ pub fn request_table(rows: &[EndpointStats], total: &EndpointStats) -> String {
     format!("{}\n{}", "요청 통계 (응답 시간 단위: ms)".bold(), table.render())
 }
 
-/// The response-time percentile table, exact (not Locust's bucketed approximation).
+/// The response-time percentile table, within 0.1 % of the recorded value (three significant
+/// digits, HDR buckets: see `histogram`), finer than Locust's rounded buckets.
 pub fn percentile_table(rows: &[EndpointStats], total: &EndpointStats) -> String {
     let mut header = vec!["종류", "이름"];
     let labels: Vec<String> = PERCENTILES.iter().map(|q| percent_label(*q)).collect();
@@ -148,7 +149,7 @@ pub fn percentile_table(rows: &[EndpointStats], total: &EndpointStats) -> String
     }
     table.rule();
     table.row(cells(total));
-    format!("{}\n{}", "응답 시간 백분위 (ms, 근사 없이 정확한 값)".bold(), table.render())
+    format!("{}\n{}", "응답 시간 백분위 (ms, 오차 0.1% 이내)".bold(), table.render())
 }
 
 /// `0.999` → `99.9%`.
@@ -218,7 +219,7 @@ pub fn error_table(errors: &[ErrorRow]) -> String {
 /// The exceptions table: panics inside tasks, with where they happened.
 pub fn exception_table(exceptions: &[ExceptionRow]) -> String {
     let mut table = Table::new(
-        vec!["횟수", "사용자 클래스", "태스크", "메시지", "위치"],
+        vec!["횟수", "사용자 클래스", "작업", "메시지", "위치"],
         vec![false, true, true, true, true],
         vec![0],
     );
@@ -231,7 +232,7 @@ pub fn exception_table(exceptions: &[ExceptionRow]) -> String {
             exception.location.clone(),
         ]);
     }
-    format!("{}\n{}", "예외 (태스크 안에서 난 panic)".bold().red(), table.render())
+    format!("{}\n{}", "예외 (작업 안에서 난 패닉)".bold().red(), table.render())
 }
 
 /// One line: what happened in numbers.

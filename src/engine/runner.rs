@@ -238,13 +238,12 @@ impl Sampler {
 
 /// Runs the load test described by `config` to its end and returns the result.
 pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
-    anyhow::ensure!(!config.classes.is_empty(), "실행할 사용자 클래스가 없습니다");
+    anyhow::ensure!(!config.classes.is_empty(), "실행할 사용자 클래스가 없어요");
     install_panic_hook();
     let host = config.host.trim_end_matches('/').to_string();
     let trace = match &config.trace {
         Some(path) => Some(Mutex::new(BufWriter::new(
-            File::create(path)
-                .with_context(|| format!("trace 파일을 만들 수 없습니다: {}", path.display()))?,
+            File::create(path).with_context(|| format!("trace 파일을 만들 수 없어요: {}", path.display()))?,
         ))),
         None => None,
     };

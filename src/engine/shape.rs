@@ -191,16 +191,16 @@ impl Schedule {
         for part in text.split(',').map(str::trim).filter(|part| !part.is_empty()) {
             let (users, duration) = part
                 .split_once(':')
-                .ok_or_else(|| format!("단계 '{part}'의 형식이 잘못되었습니다 (예: 10:30s)"))?;
+                .ok_or_else(|| format!("단계 '{part}'의 형식이 잘못되었어요 (예: 10:30s)"))?;
             let users: usize = users
                 .trim()
                 .parse()
-                .map_err(|_| format!("단계 '{part}'의 사용자 수 '{users}'가 숫자가 아닙니다"))?;
+                .map_err(|_| format!("단계 '{part}'의 사용자 수 '{users}'가 숫자가 아니에요"))?;
             let duration = parse_duration(duration)?;
             stages.push(Stage { users, duration });
         }
         if stages.is_empty() {
-            return Err("단계가 하나도 없습니다 (예: --shape \"10:30s,50:1m,0:10s\")".to_string());
+            return Err("단계가 하나도 없어요 (예: --shape \"10:30s,50:1m,0:10s\")".to_string());
         }
         Ok(Schedule::stages(stages, text.trim()))
     }

@@ -87,13 +87,13 @@ pub(crate) fn slow_endpoint_extra(result: &RunResult) -> Option<(String, String)
     }
     Some((
         format!(
-            "서버 지표로는 DB 쿼리가 요청 1건에 {}개꼴이고 비동기 스레드를 막은 시간도 요청 1건에 {}입니다: \
-             느린 것은 쿼리나 줄서기가 아니라 그 엔드포인트의 코드가 하는 계산입니다.",
+            "서버 지표로는 DB 쿼리가 요청 1건에 {}개꼴이고 비동기 스레드를 막은 시간도 요청 1건에 {}예요: \
+             느린 것은 쿼리나 줄서기가 아니라 그 엔드포인트의 코드가 하는 계산이에요.",
             tenths(queries),
             ms(blocked)
         ),
         "가이드 'API 병목'의 해결 '캐싱': 같은 입력에 같은 결과가 나오는 비싼 계산은 한 번만 하고 재사용하세요 \
-         (Python: @lru_cache(maxsize=128), 서버가 여러 대면 Redis). 캐시는 데이터가 바뀔 때 버려야 합니다."
+         (Python: @lru_cache(maxsize=128), 서버가 여러 대면 Redis). 캐시는 데이터가 바뀔 때 버려야 해요."
             .to_string(),
     ))
 }
@@ -280,7 +280,7 @@ fn n_plus_one(lab: &Lab) -> Option<Finding> {
         return None;
     }
     let mut evidence = vec![format!(
-        "서버 지표: 요청 {}건에 DB 쿼리 {}개 — 요청 1건에 평균 {}개가 나갔습니다. 이 API는 요청마다 쿼리 1개면 충분합니다.",
+        "서버 지표: 요청 {}건에 DB 쿼리 {}개 — 요청 1건에 평균 {}개가 나갔어요. 이 API는 요청마다 쿼리 1개면 충분해요.",
         count(lab.requests),
         count(lab.last.db_queries_total.saturating_sub(lab.first.db_queries_total) as f64),
         tenths(queries)
@@ -289,14 +289,14 @@ fn n_plus_one(lab: &Lab) -> Option<Finding> {
     if let (Some(list), true) = (lab.lists.first(), list_share > 0.0) {
         let per_list = 1.0 + (queries - 1.0) / list_share;
         let mut line = format!(
-            "목록 요청({})은 전체 요청의 {}입니다. 1개를 넘는 쿼리가 모두 목록에서 나왔다면 목록 1건에 쿼리 약 {}개입니다",
+            "목록 요청({})은 전체 요청의 {}예요. 1개를 넘는 쿼리가 모두 목록에서 나왔다면 목록 1건에 쿼리 약 {}개예요",
             label(list),
             share(list_share),
             count(per_list)
         );
         match lab.items(list) {
             Some(items) => line.push_str(&format!(
-                ". 목록 1건에 담긴 TODO는 약 {}개(평균 응답 {} ÷ TODO 1개 약 {}): 항목마다 쿼리를 한 번씩 더 보내는 1 + N 모양입니다.",
+                ". 목록 1건에 담긴 TODO는 약 {}개(평균 응답 {} ÷ TODO 1개 약 {}): 항목마다 쿼리를 한 번씩 더 보내는 1 + N 모양이에요.",
                 count(items),
                 bytes(list.avg_content_length),
                 bytes(lab.todo_bytes.unwrap_or_default())
@@ -306,7 +306,7 @@ fn n_plus_one(lab: &Lab) -> Option<Finding> {
         evidence.push(line);
         evidence.push(format!(
             "지금 목록의 중앙값은 {}이지만, 쿼리 수가 목록 길이에 비례하므로 limit이 커지거나 DB가 네트워크 건너에 있으면 \
-             (쿼리마다 왕복 한 번) 그만큼 느려집니다.",
+             (쿼리마다 왕복 한 번) 그만큼 느려져요.",
             ms(list.median_response_time)
         ));
     }
@@ -314,14 +314,14 @@ fn n_plus_one(lab: &Lab) -> Option<Finding> {
     Some(Finding {
         id: FindingId::NPlusOne,
         severity: severity(Lab::worst_p95(&rows)),
-        title: format!("N+1 쿼리: 요청 1건에 DB 쿼리가 평균 {}개 나갑니다", tenths(queries)),
+        title: format!("N+1 쿼리: 요청 1건에 DB 쿼리가 평균 {}개 나가요", tenths(queries)),
         evidence,
         advice: vec![
             "가이드 'DB 병목'의 해결: 항목마다 따로 조회하지 말고 한 번에 가져오세요. \
              ❌ for todo in todos: db.query(User).filter(User.id == todo.user_id).first() → \
              ✅ db.query(TodoDB).join(User).all() (조인), 또는 id 목록으로 한 번에 (WHERE id IN (...))."
                 .to_string(),
-            "ORM의 지연 로딩(lazy loading)이 흔한 원인입니다: SQLAlchemy라면 joinedload·selectinload로 미리 불러오세요. \
+            "ORM의 지연 로딩(lazy loading)이 흔한 원인이에요: SQLAlchemy라면 joinedload·selectinload로 미리 불러오세요. \
              고친 뒤 서버 지표(/metrics의 loadlab_db_queries_total)로 요청당 쿼리가 1개 가까이로 줄었는지 확인하세요."
                 .to_string(),
         ],
@@ -349,8 +349,8 @@ fn missing_index(lab: &Lab) -> Option<Finding> {
     }
     let mut evidence = vec![
         format!(
-            "서버 지표: 요청 {}건 동안 테이블을 처음부터 훑는 전체 스캔으로 행 {}개를 읽었습니다 — 요청 1건에 약 {}행. \
-             테이블의 TODO는 약 {}개라서, 목록이 돌려준 행을 빼고도 요청마다 테이블의 {}를 읽은 셈입니다.",
+            "서버 지표: 요청 {}건 동안 테이블을 처음부터 훑는 전체 스캔으로 행 {}개를 읽었어요 — 요청 1건에 약 {}행. \
+             테이블의 TODO는 약 {}개라서, 목록이 돌려준 행을 빼고도 요청마다 테이블의 {}를 읽은 셈이에요.",
             count(lab.requests),
             count(lab.last.db_rows_scanned_total.saturating_sub(lab.first.db_rows_scanned_total) as f64),
             count(scanned),
@@ -358,7 +358,7 @@ fn missing_index(lab: &Lab) -> Option<Finding> {
             share(unexplained / lab.rows)
         ),
         format!(
-            "인덱스(B-트리)가 있으면 {}개 중 하나를 찾는 데 약 {}번 비교면 됩니다 (log₂ {}). 지금은 찾을 때마다 읽는 행이 테이블 크기에 비례합니다.",
+            "인덱스(B-트리)가 있으면 {}개 중 하나를 찾는 데 약 {}번 비교면 돼요 (log₂ {}). 지금은 찾을 때마다 읽는 행이 테이블 크기에 비례해요.",
             count(lab.rows),
             count(lab.rows.max(2.0).log2().ceil()),
             count(lab.rows)
@@ -376,15 +376,15 @@ fn missing_index(lab: &Lab) -> Option<Finding> {
         && found >= created * 2.0
     {
         evidence.push(format!(
-            "id로 찾는 요청(조회·수정·삭제)의 중앙값 {}는 찾을 필요가 없는 생성(POST) {}의 {:.1}배입니다.",
+            "id로 찾는 요청(조회·수정·삭제)의 중앙값 {}는 찾을 필요가 없는 생성(POST) {}의 {:.1}배예요.",
             ms(found),
             ms(created),
             found / created.max(0.001)
         ));
     }
     evidence.push(format!(
-        "지금은 응답 중앙값이 {}라 티가 덜 나도, 데이터가 10만 행이 되면 스캔은 지금의 약 {}배가 됩니다: \
-         데이터가 적은 테스트 환경에서는 멀쩡하다가 운영에서 갑자기 느려지는 이유입니다.",
+        "지금은 응답 중앙값이 {}라 티가 덜 나도, 데이터가 10만 행이 되면 스캔은 지금의 약 {}배가 돼요: \
+         데이터가 적은 테스트 환경에서는 멀쩡하다가 운영에서 갑자기 느려지는 이유예요.",
         ms(lab.result.total.median_response_time),
         count(100_000.0 / lab.rows.max(1.0))
     ));
@@ -392,16 +392,16 @@ fn missing_index(lab: &Lab) -> Option<Finding> {
     Some(Finding {
         id: FindingId::MissingIndex,
         severity: severity(Lab::worst_p95(&rows)),
-        title: format!("인덱스 없는 검색: 요청 1건마다 테이블의 행 약 {}개를 처음부터 훑습니다", count(scanned)),
+        title: format!("인덱스 없는 검색: 요청 1건마다 테이블의 행 약 {}개를 처음부터 훑어요", count(scanned)),
         evidence,
         advice: vec![
             "가이드 'DB 병목'의 해결: 찾는 데(WHERE)와 조인에 쓰는 열에 인덱스를 만드세요. \
              class TodoDB(Base): title = Column(String, index=True); user_id = Column(Integer, index=True) — SQL로는 CREATE INDEX."
                 .to_string(),
-            "EXPLAIN QUERY PLAN(PostgreSQL은 EXPLAIN)으로 확인하세요: 'SCAN todos'가 'SEARCH todos USING INDEX'로 바뀌어야 합니다. \
-             WHERE에서 열에 함수나 연산을 씌우면(lower(title), +id) 인덱스가 있어도 쓰지 못합니다."
+            "EXPLAIN QUERY PLAN(PostgreSQL은 EXPLAIN)으로 확인하세요: 'SCAN todos'가 'SEARCH todos USING INDEX'로 바뀌어야 해요. \
+             WHERE에서 열에 함수나 연산을 씌우면(lower(title), +id) 인덱스가 있어도 쓰지 못해요."
                 .to_string(),
-            "실제 규모의 데이터를 넣고 다시 측정하세요: 행이 적으면 스캔도 빨라서 이 문제가 숨어 있습니다.".to_string(),
+            "실제 규모의 데이터를 넣고 다시 측정하세요: 행이 적으면 스캔도 빨라서 이 문제가 숨어 있어요.".to_string(),
         ],
         names: names(&rows),
     })
@@ -423,7 +423,7 @@ fn scan_growth(lab: &Lab) -> Option<String> {
     let late = rate(&samples[middle].sample, &samples[samples.len() - 1].sample)?;
     (late > early * 1.1).then(|| {
         format!(
-            "실행 중 TODO가 {}개에서 {}개로 늘자, 요청 1건이 훑은 행도 {}행에서 {}행으로 늘었습니다: 데이터가 쌓이는 만큼 느려집니다.",
+            "실행 중 TODO가 {}개에서 {}개로 늘자, 요청 1건이 훑은 행도 {}행에서 {}행으로 늘었어요: 데이터가 쌓이는 만큼 느려져요.",
             count(lab.rows_min),
             count(lab.rows_max),
             count(early),
@@ -443,21 +443,21 @@ fn no_pagination(lab: &Lab) -> Option<Finding> {
     let duration = lab.result.duration.max(0.001);
     let evidence = vec![
         format!(
-            "{}: 평균 응답 {} = TODO 약 {}개 분량입니다 (TODO 1개는 약 {}).",
+            "{}: 평균 응답 {} = TODO 약 {}개 분량이에요 (TODO 1개는 약 {}).",
             label(list),
             bytes(list.avg_content_length),
             count(items),
             bytes(lab.todo_bytes.unwrap_or_default())
         ),
         format!(
-            "서버의 TODO는 실행 중 평균 {}개({}~{}개)였습니다: 목록이 skip/limit과 상관없이 테이블 전체를 보냈습니다. \
-             페이지가 있다면 기본(limit=100)으로도 많아야 100개입니다.",
+            "서버의 TODO는 실행 중 평균 {}개({}~{}개)였어요: 목록이 skip/limit과 상관없이 테이블 전체를 보냈어요. \
+             페이지가 있다면 기본(limit=100)으로도 많아야 100개예요.",
             count(lab.rows),
             count(lab.rows_min),
             count(lab.rows_max)
         ),
         format!(
-            "목록 {}건으로 {}를 보냈고(초당 {}), 중앙값 {}·p95 {}입니다. 부하 테스트가 TODO를 만들수록 목록이 커지고 느려집니다.",
+            "목록 {}건으로 {}를 보냈고(초당 {}), 중앙값 {}·p95 {}예요. 부하 테스트가 TODO를 만들수록 목록이 커지고 느려져요.",
             list.num_requests,
             bytes(list.total_content_length as f64),
             bytes(list.total_content_length as f64 / duration),
@@ -469,15 +469,15 @@ fn no_pagination(lab: &Lab) -> Option<Finding> {
     Some(Finding {
         id: FindingId::NoPagination,
         severity: severity(Lab::worst_p95(&rows)),
-        title: format!("페이지네이션 없음: 목록({})이 TODO를 전부(약 {}개) 보냅니다", label(list), count(items)),
+        title: format!("페이지네이션 없음: 목록({})이 TODO를 전부(약 {}개) 보내요", label(list), count(items)),
         evidence,
         advice: vec![
             "가이드 '네트워크 병목'의 해결: ✅ 페이지네이션 — def list_todos(skip: int = 0, limit: int = 100): \
              return db.query(TodoDB).offset(skip).limit(limit).all()"
                 .to_string(),
-            "limit에 상한을 두세요 (FastAPI: limit: int = Query(100, le=100)): 클라이언트가 limit을 아주 크게 줘도 한 번에 보내는 양이 제한됩니다."
+            "limit에 상한을 두세요 (FastAPI: limit: int = Query(100, le=100)): 클라이언트가 limit을 아주 크게 줘도 한 번에 보내는 양이 제한돼요."
                 .to_string(),
-            "시나리오도 실제 앱처럼 limit을 주면(/todos/?skip=0&limit=20) 측정이 현실에 가까워집니다.".to_string(),
+            "시나리오도 실제 앱처럼 limit을 주면(/todos/?skip=0&limit=20) 측정이 현실에 가까워져요.".to_string(),
         ],
         names: names(&rows),
     })
@@ -497,7 +497,7 @@ fn pool_starvation(lab: &Lab) -> Option<Finding> {
         return None;
     }
     let mut evidence = vec![format!(
-        "서버 지표: 요청 1건이 DB 세션을 얻으려고 평균 {}를 기다렸습니다. DB를 쓰는 요청의 평균 응답 시간 {}의 {}입니다.",
+        "서버 지표: 요청 1건이 DB 세션을 얻으려고 평균 {}를 기다렸어요. DB를 쓰는 요청의 평균 응답 시간 {}의 {}예요.",
         ms(wait_ms),
         ms(average),
         share((wait_ms / average.max(0.001)).min(1.0))
@@ -510,8 +510,8 @@ fn pool_starvation(lab: &Lab) -> Option<Finding> {
         let lanes = rps * fastest / 1000.0;
         if (0.6..=1.6).contains(&lanes) {
             evidence.push(format!(
-                "처리량은 초당 약 {}건이었고, 기다리지 않은 가장 빠른 요청이 {} 걸렸습니다: 1000 ÷ {} ≈ {}건 — \
-                 서버가 DB 요청을 한 번에 하나씩만 처리하는 속도입니다 (세션이 하나뿐인 풀처럼).",
+                "처리량은 초당 약 {}건이었고, 기다리지 않은 가장 빠른 요청이 {} 걸렸어요: 1000 ÷ {} ≈ {}건 — \
+                 서버가 DB 요청을 한 번에 하나씩만 처리하는 속도예요 (세션이 하나뿐인 풀처럼).",
                 count(rps),
                 ms(fastest),
                 tenths(fastest),
@@ -522,7 +522,7 @@ fn pool_starvation(lab: &Lab) -> Option<Finding> {
         if in_flight >= 2.0 {
             evidence.push(format!(
                 "리틀의 법칙: 동시에 처리 중인 요청 ≈ 처리량 × 응답 시간 = {} × {} ≈ {}건. 그 대부분이 세션 앞에 줄을 서 있어서, \
-                 사용자를 늘리면 처리량은 그대로이고 응답 시간만 늘어납니다.",
+                 사용자를 늘리면 처리량은 그대로이고 응답 시간만 늘어나요.",
                 count(rps),
                 ms(average),
                 count(in_flight)
@@ -533,7 +533,7 @@ fn pool_starvation(lab: &Lab) -> Option<Finding> {
         let db_median = median(rows.iter().map(|s| s.median_response_time).collect()).unwrap_or_default();
         if health.median_response_time * 4.0 <= db_median {
             evidence.push(format!(
-                "DB 세션이 필요 없는 {}는 중앙값 {}로 빠릅니다 (DB를 쓰는 요청은 {}): 서버 CPU가 아니라 DB 세션 앞에 줄이 선 것입니다.",
+                "DB 세션이 필요 없는 {}는 중앙값 {}로 빨라요 (DB를 쓰는 요청은 {}): 서버 CPU가 아니라 DB 세션 앞에 줄이 선 거예요.",
                 label(health),
                 ms(health.median_response_time),
                 ms(db_median)
@@ -544,7 +544,7 @@ fn pool_starvation(lab: &Lab) -> Option<Finding> {
         id: FindingId::PoolStarvation,
         severity: severity(Lab::worst_p95(&rows)),
         title: format!(
-            "커넥션 풀 고갈: 요청이 응답 시간의 {}를 DB 세션을 기다리며 보냈습니다",
+            "커넥션 풀 고갈: 요청이 응답 시간의 {}를 DB 세션을 기다리며 보냈어요",
             share((wait_ms / average.max(0.001)).min(1.0))
         ),
         evidence,
@@ -552,7 +552,7 @@ fn pool_starvation(lab: &Lab) -> Option<Finding> {
             "가이드 체크리스트 '커넥션 풀 설정': 풀 크기를 동시에 DB를 쓰는 요청 수에 맞추세요 \
              (SQLAlchemy: create_engine(url, pool_size=20, max_overflow=10)). DB가 받아 주는 연결 수(max_connections)도 함께 보세요."
                 .to_string(),
-            "세션은 쿼리하는 동안만 잡으세요: 요청 내내 세션을 쥔 채 느린 일(외부 API 호출, 큰 계산)을 하면 그동안 다른 요청이 모두 기다립니다."
+            "세션은 쿼리하는 동안만 잡으세요: 요청 내내 세션을 쥔 채 느린 일(외부 API 호출, 큰 계산)을 하면 그동안 다른 요청이 모두 기다려요."
                 .to_string(),
             "응답은 느린데 서버 CPU가 한가하다면 풀부터 의심하세요: 풀의 대기 시간·사용 중인 연결 수를 지표로 보세요.".to_string(),
         ],
@@ -568,7 +568,7 @@ fn blocking_io(lab: &Lab) -> Option<Finding> {
     let rows = lab.db_rows();
     let mut evidence = vec![format!(
         "서버 지표: 요청 {}건을 처리하는 동안 핸들러가 await 없이 한 번에 1 ms 넘게 비동기 작업자 스레드를 붙잡은 시간이 모두 {}초 — \
-         요청 1건에 평균 {}입니다. 비동기 핸들러는 보통 마이크로초 안에 스레드를 돌려줍니다.",
+         요청 1건에 평균 {}예요. 비동기 핸들러는 보통 마이크로초 안에 스레드를 돌려줘요.",
         count(lab.requests),
         short_number(lab.last.async_blocked_seconds_total - lab.first.async_blocked_seconds_total),
         ms(blocked_ms)
@@ -578,8 +578,8 @@ fn blocking_io(lab: &Lab) -> Option<Finding> {
         (medians.iter().copied().fold(f64::INFINITY, f64::min), medians.iter().copied().fold(0.0, f64::max));
     if rows.len() >= 2 && low.is_finite() {
         evidence.push(format!(
-            "그동안 같은 스레드의 다른 요청은 무엇이든 멈춰 기다립니다: 엔드포인트 {}개가 모두 중앙값 {}~{}로 함께 느리고, \
-             한 엔드포인트만 튀지 않습니다.",
+            "그동안 같은 스레드의 다른 요청은 무엇이든 멈춰 기다려요: 엔드포인트 {}개가 모두 중앙값 {}~{}로 함께 느리고, \
+             한 엔드포인트만 튀지 않아요.",
             rows.len(),
             ms(low),
             ms(high)
@@ -589,7 +589,7 @@ fn blocking_io(lab: &Lab) -> Option<Finding> {
         && health.median_response_time * 2.0 >= low
     {
         evidence.push(format!(
-            "일이 거의 없는 {}조차 중앙값 {}입니다: 느린 것은 엔드포인트가 아니라 막힌 스레드입니다.",
+            "일이 거의 없는 {}조차 중앙값 {}예요: 느린 것은 엔드포인트가 아니라 막힌 스레드예요.",
             label(health),
             ms(health.median_response_time)
         ));
@@ -597,14 +597,14 @@ fn blocking_io(lab: &Lab) -> Option<Finding> {
     Some(Finding {
         id: FindingId::BlockingIo,
         severity: severity(Lab::worst_p95(&rows)),
-        title: format!("블로킹 I/O: 요청 1건마다 비동기 스레드가 평균 {} 막혔습니다", ms(blocked_ms)),
+        title: format!("블로킹 I/O: 요청 1건마다 비동기 스레드가 평균 {} 막혔어요", ms(blocked_ms)),
         evidence,
         advice: vec![
             "가이드 'API 병목'의 해결 '비동기 처리': async 핸들러 안에서는 await 하는 라이브러리(비동기 DB 드라이버, httpx.AsyncClient)를 쓰세요. \
              ❌ async def export(): time.sleep(0.5) → ✅ await asyncio.sleep(0.5)"
                 .to_string(),
             "동기 라이브러리를 써야 한다면 스레드 풀로 넘기세요: FastAPI는 async 없는 def 핸들러를 스레드 풀에서 돌리고, \
-             asyncio.to_thread·run_in_threadpool도 있습니다 (Rust: tokio::task::spawn_blocking)."
+             asyncio.to_thread·run_in_threadpool도 있어요 (Rust: tokio::task::spawn_blocking)."
                 .to_string(),
         ],
         names: names(&rows),
@@ -654,7 +654,7 @@ fn memory_leak(lab: &Lab) -> Option<Finding> {
     let per_hour = per_request * rps * 3600.0;
     let mut evidence = vec![
         format!(
-            "서버 지표: 사용자 수가 일정하던 구간에 요청 {}건 동안 서버 메모리(RSS)가 {} → {}로 {} 늘었습니다 — 요청 1건에 약 {}.",
+            "서버 지표: 사용자 수가 일정하던 구간에 요청 {}건 동안 서버 메모리(RSS)가 {} → {}로 {} 늘었어요 — 요청 1건에 약 {}.",
             count(requests),
             bytes(first),
             bytes(last),
@@ -662,11 +662,11 @@ fn memory_leak(lab: &Lab) -> Option<Finding> {
             bytes(per_request)
         ),
         format!(
-            "그 구간의 요청 {}가 같은 속도로 메모리를 늘렸습니다: 워밍업처럼 한 번 늘고 평평해지는 모양이 아니라, 요청이 쌓이는 만큼 계속 늘어납니다.",
+            "그 구간의 요청 {}가 같은 속도로 메모리를 늘렸어요: 워밍업처럼 한 번 늘고 평평해지는 모양이 아니라, 요청이 쌓이는 만큼 계속 늘어나요.",
             share(steady_requests / requests)
         ),
         format!(
-            "이 속도(초당 요청 약 {}건)라면 1시간에 약 {}, 하루면 {}가 늘어납니다: 짧은 테스트로는 지나치기 쉽고 내구성(soak) 테스트에서 드러나는 문제입니다.",
+            "이 속도(초당 요청 약 {}건)라면 1시간에 약 {}, 하루면 {}가 늘어나요: 짧은 테스트로는 지나치기 쉽고 내구성(soak) 테스트에서 드러나는 문제예요.",
             count(rps),
             bytes(per_hour),
             bytes(per_hour * 24.0)
@@ -674,21 +674,21 @@ fn memory_leak(lab: &Lab) -> Option<Finding> {
     ];
     if lab.result.settings.embedded_server {
         evidence.push(
-            "내장 실습 서버는 부하 생성기와 같은 프로세스라 이 메모리에는 loadlab 자신도 들어 있지만, 사용자 수가 일정하면 부하 생성기의 메모리는 거의 늘지 않습니다."
+            "내장 실습 서버는 부하 생성기와 같은 프로세스라 이 메모리에는 loadlab 자신도 들어 있지만, 사용자 수가 일정하면 부하 생성기의 메모리는 거의 늘지 않아요."
                 .to_string(),
         );
     }
     Some(Finding {
         id: FindingId::MemoryLeak,
         severity: if per_hour >= 1024.0 * 1024.0 * 1024.0 { Severity::Problem } else { Severity::Warning },
-        title: format!("메모리 누수 의심: 요청 1건마다 서버 메모리가 약 {}씩 늘고 줄지 않습니다", bytes(per_request)),
+        title: format!("메모리 누수 의심: 요청 1건마다 서버 메모리가 약 {}씩 늘고 줄지 않아요", bytes(per_request)),
         evidence,
         advice: vec![
             "요청마다 무언가를 쌓고 지우지 않는 곳을 찾으세요: 전역 리스트·딕셔너리에 계속 추가, 크기 제한 없는 캐시, 요청 기록. \
              캐시에는 크기 제한(@lru_cache(maxsize=128))이나 만료 시간을 두세요."
                 .to_string(),
-            "내구성 테스트(--shape soak)로 오래 돌려 메모리 그래프를 보세요: 정상이면 워밍업 뒤 평평하고, 누수면 계속 오릅니다. \
-             Python이라면 tracemalloc 스냅샷 두 개를 비교해 어디서 늘었는지 찾을 수 있습니다."
+            "내구성 테스트(--shape soak)로 오래 돌려 메모리 그래프를 보세요: 정상이면 워밍업 뒤 평평하고, 누수면 계속 올라요. \
+             Python이라면 tracemalloc 스냅샷 두 개를 비교해 어디서 늘었는지 찾을 수 있어요."
                 .to_string(),
         ],
         names: Vec::new(),
@@ -718,35 +718,35 @@ fn no_compression(lab: &Lab) -> Option<Finding> {
         / (lab.samples.last()?.elapsed - lab.samples.first()?.elapsed).max(1.0);
     let evidence = vec![
         format!(
-            "응답 본문은 요청 1건에 평균 {}인데, 서버가 실제로 내보낸 본문도 요청 1건에 {}로 그 {}입니다: 압축되지 않았습니다.",
+            "응답 본문은 요청 1건에 평균 {}인데, 서버가 실제로 내보낸 본문도 요청 1건에 {}로 그 {}예요: 압축되지 않았어요.",
             bytes(body),
             bytes(body * ratio),
             share(ratio)
         ),
         format!(
-            "큰 응답은 {} 평균 {}({}건) 등, 본문 바이트의 {}를 차지합니다. JSON은 같은 키가 되풀이돼 gzip으로 보통 1/4 이하로 줄어듭니다.",
+            "큰 응답은 {} 평균 {}({}건) 등, 본문 바이트의 {}를 차지해요. JSON은 같은 키가 되풀이돼 gzip으로 보통 1/4 이하로 줄어들어요.",
             label(biggest),
             bytes(biggest.avg_content_length),
             biggest.num_requests,
             share(large_bytes as f64 / total.total_content_length.max(1) as f64)
         ),
         format!(
-            "서버는 응답 본문을 초당 약 {}씩 내보냈습니다: 압축하면 그 대부분이 줄어듭니다.",
+            "서버는 응답 본문을 초당 약 {}씩 내보냈어요: 압축하면 그 대부분이 줄어들어요.",
             bytes(sent_per_second)
         ),
     ];
     Some(Finding {
         id: FindingId::NoCompression,
         severity: Severity::Warning,
-        title: format!("응답 압축 없음: 큰 JSON({} 평균 {})을 gzip 없이 보냅니다", label(biggest), bytes(biggest.avg_content_length)),
+        title: format!("응답 압축 없음: 큰 JSON({} 평균 {})을 gzip 없이 보내요", label(biggest), bytes(biggest.avg_content_length)),
         evidence,
         advice: vec![
             "가이드 '네트워크 병목'의 해결: ✅ 압축 (gzip) — from fastapi.middleware.gzip import GZipMiddleware; \
              app.add_middleware(GZipMiddleware, minimum_size=1000)"
                 .to_string(),
-            "minimum_size를 두는 이유: 1000바이트 미만의 작은 응답은 줄어드는 양보다 압축에 드는 CPU가 더 아깝습니다.".to_string(),
-            "켜졌는지는 응답 헤더로 확인하세요: curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' URL 에 Content-Encoding: gzip 이 보여야 합니다. \
-             부하 테스트가 기록하는 본문 크기는 압축을 푼 뒤의 크기라 그것만으로는 알 수 없습니다."
+            "minimum_size를 두는 이유: 1000바이트 미만의 작은 응답은 줄어드는 양보다 압축에 드는 CPU가 더 아까워요.".to_string(),
+            "켜졌는지는 응답 헤더로 확인하세요: curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' URL 에 Content-Encoding: gzip 이 보여야 해요. \
+             부하 테스트가 기록하는 본문 크기는 압축을 푼 뒤의 크기라 그것만으로는 알 수 없어요."
                 .to_string(),
         ],
         names: names(&large),

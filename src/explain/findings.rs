@@ -53,25 +53,23 @@ fn kilobytes(bytes: f64) -> String {
 }
 
 fn no_requests(result: &RunResult) -> Option<Finding> {
-    let mut evidence = vec![format!("{}초 동안 기록된 요청이 0건입니다.", short_number(result.duration))];
+    let mut evidence = vec![format!("{}초 동안 기록된 요청이 0건이에요.", short_number(result.duration))];
     let mut advice = Vec::new();
     if !result.exceptions.is_empty() {
         let panics: u64 = result.exceptions.iter().map(|e| e.count).sum();
-        evidence
-            .push(format!("대신 태스크 안에서 panic이 {panics}번 났습니다: 요청을 보내기 전에 멈췄습니다."));
+        evidence.push(format!("대신 작업 안에서 패닉이 {panics}번 났어요: 요청을 보내기 전에 멈췄어요."));
         advice.push(format!("panic 위치부터 고치세요: {}", result.exceptions[0].location));
     }
-    advice.push("태스크가 client.get(..).send().await 처럼 요청을 끝까지 보내는지 확인하세요 (.send().await가 빠지면 요청이 나가지 않습니다).".to_string());
+    advice.push("작업이 client.get(..).send().await 처럼 요청을 끝까지 보내는지 확인하세요 (.send().await가 빠지면 요청이 나가지 않아요).".to_string());
     if result.duration < 2.0 {
         advice.push(
-            "실행 시간(-t)이 아주 짧았습니다: 사용자가 첫 태스크를 마치기 전에 끝났을 수 있습니다."
-                .to_string(),
+            "실행 시간(-t)이 아주 짧았어요: 사용자가 첫 작업을 마치기 전에 끝났을 수 있어요.".to_string(),
         );
     }
     Some(Finding {
         id: FindingId::NoRequests,
         severity: Severity::Problem,
-        title: "요청이 하나도 기록되지 않았습니다".to_string(),
+        title: "요청이 하나도 기록되지 않았어요".to_string(),
         evidence,
         advice,
         names: Vec::new(),
@@ -112,10 +110,10 @@ fn connection_errors(result: &RunResult) -> Option<Finding> {
     let host = &result.settings.host;
     let all_failed = no_answer == total.num_requests;
     let mut evidence = vec![if all_failed {
-        format!("요청 {no_answer}건 전부가 응답을 받지 못했습니다 (상태 코드 0)")
+        format!("요청 {no_answer}건 전부가 응답을 받지 못했어요 (상태 코드 0)")
     } else {
         format!(
-            "요청 {}건 중 {no_answer}건({})이 응답을 받지 못했습니다 (상태 코드 0)",
+            "요청 {}건 중 {no_answer}건({})이 응답을 받지 못했어요 (상태 코드 0)",
             total.num_requests,
             percent(no_answer as f64 / total.num_requests as f64)
         )
@@ -128,11 +126,11 @@ fn connection_errors(result: &RunResult) -> Option<Finding> {
     let mut advice = Vec::new();
     let title;
     if all_failed {
-        title = format!("모든 요청이 서버에 닿지 못했습니다 ({host})");
+        title = format!("모든 요청이 서버에 닿지 못했어요 ({host})");
         evidence.push(format!("대상 호스트: {host}"));
         if has("NameResolutionError") {
             advice.push(format!(
-                "호스트 이름을 찾지 못했습니다: '{host}'의 철자를 확인하세요. Docker 네트워크의 서비스 이름은 그 네트워크 안에서만 통합니다."
+                "호스트 이름을 찾지 못했어요: '{host}'의 철자를 확인하세요. Docker 네트워크의 서비스 이름은 그 네트워크 안에서만 통해요."
             ));
         }
         if has("ConnectionRefusedError") || kinds.is_empty() {
@@ -141,28 +139,28 @@ fn connection_errors(result: &RunResult) -> Option<Finding> {
             ));
         }
         advice.push(
-            "-H 주소와 포트를 확인하세요. 부하 생성기가 컨테이너 안에서 돈다면 localhost는 그 컨테이너 자신입니다: \
+            "-H 주소와 포트를 확인하세요. 부하 생성기가 컨테이너 안에서 돈다면 localhost는 그 컨테이너 자신이에요: \
              서비스 이름(http://fastapi-app:8000)을 쓰세요 (가이드 트러블슈팅 '문제 2: 모든 요청이 실패')."
                 .to_string(),
         );
         if has("Timeout") {
-            advice.push("연결은 되는데 응답이 없습니다: 서버가 멈췄거나 요청 하나를 끝없이 처리하고 있습니다. 서버 로그를 보세요.".to_string());
+            advice.push("연결은 되는데 응답이 없어요: 서버가 멈췄거나 요청 하나를 끝없이 처리하고 있어요. 서버 로그를 보세요.".to_string());
         }
     } else {
-        title = format!("요청 {no_answer}건이 응답을 받지 못했습니다 (연결 오류)");
+        title = format!("요청 {no_answer}건이 응답을 받지 못했어요 (연결 오류)");
         // The history counts all failures per second; it shows when these started only when
         // every failure of the run is one of these.
         if no_answer == total.num_failures
             && let Some(point) = result.history.iter().find(|point| point.failures_per_second > 0.0)
         {
             evidence.push(format!(
-                "실행 {}초부터 시작됐습니다 (그때 사용자 {}명).",
+                "실행 {}초부터 시작됐어요 (그때 사용자 {}명).",
                 point.elapsed.round(),
                 point.users
             ));
         }
         advice.push(
-            "앞의 요청은 응답을 받았으니 주소는 맞습니다: 부하 중에 서버가 죽었거나 연결을 더 받지 못한 것입니다 \
+            "앞의 요청은 응답을 받았으니 주소는 맞아요: 부하 중에 서버가 죽었거나 연결을 더 받지 못한 거예요 \
              (가이드 트러블슈팅 '문제 3: 테스트 중 서버 다운')."
                 .to_string(),
         );
@@ -173,7 +171,7 @@ fn connection_errors(result: &RunResult) -> Option<Finding> {
             "서버 자원(docker stats의 CPU·메모리)과 DB 연결 수, 커넥션 풀 크기를 확인하세요.".to_string(),
         );
         if has("Timeout") {
-            advice.push("응답 시간 초과는 서버가 요청을 받고도 제때 끝내지 못했다는 뜻입니다: 응답 시간 추세와 함께 보세요.".to_string());
+            advice.push("응답 시간 초과는 서버가 요청을 받고도 제때 끝내지 못했다는 뜻이에요: 응답 시간 추세와 함께 보세요.".to_string());
         }
     }
     Some(Finding {
@@ -201,7 +199,7 @@ fn server_errors(result: &RunResult) -> Option<Finding> {
         result.stats.iter().map(|s| (s, server_error_count(s))).filter(|(_, c)| *c > 0).collect();
     rows.sort_by_key(|row| std::cmp::Reverse(row.1));
     let mut evidence =
-        vec![format!("요청 {}건 중 {count}건({})이 5xx로 끝났습니다.", total.num_requests, percent(ratio))];
+        vec![format!("요청 {}건 중 {count}건({})이 5xx로 끝났어요.", total.num_requests, percent(ratio))];
     for (stats, _) in rows.iter().take(3) {
         let codes: Vec<String> =
             stats.status_codes.range(500..=599).map(|(code, n)| format!("{code} × {n}")).collect();
@@ -223,7 +221,7 @@ fn server_errors(result: &RunResult) -> Option<Finding> {
         match trends::burst(&result.history) {
             Some(burst) => {
                 evidence.push(format!(
-                    "실행 {}~{}초의 {}초 동안 실패의 {:.0}%({}건)가 몰렸습니다 (그때 사용자 {}명).",
+                    "실행 {}~{}초의 {}초 동안 실패의 {:.0}%({}건)가 몰렸어요 (그때 사용자 {}명).",
                     burst.start.round(),
                     burst.end.round(),
                     burst.seconds,
@@ -239,8 +237,8 @@ fn server_errors(result: &RunResult) -> Option<Finding> {
             }
             None if result.history.len() >= 5 => {
                 let peak = result.history.iter().map(|p| p.failures_per_second).fold(0.0, f64::max);
-                evidence.push(format!("실패가 실행 내내 퍼져 있습니다 (초당 최대 {peak:.0}건)."));
-                advice.push("부하와 상관없이 꾸준히 나는 5xx는 대개 특정 입력에서 터지는 코드 버그입니다: 실패한 요청의 본문과 경로를 확인하세요.".to_string());
+                evidence.push(format!("실패가 실행 내내 퍼져 있어요 (초당 최대 {peak:.0}건)."));
+                advice.push("부하와 상관없이 꾸준히 나는 5xx는 대개 특정 입력에서 터지는 코드 버그예요: 실패한 요청의 본문과 경로를 확인하세요.".to_string());
             }
             None => {}
         }
@@ -302,7 +300,7 @@ fn task_panics(result: &RunResult) -> Option<Finding> {
         .take(3)
         .map(|e| {
             format!(
-                "{} 태스크 {}: \"{}\" — {}, {}번",
+                "{} 작업 {}: \"{}\" — {}, {}번",
                 e.user_class,
                 e.task,
                 e.message.lines().next().unwrap_or(""),
@@ -314,11 +312,11 @@ fn task_panics(result: &RunResult) -> Option<Finding> {
     Some(Finding {
         id: FindingId::TaskPanics,
         severity: Severity::Problem,
-        title: format!("태스크 안에서 panic이 {count}번 났습니다"),
+        title: format!("작업 안에서 패닉이 {count}번 났어요"),
         evidence,
         advice: vec![
-            "todo!()가 남았거나 unwrap()·expect()가 None이나 Err를 만났습니다: 적힌 위치의 코드를 고치세요.".to_string(),
-            "panic이 난 태스크는 그 자리에서 끝나고 사용자는 다음 태스크로 넘어갑니다: 그 태스크가 보냈어야 할 요청이 통계에서 빠집니다."
+            "todo!()가 남았거나 unwrap()·expect()가 None이나 Err를 만났어요: 적힌 위치의 코드를 고치세요.".to_string(),
+            "패닉이 난 작업은 그 자리에서 끝나고 사용자는 다음 작업으로 넘어가요: 그 작업이 보냈어야 할 요청이 통계에서 빠져요."
                 .to_string(),
         ],
         names: Vec::new(),
@@ -354,14 +352,14 @@ fn slow_endpoint(result: &RunResult) -> Option<Finding> {
         })
         .collect();
     evidence.push(format!(
-        "나머지 중 가장 느린 {}: 중앙값 {} — {:.0}배 차이입니다.",
+        "나머지 중 가장 느린 {}: 중앙값 {} — {:.0}배 차이예요.",
         label(next),
         ms(next.median_response_time),
         slow[split - 1].median_response_time / next.median_response_time.max(0.001)
     ));
     let extra = super::bottlenecks::slow_endpoint_extra(result);
     let mut advice = vec![
-        "가이드의 'API 병목' 증상(특정 엔드포인트만 느림)입니다: 서버 전체가 아니라 이 엔드포인트의 처리 코드를 보세요.".to_string(),
+        "가이드의 'API 병목' 증상(특정 엔드포인트만 느림)이에요: 서버 전체가 아니라 이 엔드포인트의 처리 코드를 보세요.".to_string(),
         "요청마다 쿼리가 여러 번 나가는지(N+1), 인덱스 없이 찾는지, 캐시할 수 있는 비싼 계산을 매번 하는지, \
          async 핸들러 안에서 블로킹 작업을 하는지 확인하세요."
             .to_string(),
@@ -371,13 +369,13 @@ fn slow_endpoint(result: &RunResult) -> Option<Finding> {
         advice.push(server_advice);
     }
     if slow.iter().any(|s| s.avg_content_length >= LARGE_RESPONSE_BYTES) {
-        advice.push("응답도 큽니다: 아래 '응답이 큽니다'도 함께 보세요.".to_string());
+        advice.push("응답도 커요: 아래 '응답이 커요'도 함께 보세요.".to_string());
     }
     let title = if slow.len() == 1 {
-        format!("한 엔드포인트만 느립니다: {}", label(slow[0]))
+        format!("한 엔드포인트만 느려요: {}", label(slow[0]))
     } else {
         format!(
-            "엔드포인트 {}개만 느립니다: {}",
+            "엔드포인트 {}개만 느려요: {}",
             slow.len(),
             slow.iter().map(|s| label(s)).collect::<Vec<_>>().join(", ")
         )
@@ -421,7 +419,7 @@ fn large_responses(result: &RunResult) -> Option<Finding> {
     let mut advice = Vec::new();
     if rows.iter().any(|s| s.method == "GET") {
         advice.push(
-            "목록 조회라면 페이지네이션(skip/limit)으로 한 번에 보내는 양을 제한하세요: 데이터가 쌓일수록 응답이 커지고 느려집니다 \
+            "목록 조회라면 페이지네이션(skip/limit)으로 한 번에 보내는 양을 제한하세요: 데이터가 쌓일수록 응답이 커지고 느려져요 \
              (가이드 '네트워크 병목')."
                 .to_string(),
         );
@@ -429,7 +427,7 @@ fn large_responses(result: &RunResult) -> Option<Finding> {
     match super::bottlenecks::wire_ratio(result) {
         // The lab server counts what it sent: compression is on, and says how well it worked.
         Some(ratio) if ratio < 0.5 => advice.push(format!(
-            "압축은 켜져 있습니다: 서버가 실제로 보낸 바이트는 본문의 {:.0}%입니다. 남은 방법은 보내는 양 자체를 줄이는 것입니다.",
+            "압축은 켜져 있어요: 서버가 실제로 보낸 바이트는 본문의 {:.0}%예요. 남은 방법은 보내는 양 자체를 줄이는 거예요.",
             ratio * 100.0
         )),
         _ => advice.push(
@@ -442,7 +440,7 @@ fn large_responses(result: &RunResult) -> Option<Finding> {
     Some(Finding {
         id: FindingId::LargeResponses,
         severity: Severity::Warning,
-        title: format!("응답이 큽니다: {} 평균 {}", label(rows[0]), kilobytes(rows[0].avg_content_length)),
+        title: format!("응답이 커요: {} 평균 {}", label(rows[0]), kilobytes(rows[0].avg_content_length)),
         evidence,
         advice,
         names: rows.iter().map(|s| s.name.clone()).collect(),
@@ -459,11 +457,11 @@ fn small_sample(result: &RunResult) -> Option<Finding> {
         severity: Severity::Note,
         title: format!("요청이 {n}건뿐이라 꼬리 지표는 참고만 하세요"),
         evidence: vec![format!(
-            "p99는 가장 느린 1%인데 {n}건의 1%는 {}건이고, 실패 한 건이 실패율 {}입니다.",
+            "p99는 가장 느린 1%인데 {n}건의 1%는 {}건이고, 실패 한 건만으로 실패율이 {}가 돼요.",
             short_number(n as f64 / 100.0),
             percent(1.0 / n as f64)
         )],
-        advice: vec!["실행 시간(-t)이나 사용자 수(-u)를 늘려 요청을 더 모으세요: 0.1%를 말하려면 최소 수천 건이 필요합니다.".to_string()],
+        advice: vec!["실행 시간(-t)이나 사용자 수(-u)를 늘려 요청을 더 모으세요: 0.1%를 말하려면 최소 수천 건이 필요해요.".to_string()],
         names: Vec::new(),
     })
 }
@@ -483,7 +481,7 @@ fn short_steady_state(result: &RunResult) -> Option<Finding> {
             (
                 before,
                 format!(
-                    "사용자 {peak}명이 모두 모인 것은 {}~{}초 사이이고, 실행은 {}초였습니다.",
+                    "사용자 {peak}명이 모두 모인 것은 {}~{}초 사이이고, 실행은 {}초였어요.",
                     before.round(),
                     result.history[index].elapsed.round(),
                     short_number(duration)
@@ -495,7 +493,7 @@ fn short_steady_state(result: &RunResult) -> Option<Finding> {
             (
                 duration,
                 format!(
-                    "실행 {}초 동안 사용자가 {most}명까지만 모였습니다 (목표 {peak}명).",
+                    "실행 {}초 동안 사용자가 {most}명까지만 모였어요 (목표 {peak}명).",
                     short_number(duration)
                 ),
             )
@@ -508,12 +506,12 @@ fn short_steady_state(result: &RunResult) -> Option<Finding> {
         id: FindingId::ShortSteadyState,
         severity: Severity::Note,
         title: format!(
-            "실행의 {:.0}%가 램프업이었습니다: 결과는 '{peak}명일 때의 성능'이 아닙니다",
+            "실행의 {:.0}%가 램프업이었어요: 결과는 '{peak}명일 때의 성능'이 아니에요",
             ramp / duration * 100.0
         ),
         evidence: vec![evidence],
         advice: vec![format!(
-            "실행 시간(-t)을 램프업({}초)보다 넉넉히 길게 잡으세요: 사용자 수 ÷ 투입 속도(-r)가 램프업 시간입니다.",
+            "실행 시간(-t)을 램프업({}초)보다 넉넉히 길게 잡으세요: 사용자 수 ÷ 투입 속도(-r)가 램프업 시간이에요.",
             short_number(peak as f64 / result.settings.spawn_rate.max(0.001))
         )],
         names: Vec::new(),

@@ -110,10 +110,10 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         target: None,
         mark: Mark::Info,
         meaning: if n == 0 {
-            "요청이 하나도 기록되지 않았습니다.".to_string()
+            "요청이 하나도 기록되지 않았어요.".to_string()
         } else {
             format!(
-                "{}초 동안 보낸 요청 수입니다{}.",
+                "{}초 동안 보낸 요청 수예요{}.",
                 short_number(result.duration),
                 if result.interrupted { " (Ctrl-C로 일찍 끝남)" } else { "" }
             )
@@ -132,7 +132,7 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         value: ms(median),
         target: Some(format!("목표 < {}", ms(MEDIAN_TARGET_MS))),
         mark: mark_below(median, MEDIAN_TARGET_MS),
-        meaning: format!("요청의 절반이 {} 안에 끝났습니다.{}", ms(median), over(median, MEDIAN_TARGET_MS)),
+        meaning: format!("요청의 절반이 {} 안에 끝났어요.{}", ms(median), over(median, MEDIAN_TARGET_MS)),
     });
     let p95 = total.percentile(0.95);
     lines.push(MetricLine {
@@ -142,14 +142,14 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         target: Some(format!("목표 < {}", ms(P95_TARGET_MS))),
         mark: mark_below(p95, P95_TARGET_MS),
         meaning: format!(
-            "요청 100건 중 95건이 {} 안에 끝났고, 나머지 5건은 더 걸렸습니다.{}",
+            "요청 100건 중 95건이 {} 안에 끝났고, 나머지 5건은 더 걸렸어요.{}",
             ms(p95),
             over(p95, P95_TARGET_MS)
         ),
     });
     let p99 = total.percentile(0.99);
     let few = if n < 100 {
-        format!(" 요청이 {n}건뿐이라 p99는 사실상 가장 느린 한두 건의 값입니다.")
+        format!(" 요청이 {n}건뿐이라 p99는 사실상 가장 느린 한두 건의 값이에요.")
     } else {
         String::new()
     };
@@ -160,7 +160,7 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         target: Some(format!("목표 < {}", ms(P99_TARGET_MS))),
         mark: mark_below(p99, P99_TARGET_MS),
         meaning: format!(
-            "요청 100건 중 99건이 {} 안에 끝났고, 가장 느린 1건은 더 걸렸습니다.{}{few}",
+            "요청 100건 중 99건이 {} 안에 끝났고, 가장 느린 1건은 더 걸렸어요.{}{few}",
             ms(p99),
             over(p99, P99_TARGET_MS)
         ),
@@ -168,7 +168,7 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
     let average = total.avg_response_time;
     let skew = if median > 0.0 && average >= median * 1.5 && average - median >= 5.0 {
         format!(
-            " 중앙값({})의 {:.1}배라서, 드문 느린 요청 몇 건이 평균을 끌어올렸습니다: 평균보다 중앙값과 p95를 보세요.",
+            " 중앙값({})의 {:.1}배라서, 드문 느린 요청 몇 건이 평균을 끌어올렸어요: 평균보다 중앙값과 p95를 보세요.",
             ms(median),
             average / median
         )
@@ -181,11 +181,11 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         value: ms(average),
         target: None,
         mark: Mark::Info,
-        meaning: format!("모든 응답 시간의 평균입니다.{skew}"),
+        meaning: format!("모든 응답 시간의 평균이에요.{skew}"),
     });
     let max = total.max_response_time;
     let outlier = if max >= 100.0 && p99 > 0.0 && max >= p99 * 5.0 {
-        format!(" p99({})의 {:.0}배라서, 몇 건만 유난히 오래 걸렸습니다.", ms(p99), max / p99)
+        format!(" p99({})의 {:.0}배라서, 몇 건만 유난히 오래 걸렸어요.", ms(p99), max / p99)
     } else {
         String::new()
     };
@@ -195,17 +195,17 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
         value: ms(max),
         target: None,
         mark: Mark::Info,
-        meaning: format!("가장 오래 걸린 요청 한 건의 시간입니다.{outlier}"),
+        meaning: format!("가장 오래 걸린 요청 한 건의 시간이에요.{outlier}"),
     });
     lines
 }
 
-/// " 목표의 2.3배입니다." when `value` misses `target`, else nothing.
+/// " 목표의 2.3배예요." when `value` misses `target`, else nothing.
 fn over(value: f64, target: f64) -> String {
     if value < target {
         String::new()
     } else {
-        format!(" 목표({})의 {:.1}배입니다.", ms(target), value / target)
+        format!(" 목표({})의 {:.1}배예요.", ms(target), value / target)
     }
 }
 
@@ -214,10 +214,10 @@ fn failure_line(result: &RunResult) -> MetricLine {
     let (n, failed) = (total.num_requests, total.num_failures);
     let ratio = total.failure_ratio();
     let meaning = if failed == 0 {
-        let mut text = "실패한 요청이 없습니다.".to_string();
+        let mut text = "실패한 요청이 없어요.".to_string();
         if n < 1000 {
             text.push_str(&format!(
-                " 다만 요청이 {n}건이라, 1000건 중 1건인 0.1%를 판정하기에는 적습니다 (실패 한 건이면 {}).",
+                " 다만 요청이 {n}건이라, 1000건 중 1건인 0.1%를 판정하기에는 적어요 (실패 한 건이면 {}).",
                 percent(1.0 / n as f64)
             ));
         }
@@ -227,7 +227,7 @@ fn failure_line(result: &RunResult) -> MetricLine {
         let per_mille =
             if ratio < 0.01 { format!(" (1000건 중 {:.1}건)", ratio * 1000.0) } else { String::new() };
         format!(
-            "요청 {n}건 중 {failed}건이 실패했습니다{per_mille}.{}",
+            "요청 {n}건 중 {failed}건이 실패했어요{per_mille}.{}",
             if ratio >= FAILURE_TARGET {
                 " 아래 발견한 점과 실패 표에서 실패의 종류를 확인하세요."
             } else {
@@ -286,7 +286,7 @@ fn rps_line(result: &RunResult) -> MetricLine {
             value,
             target: None,
             mark: Mark::Info,
-            meaning: format!("1초에 평균 {measured:.1}건의 요청을 처리했습니다."),
+            meaning: format!("1초에 평균 {measured:.1}건의 요청을 처리했어요."),
         };
     };
     let ratio = measured / model.predicted_rps;
@@ -302,11 +302,11 @@ fn rps_line(result: &RunResult) -> MetricLine {
     );
     if ratio < RPS_MODEL_LOW {
         meaning.push_str(
-            " 사용자들이 보낼 수 있는 만큼 보내지 못했어요: 요청 없이 끝나는 태스크(예: 아직 만든 할 일이 없어 바로 \
+            " 사용자들이 보낼 수 있는 만큼 보내지 못했어요: 요청 없이 끝나는 작업(예: 아직 만든 할 일이 없어 바로 \
              return)가 많거나, 부하를 만드는 쪽(이 컴퓨터의 CPU)이 바빴을 수 있어요.",
         );
     } else if ratio > RPS_MODEL_HIGH {
-        meaning.push_str(" 예상보다 높은 것은 태스크 하나가 요청을 여러 번 보내기 때문이에요.");
+        meaning.push_str(" 예상보다 높은 것은 작업 하나가 요청을 여러 번 보내기 때문이에요.");
     } else {
         meaning.push_str(&cycle_sentence(took, model.wait));
     }

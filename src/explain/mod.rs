@@ -383,10 +383,10 @@ fn conceal(finding: &mut Finding) {
     }
 }
 
-const VERDICT_NO_DATA: &str = "기록된 요청이 없어 해설할 숫자가 없습니다.";
-const VERDICT_HEALTHY: &str = "건강한 실행입니다: 가이드의 목표(중앙값·p95·p99·실패율)를 모두 만족했고, 데이터에서 병목 징후를 찾지 못했습니다.";
+const VERDICT_NO_DATA: &str = "기록된 요청이 없어 해설할 숫자가 없어요.";
+const VERDICT_HEALTHY: &str = "문제없는 실행이에요: 가이드의 목표(중앙값·p95·p99·실패율)를 모두 지켰고, 데이터에서 병목 징후를 찾지 못했어요.";
 const VERDICT_PROBLEMS: &str = "위의 발견한 점을 순서대로 확인하세요.";
-const VERDICT_TARGETS_MISSED: &str = "목표를 넘은 지표가 있지만, 이 실행의 데이터만으로는 원인을 하나로 좁힐 수 없습니다. \
+const VERDICT_TARGETS_MISSED: &str = "목표를 넘은 지표가 있지만, 이 실행의 데이터만으로는 원인을 하나로 좁힐 수 없어요. \
      사용자 수를 단계적으로 늘리는 실행(--shape)으로 어느 사용자 수에서 느려지는지 보거나, \
      엔드포인트별 응답 시간을 비교해 보세요.";
 

@@ -57,7 +57,7 @@ pub struct Saturation {
     /// step's rate per user (the closed-loop estimate of where saturation began).
     pub capacity_rps: Option<f64>,
     pub estimated_users: Option<f64>,
-    /// What only the last step showed (`p95 급증`, `처리량 정체`, `에러`): not confirmed by a
+    /// What only the last step showed (`p95 급증`, `처리량 정체`, `실패`): not confirmed by a
     /// later step, so not a point — a reason to push further.
     #[serde(default)]
     pub last_step_signs: Vec<String>,
@@ -89,7 +89,7 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
         second: step.from,
         users: step.users,
         evidence: format!(
-            "p95가 기준선 {}ms에서 {}ms로 ({:.1}배) 뛰었습니다 ({}초, 사용자 {}명)",
+            "p95가 기준선 {}ms에서 {}ms로 ({:.1}배) 뛰었어요 ({}초, 사용자 {}명)",
             format_ms(baseline_p95_ms),
             format_ms(step.p95_ms),
             step.p95_ms / baseline_p95_ms.max(0.001),
@@ -115,7 +115,7 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
                 second: after.from,
                 users: before.users,
                 evidence: format!(
-                    "사용자가 {}명 → {}명으로 {:.0}% 늘었는데 처리량은 {:.1} → {:.1} req/s로 {:.0}%만 늘었고, 그 뒤로도 늘지 않았습니다",
+                    "사용자가 {}명 → {}명으로 {:.0}% 늘었는데 처리량은 {:.1} → {:.1} req/s로 {:.0}%만 늘었고, 그 뒤로도 늘지 않았어요",
                     before.users,
                     after.users,
                     users_gain * 100.0,
@@ -134,7 +134,7 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
         second: step.from,
         users: step.users,
         evidence: format!(
-            "초당 실패 {:.1}건 (요청의 {:.1}%)이 사용자 {}명에서 처음 나타났습니다",
+            "초당 실패 {:.1}건 (요청의 {:.1}%)이 사용자 {}명에서 처음 나타났어요",
             step.failures_per_second,
             step.failures_per_second / step.requests_per_second.max(0.001) * 100.0,
             step.users
@@ -150,7 +150,7 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
                 signs.push("처리량 정체");
             }
             if errors_begin.is_none() && erring(last) {
-                signs.push("에러");
+                signs.push("실패");
             }
             signs
         }
@@ -253,7 +253,7 @@ impl Saturation {
             for (point, label) in [
                 (&self.p95_break, "p95 급증"),
                 (&self.throughput_plateau, "처리량 한계"),
-                (&self.errors_begin, "에러 시작"),
+                (&self.errors_begin, "실패 시작"),
             ] {
                 if point.as_ref().is_some_and(|p| p.users == step.users) {
                     marks.push(label);
@@ -273,7 +273,7 @@ impl Saturation {
         let lines = [
             ("응답 시간(p95)이 급증한 지점", &self.p95_break),
             ("처리량이 더 늘지 않은 지점", &self.throughput_plateau),
-            ("에러가 나기 시작한 지점", &self.errors_begin),
+            ("실패가 나오기 시작한 지점", &self.errors_begin),
         ];
         for (label, point) in lines {
             match point {
@@ -288,7 +288,7 @@ impl Saturation {
         if let (Some(capacity), Some(users)) = (self.capacity_rps, self.estimated_users) {
             let _ = writeln!(
                 out,
-                "  • 처리량 한계 ≈ {capacity:.1} req/s: 첫 단계의 사용자당 처리량으로 나누면 포화는 사용자 약 {users:.0}명에서 시작됐습니다"
+                "  • 처리량 한계 ≈ {capacity:.1} req/s: 첫 단계의 사용자당 처리량으로 나누면 포화는 사용자 약 {users:.0}명에서 시작됐어요"
             );
         }
         if let Some(advice) = self.push_further() {
@@ -358,7 +358,7 @@ mod tests {
         assert_eq!(saturation.p95_break.as_ref().map(|p| p.users), Some(12));
         assert_eq!(saturation.errors_begin.as_ref().map(|p| p.users), Some(20));
         let text = saturation.render();
-        for mark in ["← p95 급증, 처리량 한계", "← 에러 시작", "약 10명"] {
+        for mark in ["← p95 급증, 처리량 한계", "← 실패 시작", "약 10명"] {
             assert!(text.contains(mark), "{mark} missing in:\n{text}");
         }
         assert_eq!(saturation.push_further(), None);
@@ -397,7 +397,7 @@ mod tests {
         }
         let saturation = find(&result_with(history)).expect("steps");
         assert_eq!(saturation.errors_begin, None);
-        assert_eq!(saturation.last_step_signs, vec!["에러".to_string()]);
+        assert_eq!(saturation.last_step_signs, vec!["실패".to_string()]);
         // The confirmed points still stand, so nothing tells the learner to push further.
         assert!(saturation.saturated());
         assert_eq!(saturation.push_further(), None);

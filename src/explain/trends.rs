@@ -111,7 +111,7 @@ fn latency_grows(levels: &Levels) -> Option<Finding> {
     Some(Finding {
         id: FindingId::LatencyGrowsWithUsers,
         severity: if high.p95 >= P95_TARGET_MS { Severity::Problem } else { Severity::Warning },
-        title: "사용자가 늘수록 응답이 느려집니다".to_string(),
+        title: "사용자가 늘수록 응답이 느려져요".to_string(),
         evidence: vec![
             format!(
                 "사용자 {}일 때 p95 {} → {}일 때 {} ({:.1}배).",
@@ -122,12 +122,12 @@ fn latency_grows(levels: &Levels) -> Option<Finding> {
                 high.p95 / low.p95.max(0.001)
             ),
             format!(
-                "초당 기록 {}개에서 사용자 수와 p95의 상관계수 {:.2} (1에 가까울수록 함께 움직입니다).",
+                "초당 기록 {}개에서 사용자 수와 p95의 상관계수 {:.2} (1에 가까울수록 함께 움직여요).",
                 levels.points, correlation
             ),
         ],
         advice: vec![
-            "가이드는 이 증상(사용자 증가 시 응답 시간 증가)을 'DB 병목'으로 봅니다: 모든 요청이 함께 쓰는 자원(DB, 커넥션 풀)에 줄이 생긴 것입니다."
+            "가이드는 이 증상(사용자 증가 시 응답 시간 증가)을 'DB 병목'으로 봐요: 모든 요청이 함께 쓰는 자원(DB, 커넥션 풀)에 줄이 생긴 거예요."
                 .to_string(),
             "목록 조회의 N+1 쿼리(조인으로 해결), 검색·조인에 쓰는 열의 인덱스, 커넥션 풀 크기를 확인하세요.".to_string(),
         ],
@@ -148,7 +148,7 @@ fn throughput_plateau(levels: &Levels) -> Option<Finding> {
     Some(Finding {
         id: FindingId::ThroughputPlateau,
         severity: Severity::Problem,
-        title: format!("사용자가 늘어도 처리량이 늘지 않습니다: 약 {:.0} req/s에서 포화", high.rps),
+        title: format!("사용자가 늘어도 처리량이 늘지 않아요: 약 {:.0} req/s에서 포화", high.rps),
         evidence: vec![
             format!(
                 "사용자 {} → {} ({:.1}배)인데 RPS는 {:.1} → {:.1} ({:.2}배).",
@@ -163,11 +163,11 @@ fn throughput_plateau(levels: &Levels) -> Option<Finding> {
         ],
         advice: vec![
             format!(
-                "사용자 {}과 {} 사이 어딘가가 이 서버의 포화점입니다: 더 늘린 사용자는 줄을 서서 기다릴 뿐이고, 용량 계획(가이드 '시나리오 2: 서버 용량 계획')의 기준이 됩니다.",
+                "사용자 {}과 {} 사이 어딘가가 이 서버의 포화점이에요: 더 늘린 사용자는 줄을 서서 기다릴 뿐이고, 용량 계획(가이드 '시나리오 2: 서버 용량 계획')의 기준이 돼요.",
                 users(low.users),
                 users(high.users)
             ),
-            "처리량을 늘리려면 가장 먼저 꽉 찬 자원(DB, 커넥션 풀, CPU)을 찾아 풀어야 합니다.".to_string(),
+            "처리량을 늘리려면 가장 먼저 꽉 찬 자원(DB, 커넥션 풀, CPU)을 찾아 풀어야 해요.".to_string(),
         ],
         names: Vec::new(),
     })

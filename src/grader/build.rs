@@ -48,7 +48,7 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
     let manifest = workbook.join("Cargo.toml");
     anyhow::ensure!(
         manifest.exists(),
-        "실습서 폴더를 찾을 수 없습니다: {} (LOADLAB_WORKBOOK으로 지정할 수 있어요)",
+        "실습서 폴더를 찾을 수 없어요: {} (LOADLAB_WORKBOOK으로 지정할 수 있어요)",
         workbook.display()
     );
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -70,11 +70,11 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
     if quiet {
         command.arg("--quiet");
     }
-    let mut child = command.spawn().context("cargo를 실행할 수 없습니다 (Rust 툴체인이 설치되어 있나요?)")?;
-    let stdout = child.stdout.take().context("cargo의 출력을 읽을 수 없습니다")?;
+    let mut child = command.spawn().context("cargo를 실행할 수 없어요 (Rust 툴체인이 설치되어 있나요?)")?;
+    let stdout = child.stdout.take().context("cargo의 출력을 읽을 수 없어요")?;
     let mut executable = None;
     for line in BufReader::new(stdout).lines() {
-        let line = line.context("cargo의 출력을 읽을 수 없습니다")?;
+        let line = line.context("cargo의 출력을 읽을 수 없어요")?;
         let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
         if message["reason"] == "compiler-artifact"
             && message["target"]["name"] == "exercises"
@@ -83,7 +83,7 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
             executable = Some(PathBuf::from(path));
         }
     }
-    let status = child.wait().context("cargo가 끝나기를 기다릴 수 없습니다")?;
+    let status = child.wait().context("cargo가 끝나기를 기다릴 수 없어요")?;
     match (status.success(), executable) {
         (true, Some(path)) => Ok(Build::Ready(path)),
         _ => Ok(Build::Failed),

@@ -40,7 +40,7 @@ impl Verdict {
         Verdict {
             item,
             status: Status::NotStarted,
-            problems: vec![format!("아직 시작하지 않았어요: {task}의 본문이 todo!() 그대로입니다")],
+            problems: vec![format!("아직 시작하지 않았어요: {task}의 본문이 todo!() 그대로예요")],
             observed: String::new(),
         }
     }
@@ -155,7 +155,7 @@ pub async fn check(scenarios: &Scenarios, item: &str) -> anyhow::Result<Verdict>
             return Ok(Verdict::failed(
                 item,
                 format!(
-                    "사용자 클래스 {class}를 찾을 수 없습니다 — exercises/main.rs의 user_classes()에 있어야 합니다"
+                    "사용자 클래스 {class}를 찾을 수 없어요 — exercises/main.rs의 user_classes()에 있어야 해요"
                 ),
             ));
         }
@@ -200,7 +200,7 @@ fn panics(observation: &Observation, task: &str) -> Vec<String> {
         .filter(|e| e.task == task)
         .map(|e| {
             format!(
-                "{task}에서 panic이 {}번 났습니다: {} ({}) — 태스크는 panic 없이 끝나야 합니다",
+                "{task}에서 패닉이 {}번 났어요: {} ({}) — 작업은 패닉 없이 끝나야 해요",
                 e.count, e.message, e.location
             )
         })
@@ -246,7 +246,7 @@ fn naming_problem(lines: &[&TraceLine], label: &str, expected: &str) -> Option<S
     (names.len() > 1 || per_id).then(|| {
         let sample: Vec<&str> = names.iter().take(3).copied().collect();
         format!(
-            "{label} 요청이 통계에서 {}개의 행으로 흩어졌습니다 (예: {}) — 기대: .name(\"{expected}\")로 한 행에 모으기",
+            "{label} 요청이 통계에서 {}개의 행으로 흩어졌어요 (예: {}) — 기대: .name(\"{expected}\")로 한 행에 모으기",
             names.len(),
             sample.join(", ")
         )
@@ -260,9 +260,9 @@ fn marking_problems(lines: &[&TraceLine], label: &str, success_statuses: &[u16])
         let wrong = lines.iter().filter(|line| line.status == status && line.failure.is_some()).count();
         if wrong > 0 {
             let why = if status == 404 {
-                "404는 이미 삭제된 TODO이니 success()로 처리해야 합니다"
+                "404는 이미 삭제된 TODO이니 success()로 처리해야 해요"
             } else {
-                "정상 응답입니다"
+                "정상 응답이에요"
             };
             problems.push(format!("{label} 요청의 {status} 응답이 실패로 {wrong}번 기록됐어요 — {why}"));
         }
@@ -290,7 +290,7 @@ fn ownership_problems(
         .count();
     if without_ids > 0 {
         problems.push(format!(
-            "만든 TODO가 하나도 없을 때 {label} 요청을 {without_ids}번 보냈습니다 — 기대: 목록이 비어 있으면 아무것도 하지 않고 return"
+            "만든 TODO가 하나도 없을 때 {label} 요청을 {without_ids}번 보냈어요 — 기대: 목록이 비어 있으면 아무것도 하지 않고 return"
         ));
     }
     let foreign: Vec<&&TraceLine> = lines
@@ -305,7 +305,7 @@ fn ownership_problems(
         .collect();
     if let Some(example) = foreign.first() {
         problems.push(format!(
-            "이 사용자가 만들지 않은 곳에 {label} 요청을 {}번 보냈습니다 (예: {}) — 기대: 자기가 만든 id(/todos/{{id}})만",
+            "이 사용자가 만들지 않은 곳에 {label} 요청을 {}번 보냈어요 (예: {}) — 기대: 자기가 만든 id(/todos/{{id}})만",
             foreign.len(),
             example.path
         ));
@@ -333,17 +333,17 @@ fn check_create(observation: &Observation) -> Verdict {
         Err(verdict) => return verdict,
     };
     if posts.is_empty() {
-        problems.push("POST /todos/ 요청이 없었습니다 — 기대: 태스크마다 TODO 하나 생성".to_string());
+        problems.push("POST /todos/ 요청이 없었어요 — 기대: 작업마다 TODO 하나 생성".to_string());
     }
     let not_created = posts.iter().filter(|line| line.status != 201).count();
     if not_created > 0 {
         problems.push(format!(
-            "생성 요청 {not_created}건이 201이 아니었습니다 ({}) — 기대: 올바른 본문으로 201 Created",
+            "생성 요청 {not_created}건이 201이 아니었어요 ({}) — 기대: 올바른 본문으로 201 Created",
             status_summary(&posts)
         ));
     }
     if posts.iter().any(|line| line.path.split('?').next() != Some("/todos/")) {
-        problems.push("생성 요청이 /todos/ 가 아닌 곳으로 갔습니다 — 기대: POST /todos/".to_string());
+        problems.push("생성 요청이 /todos/ 가 아닌 곳으로 갔어요 — 기대: POST /todos/".to_string());
     }
     problems.extend(naming_problem(&posts, "생성", "/todos/ [POST - Create]"));
     Verdict::judge(ITEM, problems, format!("POST {}건: {}", posts.len(), status_summary(&posts)))
@@ -356,19 +356,17 @@ fn check_list(observation: &Observation) -> Verdict {
         Err(verdict) => return verdict,
     };
     if gets.is_empty() {
-        problems.push("GET /todos/ 요청이 없었습니다 — 기대: 목록 조회".to_string());
+        problems.push("GET /todos/ 요청이 없었어요 — 기대: 목록 조회".to_string());
     }
     if let Some(line) =
         gets.iter().find(|line| !line.path.starts_with("/todos/") || todo_id(&line.path).is_some())
     {
-        problems.push(format!(
-            "목록이 아닌 곳을 조회했습니다 ({}) — 기대: GET /todos/?skip=…&limit=…",
-            line.path
-        ));
+        problems
+            .push(format!("목록이 아닌 곳을 조회했어요 ({}) — 기대: GET /todos/?skip=…&limit=…", line.path));
     }
     let failed = gets.iter().filter(|line| line.failure.is_some()).count();
     if failed > 0 {
-        problems.push(format!("목록 조회 {failed}건이 실패했습니다 ({}) — 기대: 200", status_summary(&gets)));
+        problems.push(format!("목록 조회 {failed}건이 실패했어요 ({}) — 기대: 200", status_summary(&gets)));
     }
     problems.extend(naming_problem(&gets, "목록 조회", "/todos/ [GET - List]"));
     Verdict::judge(ITEM, problems, format!("GET {}건: {}", gets.len(), status_summary(&gets)))
@@ -382,7 +380,7 @@ fn check_get_single(observation: &Observation) -> Verdict {
     };
     let created = created_ids(observation);
     if gets.is_empty() {
-        problems.push("GET /todos/{id} 요청이 없었습니다 — 기대: 만든 TODO 중 하나를 조회 (create_todo가 id를 모으는지도 확인하세요)".to_string());
+        problems.push("GET /todos/{id} 요청이 없었어요 — 기대: 만든 TODO 중 하나를 조회 (create_todo가 id를 모으는지도 확인하세요)".to_string());
     }
     problems.extend(ownership_problems(&gets, &created, "조회"));
     problems.extend(marking_problems(&gets, "조회", &[200, 404]));
@@ -398,20 +396,20 @@ fn check_update(observation: &Observation) -> Verdict {
     };
     let created = created_ids(observation);
     if puts.is_empty() {
-        problems.push("PUT 요청이 한 번도 없었습니다 — 기대: 만든 TODO가 있으면 PUT /todos/{id}".to_string());
+        problems.push("PUT 요청이 한 번도 없었어요 — 기대: 만든 TODO가 있으면 PUT /todos/{id}".to_string());
         return Verdict::judge(ITEM, problems, String::new());
     }
     let other = observation.trace.iter().filter(|line| line.task == ITEM && line.method != "PUT").count();
     if other > 0 {
         problems.push(format!(
-            "update_todo가 PUT이 아닌 요청을 {other}번 보냈습니다 — 기대: PUT /todos/{{id}} 하나"
+            "update_todo가 PUT이 아닌 요청을 {other}번 보냈어요 — 기대: PUT /todos/{{id}} 하나"
         ));
     }
     problems.extend(ownership_problems(&puts, &created, "PUT"));
     let invalid = puts.iter().filter(|line| line.status == 422).count();
     if invalid > 0 {
         problems.push(format!(
-            "PUT 본문이 잘못되어 422가 {invalid}번 돌아왔습니다 — 기대: title(1~100자 문자열)과 completed(true/false)를 담은 JSON"
+            "PUT 본문이 잘못되어 422가 {invalid}번 돌아왔어요 — 기대: title(1~100자 문자열)과 completed(true/false)를 담은 JSON"
         ));
     }
     problems.extend(marking_problems(&puts, "PUT", &[200, 404]));
@@ -427,7 +425,7 @@ fn coverage_problem(lines: &[&TraceLine], label: &str) -> Option<String> {
     let saw_500 = lines.iter().any(|line| line.status >= 500);
     (!saw_404 || !saw_500).then(|| {
         format!(
-            "{label} 요청이 {}건뿐이라 404·500 처리를 확인하지 못했습니다 — 대기 시간이나 가중치를 바꾸지 않았는지 확인하고 다시 채점하세요",
+            "{label} 요청이 {}건뿐이라 404·500 처리를 확인하지 못했어요 — 대기 시간이나 가중치를 바꾸지 않았는지 확인하고 다시 채점하세요",
             lines.len()
         )
     })
@@ -441,9 +439,8 @@ fn check_delete(observation: &Observation) -> Verdict {
     };
     let created = created_ids(observation);
     if deletes.is_empty() {
-        problems.push(
-            "DELETE 요청이 한 번도 없었습니다 — 기대: 만든 TODO가 있으면 DELETE /todos/{id}".to_string(),
-        );
+        problems
+            .push("DELETE 요청이 한 번도 없었어요 — 기대: 만든 TODO가 있으면 DELETE /todos/{id}".to_string());
         return Verdict::judge(ITEM, problems, String::new());
     }
     problems.extend(ownership_problems(&deletes, &created, "DELETE"));
@@ -464,7 +461,7 @@ fn check_delete(observation: &Observation) -> Verdict {
     }
     if revisits > 0 {
         problems.push(format!(
-            "삭제(204)한 TODO에 다시 요청을 {revisits}번 보냈습니다 (예: {example}) — 기대: 204를 받으면 그 id를 created_todo_ids에서 빼기"
+            "삭제(204)한 TODO에 다시 요청을 {revisits}번 보냈어요 (예: {example}) — 기대: 204를 받으면 그 id를 created_todo_ids에서 빼기"
         ));
     }
     problems.extend(naming_problem(&deletes, "DELETE", "/todos/{id} [DELETE]"));
@@ -491,7 +488,7 @@ fn check_mixed(observation: &Observation) -> Verdict {
     let mut problems = panics(observation, TASK);
     match observation.result.settings.classes.first().map(|class| class.wait_time) {
         Some(crate::engine::user::WaitTime::Between { min, max }) if min == 2.0 && max == 5.0 => {}
-        Some(other) => problems.push(format!("대기 시간이 {other}입니다 — 기대: between(2, 5)")),
+        Some(other) => problems.push(format!("대기 시간: {other} — 기대: between(2, 5)")),
         None => {}
     }
     let mut by_user: BTreeMap<usize, Vec<&TraceLine>> = BTreeMap::new();
@@ -510,7 +507,7 @@ fn check_mixed(observation: &Observation) -> Verdict {
             if labels.iter().map(String::as_str).ne(WORKFLOW) {
                 order_problem.get_or_insert_with(|| {
                     format!(
-                        "순서가 다릅니다: {} — 기대: POST×3 → GET /todos/ → PUT(완료) → DELETE",
+                        "순서가 달라요: {} — 기대: POST×3 → GET /todos/ → PUT(완료) → DELETE",
                         labels.join(" → ")
                     )
                 });
@@ -531,7 +528,7 @@ fn check_mixed(observation: &Observation) -> Verdict {
             if completed != Some(serde_json::Value::Bool(true)) {
                 body_problem.get_or_insert_with(|| {
                     format!(
-                        "완료 처리 PUT의 본문이 {} 입니다 — 기대: {{\"completed\": true}}",
+                        "완료 처리 PUT의 본문: {} — 기대: {{\"completed\": true}}",
                         workflow[4].body.as_ref().map_or("(없음)".to_string(), |b| b.to_string())
                     )
                 });
@@ -544,7 +541,7 @@ fn check_mixed(observation: &Observation) -> Verdict {
             .next()
             .map(|lines| lines.iter().map(|line| step_label(line)).collect::<Vec<_>>().join(" → "));
         problems.push(format!(
-            "끝까지 간 워크플로우가 하나도 없습니다 (관찰: {}) — 기대: POST×3 → GET /todos/ → PUT(완료) → DELETE",
+            "끝까지 간 워크플로우가 하나도 없어요 (관찰: {}) — 기대: POST×3 → GET /todos/ → PUT(완료) → DELETE",
             seen.unwrap_or_else(|| "요청 없음".to_string())
         ));
     }
@@ -585,14 +582,14 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
         && class.wait_time.max_seconds() > 0.5
     {
         problems.push(format!(
-            "대기 시간이 {}로 최대 {}초입니다 — 기대: 0.5초 이하 (예: between(0.1, 0.5))",
+            "대기 시간이 {}로 최대 {}초예요 — 기대: 0.5초 이하 (예: between(0.1, 0.5))",
             class.wait_time,
             class.wait_time.max_seconds()
         ));
     }
     let requests = &observation.trace;
     if requests.is_empty() {
-        problems.push("요청이 하나도 없었습니다 — 기대: POST /todos/로 TODO를 대량 생성".to_string());
+        problems.push("요청이 하나도 없었어요 — 기대: POST /todos/로 TODO를 대량 생성".to_string());
         return Verdict::judge(ITEM, problems, String::new());
     }
     let others: Vec<String> = requests
@@ -602,7 +599,7 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
         .collect();
     if let Some(example) = others.first() {
         problems.push(format!(
-            "생성 외의 요청이 {}번 있었습니다 (예: {example}) — 기대: 생성(POST /todos/)만",
+            "생성 외의 요청이 {}번 있었어요 (예: {example}) — 기대: 생성(POST /todos/)만",
             others.len()
         ));
     }
@@ -614,18 +611,18 @@ fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
     let longest = lengths.iter().copied().max().unwrap_or(0);
     if rejected > 0 || longest > DESCRIPTION_LIMIT {
         problems.push(format!(
-            "description이 최대 {longest}자라 422(검증 실패)가 {rejected}번 났습니다 — API의 description 한도는 {DESCRIPTION_LIMIT}자입니다. 그 안에서 크게 만드세요"
+            "description이 최대 {longest}자라 422(검증 실패)가 {rejected}번 났어요 — API의 description 한도는 {DESCRIPTION_LIMIT}자예요. 그 안에서 크게 만드세요"
         ));
     } else if lengths.iter().copied().min().unwrap_or(0) < LARGE_DESCRIPTION {
         problems.push(format!(
-            "description이 {}자로 작습니다 — 기대: 대량 데이터 테스트이니 {LARGE_DESCRIPTION}~{DESCRIPTION_LIMIT}자의 큰 본문",
+            "description이 {}자로 작아요 — 기대: 대량 데이터 테스트이니 {LARGE_DESCRIPTION}~{DESCRIPTION_LIMIT}자의 큰 본문",
             lengths.iter().copied().min().unwrap_or(0)
         ));
     }
     let per_user = requests.len() as f64 / plan.users as f64 / plan.run_time.as_secs_f64();
     if per_user < 1.5 {
         problems.push(format!(
-            "사용자 한 명이 초당 {per_user:.1}건만 보냈습니다 — 기대: 대기를 최소로 줄여 초당 2건 이상"
+            "사용자 한 명이 초당 {per_user:.1}건만 보냈어요 — 기대: 대기를 최소로 줄여 초당 2건 이상"
         ));
     }
     Verdict::judge(
@@ -659,7 +656,7 @@ fn check_setup(observation: &Observation) -> Verdict {
         if created.len() != 3 {
             setup_problem.get_or_insert_with(|| {
                 format!(
-                    "사용자 {user}가 on_start에서 TODO를 {}개 만들었습니다 — 기대: 시작할 때 3개",
+                    "사용자 {user}가 on_start에서 TODO를 {}개 만들었어요 — 기대: 시작할 때 3개",
                     created.len()
                 )
             });
@@ -680,18 +677,18 @@ fn check_setup(observation: &Observation) -> Verdict {
     problems.extend(setup_problem);
     if reads == 0 {
         problems.push(
-            "read_own_todo가 한 번도 요청하지 않았습니다 — on_start에서 만든 id를 self.own_todo_ids에 모았는지 확인하세요"
+            "read_own_todo가 한 번도 요청하지 않았어요 — on_start에서 만든 id를 self.own_todo_ids에 모았는지 확인하세요"
                 .to_string(),
         );
     }
     if foreign_read > 0 {
         problems.push(format!(
-            "자기가 준비하지 않은 TODO를 {foreign_read}번 읽었습니다 — 기대: on_start에서 만든 것만"
+            "자기가 준비하지 않은 TODO를 {foreign_read}번 읽었어요 — 기대: on_start에서 만든 것만"
         ));
     }
     if leftovers > 0 {
         problems.push(format!(
-            "끝난 뒤에도 지우지 않은 TODO가 {leftovers}개 남았습니다 — 기대: on_stop에서 만든 TODO를 모두 DELETE"
+            "끝난 뒤에도 지우지 않은 TODO가 {leftovers}개 남았어요 — 기대: on_stop에서 만든 TODO를 모두 DELETE"
         ));
     }
     Verdict::judge(ITEM, problems, format!("사용자 {}명, 읽기 {reads}건", by_user.len()))
@@ -711,7 +708,7 @@ async fn check_spike(scenarios: &Scenarios) -> anyhow::Result<Verdict> {
         Err(Unobservable::UnknownClass(_)) => {
             return Ok(Verdict::failed(
                 ITEM,
-                "SpikeShape을 찾을 수 없습니다 — exercises/main.rs의 shapes()에 있어야 합니다".to_string(),
+                "SpikeShape을 찾을 수 없어요 — exercises/main.rs의 shapes()에 있어야 해요".to_string(),
             ));
         }
         Err(Unobservable::Broken(message)) if message.contains("not yet implemented") => {
@@ -737,46 +734,44 @@ fn judge_spike(profile: &[(u64, usize, f64)]) -> Verdict {
         points.join(" → ")
     };
     if profile.is_empty() {
-        return Verdict::failed(ITEM, "0초에 바로 None을 돌려 테스트가 시작하자마자 끝납니다".to_string());
+        return Verdict::failed(ITEM, "0초에 바로 None을 돌려 테스트가 시작하자마자 끝나요".to_string());
     }
     if users[0] > SPIKE_BASELINE_MAX {
         problems.push(format!(
-            "처음부터 {}명입니다 — 기대: 평소 부하({SPIKE_BASELINE_MAX}명 이하)로 시작",
+            "처음부터 {}명이에요 — 기대: 평소 부하({SPIKE_BASELINE_MAX}명 이하)로 시작",
             users[0]
         ));
     }
     let peak_at = users.iter().position(|&u| u >= SPIKE_PEAK);
     let peak = users.iter().copied().max().unwrap_or(0);
     match peak_at {
-        None => problems.push(format!("가장 많을 때가 {peak}명입니다 — 기대: {SPIKE_PEAK}명까지 급증")),
+        None => problems.push(format!("가장 많을 때가 {peak}명이에요 — 기대: {SPIKE_PEAK}명까지 급증")),
         Some(at) => {
             let rate = profile[at].2;
             if rate < SPIKE_MIN_RATE {
                 problems.push(format!(
-                    "{SPIKE_PEAK}명으로 올릴 때 초당 {rate}명씩 띄웁니다 — 기대: 초당 {SPIKE_MIN_RATE}명 이상 (급증이어야 해요)"
+                    "{SPIKE_PEAK}명으로 올릴 때 초당 {rate}명씩 띄워요 — 기대: 초당 {SPIKE_MIN_RATE}명 이상 (급증이어야 해요)"
                 ));
             }
             let held = users[at..].iter().take_while(|&&u| u >= SPIKE_PEAK).count();
             if held < 5 {
-                problems.push(format!("{SPIKE_PEAK}명을 {held}초만 유지합니다 — 기대: 5초 이상"));
+                problems.push(format!("{SPIKE_PEAK}명을 {held}초만 유지해요 — 기대: 5초 이상"));
             }
             let after = &users[at + held..];
             let recovered = after.iter().take_while(|&&u| u <= SPIKE_BASELINE_MAX).count();
             if after.first().is_none_or(|&u| u > SPIKE_BASELINE_MAX) {
                 problems.push(format!(
-                    "급증 뒤에 평소 부하({SPIKE_BASELINE_MAX}명 이하)로 돌아오지 않습니다 — 관찰: {}",
+                    "급증 뒤에 평소 부하({SPIKE_BASELINE_MAX}명 이하)로 돌아오지 않아요 — 관찰: {}",
                     describe()
                 ));
             } else if recovered < 5 {
-                problems
-                    .push(format!("급감 뒤 {recovered}초 만에 끝납니다 — 기대: 회복을 5초 이상 지켜보기"));
+                problems.push(format!("급감 뒤 {recovered}초 만에 끝나요 — 기대: 회복을 5초 이상 지켜보기"));
             }
         }
     }
     let last_second = profile.last().map_or(0, |(second, _, _)| *second);
     if last_second >= SPIKE_MAX_SECONDS {
-        problems
-            .push(format!("{SPIKE_MAX_SECONDS}초가 지나도 끝나지 않습니다 — 기대: 3분 안에 None으로 종료"));
+        problems.push(format!("{SPIKE_MAX_SECONDS}초가 지나도 끝나지 않아요 — 기대: 3분 안에 None으로 종료"));
     }
     Verdict::judge(ITEM, problems, describe())
 }
@@ -867,16 +862,16 @@ fn judge_release(text: &str) -> Verdict {
         let (ok, failed) = passes(p95, failure, rps);
         if !ok {
             problems.push(format!(
-                "기준이 너무 엄격합니다: p95 {p95}ms · 에러율 {}% · {rps} req/s인 건강한 출시를 막았습니다 (걸린 기준: {}) — 기대: 가이드의 세 기준만",
+                "기준이 너무 엄격해요: p95 {p95}ms · 실패율 {}% · {rps} req/s인 문제없는 출시를 막았어요 (걸린 기준: {}) — 기대: 가이드의 세 기준만",
                 failure * 100.0,
                 failed.join(", ")
             ));
         }
     }
     for (p95, failure, rps, what) in [
-        (700.0, 0.0, 80.0, "p95가 700ms인 출시를 통과시켰습니다 — 기대: p95 500ms 미만을 요구"),
-        (300.0, 0.005, 80.0, "에러율이 0.5%인 출시를 통과시켰습니다 — 기대: 에러율 0.1% 미만을 요구"),
-        (300.0, 0.0, 30.0, "RPS가 30인 출시를 통과시켰습니다 — 기대: RPS 50 초과를 요구"),
+        (700.0, 0.0, 80.0, "p95가 700ms인 출시를 통과시켰어요 — 기대: p95 500ms 미만을 요구"),
+        (300.0, 0.005, 80.0, "실패율이 0.5%인 출시를 통과시켰어요 — 기대: 실패율 0.1% 미만을 요구"),
+        (300.0, 0.0, 30.0, "RPS가 30인 출시를 통과시켰어요 — 기대: RPS 50 초과를 요구"),
     ] {
         if passes(p95, failure, rps).0 {
             problems.push(what.to_string());

@@ -61,8 +61,8 @@ pub async fn observe(
     let server =
         crate::server::start(ServerConfig { faults: plan.faults.clone(), ..ServerConfig::in_memory() })
             .await
-            .context("채점용 실습 서버를 시작할 수 없습니다")?;
-    let scratch = tempfile::tempdir().context("임시 폴더를 만들 수 없습니다")?;
+            .context("채점용 실습 서버를 시작할 수 없어요")?;
+    let scratch = tempfile::tempdir().context("임시 폴더를 만들 수 없어요")?;
     let trace_path = scratch.path().join("trace.jsonl");
     let outcome = match scenarios {
         Scenarios::InProcess(workbook) => {
@@ -93,7 +93,7 @@ pub async fn observe(
         Err(unobservable) => return Ok(Err(unobservable)),
     };
     let mut trace: Vec<TraceLine> = std::fs::read_to_string(&trace_path)
-        .with_context(|| format!("요청 기록을 읽을 수 없습니다: {}", trace_path.display()))?
+        .with_context(|| format!("요청 기록을 읽을 수 없어요: {}", trace_path.display()))?
         .lines()
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
@@ -128,8 +128,7 @@ async fn run_binary(
     if !plan.tasks.is_empty() {
         command.arg("--tasks").arg(plan.tasks.join(","));
     }
-    let output =
-        command.output().await.with_context(|| format!("실행할 수 없습니다: {}", binary.display()))?;
+    let output = command.output().await.with_context(|| format!("실행할 수 없어요: {}", binary.display()))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.code() == Some(crate::cli::EXIT_USAGE) && stderr.contains("알 수 없는 사용자 클래스")
     {
@@ -137,12 +136,12 @@ async fn run_binary(
     }
     let Ok(text) = std::fs::read_to_string(&json_path) else {
         return Ok(Err(Unobservable::Broken(format!(
-            "시나리오가 결과를 남기지 못하고 끝났습니다 (종료 코드 {:?}): {}",
+            "시나리오가 결과를 남기지 못하고 끝났어요 (종료 코드 {:?}): {}",
             output.status.code(),
             stderr.trim()
         ))));
     };
-    Ok(Ok(serde_json::from_str(&text).context("시나리오 결과 JSON을 읽을 수 없습니다")?))
+    Ok(Ok(serde_json::from_str(&text).context("시나리오 결과 JSON을 읽을 수 없어요")?))
 }
 
 /// What a shape answers at each whole second, up to its end (`None`) or `seconds`.
@@ -174,7 +173,7 @@ pub async fn observe_shape(
                             .cloned()
                             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                             .unwrap_or_default();
-                        Unobservable::Broken(format!("모양 함수가 끝까지 답하지 못했습니다: {message}"))
+                        Unobservable::Broken(format!("모양 함수가 끝까지 답하지 못했어요: {message}"))
                     })
             }
             None => Err(Unobservable::UnknownClass(name.to_string())),
@@ -204,7 +203,7 @@ async fn ask_binary(binary: &std::path::Path, args: &[&str]) -> anyhow::Result<s
         .kill_on_drop(true)
         .output()
         .await
-        .with_context(|| format!("실행할 수 없습니다: {}", binary.display()))
+        .with_context(|| format!("실행할 수 없어요: {}", binary.display()))
 }
 
 /// A child's panic message, shortened: what a learner needs from a crashed shape.
@@ -222,7 +221,7 @@ fn panic_summary(stderr: &[u8]) -> String {
         }
         _ => text.trim().to_string(),
     };
-    format!("모양 함수가 끝까지 답하지 못했습니다: {summary}")
+    format!("모양 함수가 끝까지 답하지 못했어요: {summary}")
 }
 
 /// The workbook's release criteria text; `Err` with the reason when it cannot be had.
@@ -230,7 +229,7 @@ pub async fn observe_release_criteria(scenarios: &Scenarios) -> anyhow::Result<R
     match scenarios {
         Scenarios::InProcess(workbook) => {
             Ok(std::panic::catch_unwind(workbook.release_criteria).map(str::to_string).map_err(|_| {
-                Unobservable::Broken("release_criteria()가 panic했습니다: not yet implemented".to_string())
+                Unobservable::Broken("release_criteria()에서 패닉이 났어요: not yet implemented".to_string())
             }))
         }
         Scenarios::Binary(binary) => {

@@ -135,7 +135,7 @@ pub fn only_stress_without_limit(progress: &Progress) -> bool {
 }
 
 /// What to do when a stress run ended before any limit.
-pub const NO_LIMIT_SEEN: &str = "실습 3: 이번 스트레스 실행에서는 한계(p95 급증·처리량 정체·에러)가 나타나지 않았어요. \
+pub const NO_LIMIT_SEEN: &str = "실습 3: 이번 스트레스 실행에서는 한계(p95 급증·처리량 정체·실패)가 나타나지 않았어요. \
 실습 3은 한계를 찾는 실습이라, 한계가 보이는 실행이 있어야 질문에 답할 수 있어요. 병목을 켜거나 더 무거운 클래스로 다시 실행해 보세요:\n  \
 cargo run --release -- run StressTestUser --shape stress --quick --bottleneck pool-starvation";
 
@@ -199,7 +199,7 @@ pub fn judge_practice3(record: &RunRecord, answers: &Answers) -> Vec<String> {
     for (label, detected, answered) in [
         ("p95가 급증한 사용자 수", record.p95_break_users, answers.p95_break),
         ("처리량이 더 늘지 않은 사용자 수", record.plateau_users, answers.plateau),
-        ("에러가 나기 시작한 사용자 수", record.errors_users, answers.errors),
+        ("실패가 나오기 시작한 사용자 수", record.errors_users, answers.errors),
     ] {
         let right = match (detected, answered) {
             (None, None) => true,

@@ -123,7 +123,7 @@ impl CompareMetric {
             "fail" => CompareMetric::FailRate,
             other => {
                 return Err(format!(
-                    "--max-regression의 지표 '{other}'를 모릅니다 — 쓸 수 있는 지표: rps, median, p95, p99, avg, fail. {MAX_REGRESSION_EXAMPLE}"
+                    "--max-regression의 지표 '{other}'를 몰라요 — 쓸 수 있는 지표: rps, median, p95, p99, avg, fail. {MAX_REGRESSION_EXAMPLE}"
                 ));
             }
         })
@@ -257,11 +257,11 @@ pub fn parse_noise(text: &str) -> Result<f64, String> {
     let number = text
         .trim()
         .strip_suffix('%')
-        .ok_or_else(|| format!("--noise '{text}'에는 %가 필요합니다 (예: --noise 5%)"))?;
+        .ok_or_else(|| format!("--noise '{text}'에는 %가 필요해요 (예: --noise 5%)"))?;
     let value: f64 =
-        number.trim().parse().map_err(|_| format!("--noise '{text}'는 숫자가 아닙니다 (예: --noise 5%)"))?;
+        number.trim().parse().map_err(|_| format!("--noise '{text}'는 숫자가 아니에요 (예: --noise 5%)"))?;
     if !(0.0..1000.0).contains(&value) {
-        return Err(format!("--noise '{text}'는 0% 이상이어야 합니다"));
+        return Err(format!("--noise '{text}'는 0% 이상이어야 해요"));
     }
     Ok(value / 100.0)
 }
@@ -271,21 +271,21 @@ pub fn parse_max_regression(text: &str) -> Result<Vec<RegressionLimit>, String> 
     let mut limits = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((metric, value)) = part.split_once('=') else {
-            return Err(format!("--max-regression의 '{part}'에 '='가 없습니다. {MAX_REGRESSION_EXAMPLE}"));
+            return Err(format!("--max-regression의 '{part}'에 '='가 없어요. {MAX_REGRESSION_EXAMPLE}"));
         };
         let metric = CompareMetric::parse(metric)?;
         let number = value.trim().strip_suffix('%').ok_or_else(|| {
-            format!("--max-regression의 '{part}'에는 %가 필요합니다. {MAX_REGRESSION_EXAMPLE}")
+            format!("--max-regression의 '{part}'에는 %가 필요해요. {MAX_REGRESSION_EXAMPLE}")
         })?;
         let number: f64 = number
             .trim()
             .parse()
-            .map_err(|_| format!("--max-regression의 '{part}': '{value}'는 숫자가 아닙니다"))?;
+            .map_err(|_| format!("--max-regression의 '{part}': '{value}'는 숫자가 아니에요"))?;
         let limit = if metric == CompareMetric::FailRate { number } else { number / 100.0 };
         limits.push(RegressionLimit { metric, limit });
     }
     if limits.is_empty() {
-        return Err(format!("--max-regression에 한도가 없습니다. {MAX_REGRESSION_EXAMPLE}"));
+        return Err(format!("--max-regression에 한도가 없어요. {MAX_REGRESSION_EXAMPLE}"));
     }
     Ok(limits)
 }
@@ -393,7 +393,7 @@ pub fn compare(base: &RunResult, new: &RunResult, options: &CompareOptions) -> C
         if judge(limit.metric, &base.total, &new.total, noise) == Change::TooFew {
             let quantile = limit.metric.quantile().unwrap_or(0.5);
             unjudged.push(format!(
-                "{} 한도는 요청이 {}건 이상일 때 판정합니다 (이번: {}건 → {}건)",
+                "{} 한도는 요청이 {}건 이상일 때 판정해요 (이번: {}건 → {}건)",
                 limit.metric.label(),
                 (MIN_TAIL_REQUESTS / (1.0 - quantile)).round(),
                 base.total.num_requests,
@@ -476,7 +476,7 @@ impl Comparison {
         out.push('\n');
         if !self.setting_differences.is_empty() {
             let line = format!(
-                "⚠️ 두 실행의 조건이 다릅니다: {}. 조건이 다르면 차이의 원인을 알 수 없습니다.",
+                "⚠️ 두 실행의 조건이 달라요: {}. 조건이 다르면 차이의 원인을 알 수 없어요.",
                 self.setting_differences.join(", ")
             );
             out.push_str(&if color { line.yellow().to_string() } else { line });
@@ -497,9 +497,9 @@ impl Comparison {
         let mut out = format!("{}\n", if color { title.bold().to_string() } else { title });
         if row.deltas.is_empty() {
             let line = if row.requests.0 == 0 {
-                "  새 결과에만 있는 요청입니다."
+                "  새 결과에만 있는 요청이에요."
             } else {
-                "  새 결과에는 없는 요청입니다."
+                "  새 결과에는 없는 요청이에요."
             };
             out.push_str(line);
             out.push('\n');
@@ -552,7 +552,7 @@ impl Comparison {
             .map(|d| format!("{} {} ({})", d.metric.label(), d.change.label(), d.change_text()))
             .collect();
         if total_changes.is_empty() {
-            out.push_str("  전체: 모든 지표가 잡음 범위 안입니다.\n");
+            out.push_str("  전체: 모든 지표가 잡음 범위 안이에요.\n");
         } else {
             out.push_str(&format!("  전체: {}\n", total_changes.join(", ")));
         }
@@ -600,7 +600,7 @@ impl Comparison {
             .any(|row| row.deltas.iter().any(|delta| delta.change == Change::TooFew));
         if too_few {
             out.push_str(&format!(
-                "  표본 부족: 백분위는 그 바깥에 요청이 {}건 이상 있을 때만 판정합니다 (p95는 {}건, p99는 {}건부터). 실행 시간을 늘리세요.\n",
+                "  표본 부족: 백분위는 그 바깥에 요청이 {}건 이상 있을 때만 판정해요 (p95는 {}건, p99는 {}건부터). 실행 시간을 늘리세요.\n",
                 MIN_TAIL_REQUESTS,
                 (MIN_TAIL_REQUESTS / 0.05).round(),
                 (MIN_TAIL_REQUESTS / 0.01).round()
@@ -741,7 +741,7 @@ mod tests {
         assert_eq!(limits[1], RegressionLimit { metric: CompareMetric::Rps, limit: 0.05 });
         assert_eq!(limits[2], RegressionLimit { metric: CompareMetric::FailRate, limit: 0.1 });
         assert!(parse_max_regression("p95=10").unwrap_err().contains('%'));
-        assert!(parse_max_regression("speed=10%").unwrap_err().contains("모릅니다"));
+        assert!(parse_max_regression("speed=10%").unwrap_err().contains("몰라요"));
         assert!(parse_max_regression("p95").unwrap_err().contains('='));
         assert_eq!(parse_noise("5%"), Ok(0.05));
         assert!(parse_noise("5").is_err());

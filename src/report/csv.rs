@@ -95,7 +95,7 @@ pub fn write(prefix: &str, result: &RunResult) -> anyhow::Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for (suffix, rows) in files.into_iter().chain(extra) {
         let path = PathBuf::from(format!("{prefix}{suffix}"));
-        write_rows(&path, &rows).with_context(|| format!("CSV 파일을 쓸 수 없습니다: {}", path.display()))?;
+        write_rows(&path, &rows).with_context(|| format!("CSV 파일을 쓸 수 없어요: {}", path.display()))?;
         paths.push(path);
     }
     Ok(paths)
@@ -236,7 +236,7 @@ fn exception_rows(result: &RunResult) -> Vec<Vec<String>> {
         // Rust panics carry a source location, not a Python traceback; this is the closest
         // equivalent: where it panicked and in which task of which class.
         let traceback =
-            format!("{} (태스크 {}, 클래스 {})", exception.location, exception.task, exception.user_class);
+            format!("{} (작업 {}, 클래스 {})", exception.location, exception.task, exception.user_class);
         rows.push(vec![
             exception.count.to_string(),
             exception.message.clone(),

@@ -18,7 +18,7 @@ use crate::report::short_number;
 /// Writes the report of `result` to `path`.
 pub fn write(path: &Path, result: &RunResult) -> anyhow::Result<()> {
     std::fs::write(path, render(result))
-        .with_context(|| format!("HTML 보고서를 쓸 수 없습니다: {}", path.display()))
+        .with_context(|| format!("HTML 보고서를 쓸 수 없어요: {}", path.display()))
 }
 
 /// The report as one HTML document.
@@ -41,7 +41,7 @@ pub fn render(result: &RunResult) -> String {
     exception_table(&mut html, result);
     let _ = writeln!(
         html,
-        "<footer>loadlab {} — 이 파일은 인터넷 없이 열리도록 차트와 스타일을 모두 안에 담고 있습니다.</footer>\n</body>\n</html>",
+        "<footer>loadlab {} — 이 파일은 인터넷 없이 열리도록 차트와 스타일을 모두 안에 담고 있어요.</footer>\n</body>\n</html>",
         escape(&result.loadlab_version)
     );
     html
@@ -152,7 +152,7 @@ fn header(html: &mut String, result: &RunResult) {
     let _ = writeln!(html, "<dt>설정</dt><dd>{plan}</dd>");
     html.push_str("</dl>\n");
     if !settings.classes.is_empty() {
-        html.push_str("<div class=\"scroll\"><table id=\"classes\">\n<tr><th class=\"text\">사용자 클래스</th><th>가중치</th><th class=\"text\">대기 시간</th><th>끝날 때 사용자</th><th class=\"text\">태스크 (가중치)</th></tr>\n");
+        html.push_str("<div class=\"scroll\"><table id=\"classes\">\n<tr><th class=\"text\">사용자 클래스</th><th>가중치</th><th class=\"text\">대기 시간</th><th>끝날 때 사용자</th><th class=\"text\">작업 (가중치)</th></tr>\n");
         for class in &settings.classes {
             let tasks: Vec<String> =
                 class.tasks.iter().map(|(name, weight)| format!("{} ({weight})", escape(name))).collect();
@@ -208,7 +208,7 @@ fn explanation_section(html: &mut String, explanation: &Explanation) {
     }
     html.push_str("</table></div>\n<h3>발견한 점</h3>\n");
     if explanation.findings.is_empty() {
-        html.push_str("<p class=\"empty\">데이터에서 짚을 만한 문제를 찾지 못했습니다.</p>\n");
+        html.push_str("<p class=\"empty\">데이터에서 짚을 만한 문제를 찾지 못했어요.</p>\n");
     }
     for finding in &explanation.findings {
         let class = match finding.severity {
@@ -301,7 +301,7 @@ fn line_chart(
     if x.is_empty() {
         let _ = writeln!(
             svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">기록된 초 단위 데이터가 없습니다 (1초보다 짧은 실행)</text>\n</svg>\n</figure>",
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">기록된 초 단위 데이터가 없어요 (1초보다 짧은 실행)</text>\n</svg>\n</figure>",
             CHART_WIDTH / 2.0,
             CHART_HEIGHT / 2.0
         );
@@ -530,7 +530,7 @@ fn saturation_section(html: &mut String, result: &RunResult) {
         for (point, label) in [
             (&saturation.p95_break, "p95 급증"),
             (&saturation.throughput_plateau, "처리량 한계"),
-            (&saturation.errors_begin, "에러 시작"),
+            (&saturation.errors_begin, "실패 시작"),
         ] {
             if point.as_ref().is_some_and(|p| p.users == step.users) {
                 marks.push(label);
@@ -551,11 +551,11 @@ fn saturation_section(html: &mut String, result: &RunResult) {
     for (label, point) in [
         ("응답 시간(p95)이 급증한 지점", &saturation.p95_break),
         ("처리량이 더 늘지 않은 지점", &saturation.throughput_plateau),
-        ("에러가 나기 시작한 지점", &saturation.errors_begin),
+        ("실패가 나오기 시작한 지점", &saturation.errors_begin),
     ] {
         let text = match point {
             Some(point) => format!("사용자 {}명 — {}", point.users, point.evidence),
-            None => "이번 실행에서는 나타나지 않았습니다".to_string(),
+            None => "이번 실행에서는 나타나지 않았어요".to_string(),
         };
         let _ = writeln!(html, "<li><strong>{label}</strong>: {}</li>", escape(&text));
     }
@@ -592,7 +592,7 @@ fn request_table(html: &mut String, result: &RunResult) {
 }
 
 fn percentile_table(html: &mut String, result: &RunResult) {
-    html.push_str("<section id=\"percentiles\">\n<h2>응답 시간 백분위 (ms, 근사 없이 정확한 값)</h2>\n<div class=\"scroll\"><table>\n<tr><th class=\"text\">종류</th><th class=\"text\">이름</th>");
+    html.push_str("<section id=\"percentiles\">\n<h2>응답 시간 백분위 (ms, 오차 0.1% 이내)</h2>\n<div class=\"scroll\"><table>\n<tr><th class=\"text\">종류</th><th class=\"text\">이름</th>");
     for quantile in PERCENTILES {
         let _ = write!(html, "<th>{}</th>", percent_label(quantile));
     }
@@ -669,7 +669,7 @@ fn status_table(html: &mut String, result: &RunResult) {
 fn failure_table(html: &mut String, result: &RunResult) {
     html.push_str("<section id=\"failures\">\n<h2>실패 (Failures)</h2>\n");
     if result.errors.is_empty() {
-        html.push_str("<p class=\"empty\">실패한 요청이 없습니다.</p>\n</section>\n");
+        html.push_str("<p class=\"empty\">실패한 요청이 없어요.</p>\n</section>\n");
         return;
     }
     html.push_str("<div class=\"scroll\"><table>\n<tr><th>횟수</th><th class=\"text\">종류</th><th class=\"text\">이름</th><th class=\"text\">오류</th></tr>\n");
@@ -687,12 +687,12 @@ fn failure_table(html: &mut String, result: &RunResult) {
 }
 
 fn exception_table(html: &mut String, result: &RunResult) {
-    html.push_str("<section id=\"exceptions\">\n<h2>예외 (태스크 안에서 난 panic)</h2>\n");
+    html.push_str("<section id=\"exceptions\">\n<h2>예외 (작업 안에서 난 패닉)</h2>\n");
     if result.exceptions.is_empty() {
-        html.push_str("<p class=\"empty\">panic이 없었습니다.</p>\n</section>\n");
+        html.push_str("<p class=\"empty\">패닉이 없었어요.</p>\n</section>\n");
         return;
     }
-    html.push_str("<div class=\"scroll\"><table>\n<tr><th>횟수</th><th class=\"text\">사용자 클래스</th><th class=\"text\">태스크</th><th class=\"text\">메시지</th><th class=\"text\">위치</th></tr>\n");
+    html.push_str("<div class=\"scroll\"><table>\n<tr><th>횟수</th><th class=\"text\">사용자 클래스</th><th class=\"text\">작업</th><th class=\"text\">메시지</th><th class=\"text\">위치</th></tr>\n");
     for exception in &result.exceptions {
         let _ = writeln!(
             html,

@@ -78,13 +78,13 @@ use anyhow::Context;
 
 use crate::engine::RunResult;
 
-const NOT_A_RESULT: &str = "loadlab의 실행 결과 파일(run --json 으로 저장한 JSON)이 아닙니다";
+const NOT_A_RESULT: &str = "loadlab의 실행 결과 파일(run --json 으로 저장한 JSON)이 아니에요";
 
 /// Writes `result` to `path` as pretty-printed JSON.
 pub fn write(path: &Path, result: &RunResult) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(result).context("결과를 JSON으로 바꿀 수 없습니다")?;
+    let text = serde_json::to_string_pretty(result).context("결과를 JSON으로 바꿀 수 없어요")?;
     std::fs::write(path, text + "\n")
-        .with_context(|| format!("JSON 결과 파일을 쓸 수 없습니다: {}", path.display()))
+        .with_context(|| format!("JSON 결과 파일을 쓸 수 없어요: {}", path.display()))
 }
 
 /// Reads a result written by [`write`], with a Korean message saying what is wrong when the file
@@ -109,10 +109,10 @@ pub fn read(path: &Path) -> anyhow::Result<RunResult> {
 /// Parses the text of a result file (see [`read`]).
 pub fn parse(text: &str) -> anyhow::Result<RunResult> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
-        anyhow::anyhow!("JSON 형식이 아닙니다 ({}번째 줄, {}번째 칸)", error.line(), error.column())
+        anyhow::anyhow!("JSON 형식이 아니에요 ({}번째 줄, {}번째 칸)", error.line(), error.column())
     })?;
     if !value.is_object() || value.get("settings").is_none() || value.get("total").is_none() {
-        anyhow::bail!("{NOT_A_RESULT}: settings, total 같은 항목이 없습니다");
+        anyhow::bail!("{NOT_A_RESULT}: settings, total 같은 항목이 없어요");
     }
     serde_json::from_value(value).map_err(|error| anyhow::anyhow!("{NOT_A_RESULT} ({error})"))
 }

@@ -139,7 +139,7 @@ pub fn parse(text: &str) -> Result<Vec<Criterion>, String> {
         criteria.push(parse_one(&part)?);
     }
     if criteria.is_empty() {
-        return Err(format!("--check에 기준이 없습니다. {EXAMPLE}"));
+        return Err(format!("--check에 기준이 없어요. {EXAMPLE}"));
     }
     Ok(criteria)
 }
@@ -170,14 +170,14 @@ fn parse_one(text: &str) -> Result<Criterion, String> {
         Some(at) => {
             let name = text[..at].trim();
             if name.is_empty() {
-                return Err(format!("기준 '{text}': ':' 앞에 요청 이름이 없습니다. {EXAMPLE}"));
+                return Err(format!("기준 '{text}': ':' 앞에 요청 이름이 없어요. {EXAMPLE}"));
             }
             (Some(name.to_string()), &text[at + 1..])
         }
         None => (None, text),
     };
     let Some(at) = expression.find(['<', '>']) else {
-        return Err(format!("기준 '{text}'에 비교 기호(<, <=, >, >=)가 없습니다. {EXAMPLE}"));
+        return Err(format!("기준 '{text}'에 비교 기호(<, <=, >, >=)가 없어요. {EXAMPLE}"));
     };
     let metric_text = expression[..at].trim().to_lowercase();
     let rest = &expression[at..];
@@ -216,7 +216,7 @@ fn parse_metric(text: &str) -> Result<Metric, String> {
         "rps" => Metric::RequestsPerSecond,
         "requests" | "reqs" => Metric::Requests,
         "failures" | "fails" => Metric::Failures,
-        "" => return Err("지표가 없습니다 (예: p95, avg, fail, rps)".to_string()),
+        "" => return Err("지표가 없어요 (예: p95, avg, fail, rps)".to_string()),
         _ if text.starts_with('p') => {
             let number: f64 = text[1..]
                 .parse()
@@ -227,7 +227,7 @@ fn parse_metric(text: &str) -> Result<Metric, String> {
                 Some(&q) => Metric::Percentile(q),
                 None => {
                     return Err(format!(
-                        "'{text}'는 보고서에 기록되지 않는 백분위입니다 — 쓸 수 있는 백분위: {}",
+                        "'{text}'는 보고서에 기록되지 않는 백분위예요 — 쓸 수 있는 백분위: {}",
                         available_percentiles()
                     ));
                 }
@@ -245,25 +245,25 @@ fn parse_value(metric: Metric, text: &str) -> Result<f64, String> {
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
     let (number, unit) = (&text[..split], text[split..].trim());
     let value: f64 =
-        number.parse().map_err(|_| format!("'{text}'는 숫자가 아닙니다 (예: 500ms, 1s, 0.1%, 50)"))?;
+        number.parse().map_err(|_| format!("'{text}'는 숫자가 아니에요 (예: 500ms, 1s, 0.1%, 50)"))?;
     if metric.is_time() {
         match unit {
             "ms" => Ok(value),
             "s" => Ok(value * 1000.0),
-            "" => Err(format!("시간에는 단위가 필요합니다: {number}ms 또는 {number}s")),
-            other => Err(format!("시간 단위 '{other}'를 모릅니다: ms 또는 s를 쓰세요")),
+            "" => Err(format!("시간에는 단위가 필요해요: {number}ms 또는 {number}s")),
+            other => Err(format!("시간 단위 '{other}'를 몰라요: ms 또는 s를 쓰세요")),
         }
     } else if metric == Metric::FailRate {
         match unit {
             "%" => Ok(value),
-            "" => Err(format!("실패율에는 %가 필요합니다: fail<{number}%")),
-            other => Err(format!("실패율 단위 '{other}'를 모릅니다: %를 쓰세요 (예: fail<0.1%)")),
+            "" => Err(format!("실패율에는 %가 필요해요: fail<{number}%")),
+            other => Err(format!("실패율 단위 '{other}'를 몰라요: %를 쓰세요 (예: fail<0.1%)")),
         }
     } else {
         match unit {
             "" => Ok(value),
             "/s" if metric == Metric::RequestsPerSecond => Ok(value),
-            other => Err(format!("{}에는 단위 '{other}'를 붙이지 않습니다", metric.label())),
+            other => Err(format!("{}에는 단위 '{other}'를 붙이지 않아요", metric.label())),
         }
     }
 }
@@ -282,7 +282,7 @@ fn row<'a>(name: Option<&str>, result: &'a RunResult) -> Result<&'a EndpointStat
         many => {
             let methods: Vec<&str> = many.iter().map(|s| s.method.as_str()).collect();
             return Err(format!(
-                "이름 '{name}'인 요청이 여러 종류({})입니다: '{} {name}:…'처럼 종류를 앞에 붙이세요",
+                "이름 '{name}'인 요청이 여러 종류예요({}): '{} {name}:…'처럼 종류를 앞에 붙이세요",
                 methods.join(", "),
                 methods[0]
             ));
@@ -292,7 +292,7 @@ fn row<'a>(name: Option<&str>, result: &'a RunResult) -> Result<&'a EndpointStat
         return Ok(found);
     }
     let known: Vec<&str> = result.stats.iter().map(|s| s.name.as_str()).collect();
-    Err(format!("이 실행에 '{name}'이라는 요청이 없습니다 (있는 이름: {})", known.join(", ")))
+    Err(format!("이 실행에 '{name}'이라는 요청이 없어요 (있는 이름: {})", known.join(", ")))
 }
 
 /// Judges every criterion on `result`.
@@ -314,7 +314,7 @@ pub fn evaluate(criteria: &[Criterion], result: &RunResult) -> Vec<Verdict> {
                 );
                 message.push_str(if passed { ": 통과" } else { ": 미달" });
                 if stats.num_requests == 0 {
-                    message = format!("{}: 요청이 없어 판정할 수 없습니다", metric.label());
+                    message = format!("{}: 요청이 없어 판정할 수 없어요", metric.label());
                 }
                 Verdict { criterion: criterion.clone(), actual: Some(actual), passed, message }
             }
@@ -354,10 +354,10 @@ pub fn render(verdicts: &[Verdict], color: bool) -> String {
     out.push_str(&columns(&rows, &[true, true, true], "  "));
     let failed = verdicts.iter().filter(|verdict| !verdict.passed).count();
     let summary = if failed == 0 {
-        format!("기준 {}개를 모두 통과했습니다.", verdicts.len())
+        format!("기준 {}개를 모두 통과했어요.", verdicts.len())
     } else {
         format!(
-            "기준 {}개 중 {failed}개를 통과하지 못했습니다 (종료 코드 {}).",
+            "기준 {}개 중 {failed}개를 통과하지 못했어요 (종료 코드 {}).",
             verdicts.len(),
             super::EXIT_THRESHOLD_FAILED
         )
@@ -411,10 +411,10 @@ mod tests {
             ("speed<5ms", "알 수 없는 지표"),
             ("p95 500ms", "비교 기호"),
             ("fail<0.1", "%"),
-            ("p95<abc", "숫자가 아닙니다"),
+            ("p95<abc", "숫자가 아니에요"),
             ("rps>50ms", "단위"),
             (":p95<5ms", "요청 이름"),
-            ("", "기준이 없습니다"),
+            ("", "기준이 없어요"),
         ] {
             let error = parse(text).expect_err(text);
             assert!(error.contains(expected), "{text}: {error}");

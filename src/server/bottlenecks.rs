@@ -80,29 +80,29 @@ impl Bottleneck {
     pub fn describe(self) -> &'static str {
         match self {
             Bottleneck::NPlusOne => {
-                "N+1 쿼리: 목록을 읽을 때 id 목록을 먼저 가져온 뒤 TODO마다 쿼리를 한 번씩 더 보냅니다."
+                "N+1 쿼리: 목록을 읽을 때 id 목록을 먼저 가져온 뒤 TODO마다 쿼리를 한 번씩 더 보내요."
             }
             Bottleneck::MissingIndex => {
-                "인덱스 없음: id로 찾는 쿼리가 인덱스를 쓰지 못해 매번 테이블 전체를 훑습니다."
+                "인덱스 없음: id로 찾는 쿼리가 인덱스를 쓰지 못해 매번 테이블 전체를 훑어요."
             }
             Bottleneck::NoPagination => {
-                "페이지네이션 없음: GET /todos/ 가 skip/limit 을 무시하고 모든 TODO를 보냅니다."
+                "페이지네이션 없음: GET /todos/ 가 skip/limit 을 무시하고 모든 TODO를 보내요."
             }
             Bottleneck::PoolStarvation => {
-                "커넥션 풀 고갈: DB 세션이 서버 전체에 1개뿐이고, /todos 요청마다 그 세션을 처음부터 끝까지 잡고 그 안에서 약 5ms 걸리는 DB 작업을 합니다. \
-                 그래서 사용자가 몇 명이든 초당 약 200건(1000ms ÷ 5ms)에서 막히고, 나머지는 세션을 기다리며 줄을 섭니다 (2초를 넘게 기다리면 500)."
+                "커넥션 풀 고갈: DB 세션이 서버 전체에 1개뿐이고, /todos 요청마다 그 세션을 처음부터 끝까지 잡고 그 안에서 약 5ms 걸리는 DB 작업을 해요. \
+                 그래서 사용자가 몇 명이든 초당 약 200건(1000ms ÷ 5ms)에서 막히고, 나머지는 세션을 기다리며 줄을 서요 (2초를 넘게 기다리면 500)."
             }
             Bottleneck::BlockingIo => {
                 "블로킹 I/O: DB 작업을 비동기 작업자 스레드에서 바로 하고, 요청마다 감사 기록(파일 fsync와 약 5ms 걸리는 동기 쿼리)도 거기서 해서, \
-                 그동안 같은 스레드의 다른 요청이 모두 멈춥니다: 다른 엔드포인트까지 함께 느려집니다."
+                 그동안 같은 스레드의 다른 요청이 모두 멈춰요: 다른 엔드포인트까지 함께 느려져요."
             }
             Bottleneck::SlowEndpoint => {
-                "느린 엔드포인트: GET /todos/{todo_id} 가 요청마다 비싼 계산(반복 해시로 ETag 만들기, 약 50ms)을 캐시 없이 다시 합니다."
+                "느린 엔드포인트: GET /todos/{todo_id} 가 요청마다 비싼 계산(반복 해시로 ETag 만들기, 약 50ms)을 캐시 없이 다시 해요."
             }
             Bottleneck::MemoryLeak => {
-                "메모리 누수: /todos 요청마다 32KiB짜리 요청 기록을 버리지 않고 쌓아 둡니다 (최대 512MiB)."
+                "메모리 누수: /todos 요청마다 32KiB짜리 요청 기록을 버리지 않고 쌓아 둬요 (최대 512MiB)."
             }
-            Bottleneck::NoCompression => "압축 없음: 큰 응답도 gzip 없이 그대로 보냅니다.",
+            Bottleneck::NoCompression => "압축 없음: 큰 응답도 gzip 없이 그대로 보내요.",
         }
     }
 }
@@ -119,7 +119,7 @@ impl FromStr for Bottleneck {
     fn from_str(s: &str) -> Result<Self, String> {
         Bottleneck::ALL.into_iter().find(|b| b.name() == s.trim()).ok_or_else(|| {
             let names: Vec<&str> = Bottleneck::ALL.iter().map(|b| b.name()).collect();
-            format!("알 수 없는 병목 '{s}' 입니다. 고를 수 있는 것: {}", names.join(", "))
+            format!("알 수 없는 병목: '{s}'. 고를 수 있는 것: {}", names.join(", "))
         })
     }
 }
@@ -151,7 +151,7 @@ impl BusyWork {
     /// Times the counting query (best of three, the least disturbed) to size the chunks.
     /// Blocking: a few milliseconds.
     pub fn calibrated() -> anyhow::Result<Self> {
-        let conn = Connection::open_in_memory().context("작업용 SQLite 연결을 열 수 없습니다")?;
+        let conn = Connection::open_in_memory().context("작업용 SQLite 연결을 열 수 없어요")?;
         let mut best = Duration::MAX;
         for _ in 0..3 {
             let started = Instant::now();
@@ -254,7 +254,7 @@ impl AuditLog {
             .create(true)
             .append(true)
             .open(&path)
-            .map_err(|e| anyhow::anyhow!("감사 로그 {} 를 열 수 없습니다: {e}", path.display()))?;
+            .map_err(|e| anyhow::anyhow!("감사 로그 {} 를 열 수 없어요: {e}", path.display()))?;
         Ok(AuditLog { file: Mutex::new(file), path, remove_on_drop, work })
     }
 
@@ -470,7 +470,7 @@ impl Active {
         metric(
             "loadlab_async_blocked_seconds_total",
             "counter",
-            "그렇게 붙잡은 시간의 합(초): 그동안 같은 스레드의 다른 요청은 멈춰 있었습니다",
+            "그렇게 붙잡은 시간의 합(초): 그동안 같은 스레드의 다른 요청은 멈춰 있었어요",
             self.polls.blocked().as_secs_f64().to_string(),
         );
         // In the hunt every series is there whatever the secret is, so no series gives it away.

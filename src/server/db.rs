@@ -156,8 +156,8 @@ impl Store {
     pub fn open(storage: &Storage, options: StoreOptions) -> Result<Store> {
         let backend = match storage {
             Storage::InMemory => {
-                let conn = Connection::open_in_memory().context("메모리 데이터베이스를 만들 수 없습니다")?;
-                conn.execute_batch(SCHEMA).context("테이블을 만들 수 없습니다")?;
+                let conn = Connection::open_in_memory().context("메모리 데이터베이스를 만들 수 없어요")?;
+                conn.execute_batch(SCHEMA).context("테이블을 만들 수 없어요")?;
                 Backend::Memory(Mutex::new(conn))
             }
             Storage::File(path) => open_file(path)?,
@@ -189,7 +189,7 @@ impl Store {
         if self.options.inline {
             return f();
         }
-        tokio::task::spawn_blocking(f).await.context("데이터베이스 작업이 중단되었습니다")?
+        tokio::task::spawn_blocking(f).await.context("데이터베이스 작업이 중단되었어요")?
     }
 
     /// Runs `f` on a connection that may only read, on a blocking thread.
@@ -202,7 +202,7 @@ impl Store {
         self.run(move || match &*backend {
             Backend::Memory(conn) => f(&lock(conn)).context("읽기 쿼리 실패"),
             Backend::File { readers, .. } => {
-                let conn = readers.get().context("읽기 연결을 얻지 못했습니다")?;
+                let conn = readers.get().context("읽기 연결을 얻지 못했어요")?;
                 f(&conn).context("읽기 쿼리 실패")
             }
         })
@@ -358,10 +358,10 @@ impl Store {
 fn open_file(path: &Path) -> Result<Backend> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
-            .with_context(|| format!("데이터베이스 폴더 {} 를 만들 수 없습니다", parent.display()))?;
+            .with_context(|| format!("데이터베이스 폴더 {} 를 만들 수 없어요", parent.display()))?;
     }
     let writer = Connection::open(path)
-        .with_context(|| format!("데이터베이스 파일 {} 을 열 수 없습니다", path.display()))?;
+        .with_context(|| format!("데이터베이스 파일 {} 을 열 수 없어요", path.display()))?;
     writer
         .execute_batch(&format!(
             "PRAGMA journal_mode = WAL;
@@ -369,13 +369,13 @@ fn open_file(path: &Path) -> Result<Backend> {
              PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
              {SCHEMA}"
         ))
-        .with_context(|| format!("데이터베이스 {} 를 준비할 수 없습니다", path.display()))?;
+        .with_context(|| format!("데이터베이스 {} 를 준비할 수 없어요", path.display()))?;
     let manager = SqliteConnectionManager::file(path)
         .with_init(|c| c.execute_batch(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};")));
     let readers = Pool::builder()
         .max_size(READER_POOL_SIZE)
         .build(manager)
-        .context("읽기 연결 풀을 만들 수 없습니다")?;
+        .context("읽기 커넥션 풀을 만들 수 없어요")?;
     Ok(Backend::File { writer: Mutex::new(writer), readers })
 }
 

@@ -18,9 +18,9 @@ pub fn not_found_detail(id: impl std::fmt::Display) -> String {
 pub const DETAIL_NOT_FOUND: &str = "Not Found";
 pub const DETAIL_METHOD_NOT_ALLOWED: &str = "Method Not Allowed";
 pub const DETAIL_INJECTED_FAULT: &str =
-    "서버 내부 오류가 발생했습니다. (채점용 장애 주입으로 일부러 만든 500 응답입니다)";
-pub const DETAIL_POOL_EXHAUSTED: &str = "데이터베이스 세션을 얻지 못했습니다: 커넥션 풀이 고갈되어 2초를 기다려도 빈 세션이 없습니다. (QueuePool limit reached, connection timed out)";
-pub const DETAIL_DATABASE: &str = "데이터베이스 오류로 요청을 처리하지 못했습니다.";
+    "서버 내부 오류가 발생했어요. (채점용 장애 주입으로 일부러 만든 500 응답이에요)";
+pub const DETAIL_POOL_EXHAUSTED: &str = "데이터베이스 세션을 얻지 못했어요: 커넥션 풀이 고갈되어 2초를 기다려도 빈 세션이 없어요. (QueuePool limit reached, connection timed out)";
+pub const DETAIL_DATABASE: &str = "데이터베이스 오류로 요청을 처리하지 못했어요.";
 
 #[derive(Debug)]
 pub enum ApiError {

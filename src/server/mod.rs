@@ -171,12 +171,12 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     let storage = config.storage.clone();
     let store = tokio::task::spawn_blocking(move || db::Store::open(&storage, options))
         .await
-        .context("데이터베이스를 여는 작업이 중단되었습니다")??;
+        .context("데이터베이스를 여는 작업이 중단되었어요")??;
     let bind = SocketAddr::new(config.host, config.port);
     let listener = TcpListener::bind(bind)
         .await
-        .with_context(|| format!("{bind} 에서 서버를 열 수 없습니다 (포트를 이미 쓰는 중일 수 있습니다)"))?;
-    let addr = listener.local_addr().context("서버 주소를 알 수 없습니다")?;
+        .with_context(|| format!("{bind} 에서 서버를 열 수 없어요 (포트를 이미 쓰는 중일 수 있어요)"))?;
+    let addr = listener.local_addr().context("서버 주소를 알 수 없어요")?;
 
     // blocking-io's synchronous log lives in the temp folder under a name that says nothing of
     // what it is for (the mystery hunt must not be solved with `ls`), and goes with the server.
@@ -186,11 +186,11 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     let mut active =
         tokio::task::spawn_blocking(move || bottlenecks::Active::new(&list, audit_path, temporary))
             .await
-            .context("병목 준비 작업이 중단되었습니다")??;
+            .context("병목 준비 작업이 중단되었어요")??;
     active.secret = config.secret_bottlenecks;
 
     let metrics = Arc::new(metrics::Metrics::default());
-    let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없습니다")?;
+    let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없어요")?;
     let state = routes::AppState {
         store,
         metrics: metrics.clone(),
@@ -212,16 +212,16 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     Ok(LabServer { addr, stop: Some(stop_tx), task: Some(task) })
 }
 
-const BANNER_STARTED: &str = "TODO 실습 서버가 실행 중입니다";
+const BANNER_STARTED: &str = "TODO 실습 서버가 실행 중이에요";
 const BANNER_STOP_HINT: &str = "멈추려면 Ctrl-C 를 누르세요.";
-const MSG_STOPPING: &str = "서버를 멈추는 중입니다...";
-const MSG_STOPPED: &str = "서버를 멈췄습니다.";
+const MSG_STOPPING: &str = "서버를 멈추는 중이에요...";
+const MSG_STOPPED: &str = "서버를 멈췄어요.";
 
 /// `loadlab serve`: runs until Ctrl-C, then stops gracefully.
 pub async fn serve_forever(config: ServerConfig) -> Result<()> {
     let storage = match &config.storage {
-        Storage::File(path) => format!("{} (파일, 다시 켜도 데이터가 남습니다)", path.display()),
-        Storage::InMemory => "메모리 (서버를 끄면 데이터가 사라집니다)".to_string(),
+        Storage::File(path) => format!("{} (파일, 다시 켜도 데이터가 남아요)", path.display()),
+        Storage::InMemory => "메모리 (서버를 끄면 데이터가 사라져요)".to_string(),
     };
     let faults = config.faults.clone();
     let mut active = config.bottlenecks.clone();
@@ -248,7 +248,7 @@ pub async fn serve_forever(config: ServerConfig) -> Result<()> {
         }
     }
     println!("  {BANNER_STOP_HINT}");
-    tokio::signal::ctrl_c().await.context("Ctrl-C 신호를 기다릴 수 없습니다")?;
+    tokio::signal::ctrl_c().await.context("Ctrl-C 신호를 기다릴 수 없어요")?;
     println!("\n{MSG_STOPPING}");
     server.shutdown().await;
     println!("{MSG_STOPPED}");

@@ -48,7 +48,7 @@ pub fn document() -> Value {
         "openapi": "3.1.0",
         "info": {
             "title": "TODO API",
-            "description": "loadlab 실습 서버: 가이드의 FastAPI TODO 서비스와 같은 계약을 따릅니다.",
+            "description": "loadlab 실습 서버: 가이드의 FastAPI TODO 서비스와 같은 계약을 따라요.",
             "version": "1.0.0"
         },
         "paths": {
@@ -151,7 +151,7 @@ const DOCS_HEAD: &str = "<!doctype html><html lang=\"ko\"><head><meta charset=\"
 code{background:#eee;padding:0 .2rem}td{padding:.2rem .6rem}</style></head><body>\
 <h1>TODO API (loadlab 실습 서버)</h1><p>전체 명세(OpenAPI 3)는 \
 <a href=\"/openapi.json\"><code>/openapi.json</code></a>, 서버 지표는 \
-<a href=\"/metrics\"><code>/metrics</code></a> 에 있습니다.</p><table>";
+<a href=\"/metrics\"><code>/metrics</code></a> 에 있어요.</p><table>";
 
 /// `/docs`: the contract's routes with Korean summaries.
 pub fn docs_html() -> String {

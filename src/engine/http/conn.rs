@@ -44,19 +44,18 @@ impl Failure {
     pub fn message(&self) -> String {
         match self {
             Failure::Refused => {
-                "ConnectionRefusedError: 연결이 거부되었습니다 (서버가 꺼져 있거나 주소·포트가 틀렸어요)"
-                    .into()
+                "ConnectionRefusedError: 연결이 거부됐어요 (서버가 꺼져 있거나 주소·포트가 틀렸어요)".into()
             }
-            Failure::Reset | Failure::Closed => "ConnectionResetError: 서버가 연결을 끊었습니다".into(),
-            Failure::NameResolution => "NameResolutionError: 호스트 이름을 찾을 수 없습니다".into(),
+            Failure::Reset | Failure::Closed => "ConnectionResetError: 서버가 연결을 끊었어요".into(),
+            Failure::NameResolution => "NameResolutionError: 호스트 이름을 찾을 수 없어요".into(),
             Failure::Connect(detail) => format!("ConnectionError: 연결 실패 ({detail})"),
             Failure::Tls(detail) => format!("SSLError: TLS 연결 실패 — {detail}"),
             Failure::ConnectTimeout => "Timeout: 연결 시간 초과".into(),
             Failure::Timeout => "Timeout: 응답 시간 초과".into(),
-            Failure::Protocol(detail) => format!("RequestError: HTTP 응답을 읽을 수 없습니다 ({detail})"),
-            Failure::Decode => "RequestError: gzip 응답 본문을 풀 수 없습니다".into(),
-            Failure::InvalidUrl(detail) => format!("InvalidURL: 요청 주소가 올바르지 않습니다 ({detail})"),
-            Failure::TooManyRedirects => "TooManyRedirects: 리다이렉트가 너무 많습니다 (30번 넘게)".into(),
+            Failure::Protocol(detail) => format!("RequestError: HTTP 응답을 읽을 수 없어요 ({detail})"),
+            Failure::Decode => "RequestError: gzip 응답 본문을 풀 수 없어요".into(),
+            Failure::InvalidUrl(detail) => format!("InvalidURL: 요청 주소가 올바르지 않아요 ({detail})"),
+            Failure::TooManyRedirects => "TooManyRedirects: 리다이렉트가 너무 많아요 (30번 넘게)".into(),
         }
     }
 
@@ -186,7 +185,7 @@ impl Conn {
         // One request is one write; waiting for more data to coalesce only adds latency.
         let _ = tcp.set_nodelay(true);
         let stream = if origin.tls {
-            let config = tls.ok_or_else(|| Failure::Tls("TLS 설정이 없습니다".into()))?;
+            let config = tls.ok_or_else(|| Failure::Tls("TLS 설정이 없어요".into()))?;
             let name = rustls::pki_types::ServerName::try_from(origin.host.clone()).map_err(|_| {
                 Failure::InvalidUrl(format!("TLS 서버 이름으로 쓸 수 없어요: {}", origin.host))
             })?;
