@@ -116,7 +116,7 @@ fn unreadable_results_are_explained_in_korean() {
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{ \"settings\": ").unwrap();
     let error = format!("{:#}", json::read(&broken).unwrap_err());
-    assert!(error.contains("JSON 형식이 아닙니다"), "{error}");
+    assert!(error.contains("JSON 형식이 아니에요"), "{error}");
 
     let other = dir.path().join("other.json");
     std::fs::write(&other, "{\"name\": \"not a run\"}").unwrap();

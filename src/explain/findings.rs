@@ -77,14 +77,22 @@ fn no_requests(result: &RunResult) -> Option<Finding> {
 }
 
 /// Failure-message prefixes of requests that got no answer, with a Korean name.
-const NO_ANSWER_KINDS: [(&str, &str); 6] = [
+const NO_ANSWER_KINDS: [(&str, &str); 8] = [
     ("ConnectionRefusedError", "연결 거부"),
     ("ConnectionResetError", "연결 끊김"),
     ("NameResolutionError", "호스트 이름을 찾지 못함"),
     ("Timeout", "응답 시간 초과"),
     ("ConnectionError", "연결 실패"),
     ("InvalidURL", "잘못된 주소"),
+    ("SSLError", "TLS 인증서·핸드셰이크 실패"),
+    ("TooManyRedirects", "리다이렉트 반복"),
 ];
+
+/// What to do about the kinds that say exactly what went wrong.
+const TLS_ADVICE: &str = "https 대상의 인증서를 믿을 수 없었어요: 자체 서명 인증서를 쓰는 실습 대상이면 --insecure, \
+     사설 인증 기관이 발급했다면 --ca-cert FILE(PEM)을 붙이세요. 공개 인증서라면 호스트 이름이 인증서와 같은지 확인하세요.";
+const REDIRECT_ADVICE: &str = "리다이렉트가 30번 넘게 이어졌어요: 서버의 리다이렉트가 서로를 가리키지 않는지 \
+     curl -IL로 따라가 보세요 (끝의 / 하나 차이로 307이 오가는 경우가 많아요).";
 
 fn connection_errors(result: &RunResult) -> Option<Finding> {
     let total = &result.total;
@@ -173,6 +181,13 @@ fn connection_errors(result: &RunResult) -> Option<Finding> {
         if has("Timeout") {
             advice.push("응답 시간 초과는 서버가 요청을 받고도 제때 끝내지 못했다는 뜻이에요: 응답 시간 추세와 함께 보세요.".to_string());
         }
+    }
+    // These two name their cause whether some requests or all failed: say it first.
+    if has("TooManyRedirects") {
+        advice.insert(0, REDIRECT_ADVICE.to_string());
+    }
+    if has("SSLError") {
+        advice.insert(0, TLS_ADVICE.to_string());
     }
     Some(Finding {
         id: FindingId::ConnectionErrors,
@@ -516,4 +531,38 @@ fn short_steady_state(result: &RunResult) -> Option<Finding> {
         )],
         names: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod no_answer_tests {
+    use super::*;
+    use crate::engine::result::ErrorRow;
+    use crate::explain::testing::{endpoint, result};
+
+    #[test]
+    fn tls_and_redirect_failures_are_named_with_their_fix() {
+        let row = endpoint("GET", "/health", 10, 10, 1.0);
+        let mut total = row.clone();
+        total.status_codes = [(0, 10)].into_iter().collect();
+        let mut run = result(vec![row], total);
+        run.errors = vec![
+            ErrorRow {
+                method: "GET".into(),
+                name: "/health".into(),
+                error: "SSLError: 인증서를 믿을 수 없어요".into(),
+                occurrences: 6,
+            },
+            ErrorRow {
+                method: "GET".into(),
+                name: "/health".into(),
+                error: "TooManyRedirects: 리다이렉트가 너무 많아요 (30번 넘게)".into(),
+                occurrences: 4,
+            },
+        ];
+        let finding = connection_errors(&run).expect("a finding");
+        assert!(finding.evidence[0].contains("TLS 인증서·핸드셰이크 실패 6건"), "{:?}", finding.evidence);
+        assert!(finding.evidence[0].contains("리다이렉트 반복 4건"), "{:?}", finding.evidence);
+        assert!(finding.advice[0].contains("--insecure") && finding.advice[0].contains("--ca-cert"));
+        assert!(finding.advice[1].contains("curl -IL"));
+    }
 }
