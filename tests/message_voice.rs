@@ -28,28 +28,9 @@ const COPIES: &str = "src/grader/pristine";
 /// (`shared/design/todo-api-contract.md`), so a scenario written against one runs against both.
 const FIXED_BY_CONTRACT: [&str; 2] = ["TODO API에 오신 것을 환영합니다!", "TODO를 찾을 수 없습니다."];
 
-/// One glossary row: the concept, the term to use, the variants to reject.
-struct Entry {
-    concept: String,
-    term: String,
-    variants: Vec<String>,
-}
-
-fn glossary() -> Vec<Entry> {
-    let text =
-        std::fs::read_to_string(Path::new(ROOT).join("lessons/glossary.tsv")).expect("lessons/glossary.tsv");
-    text.lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            let columns: Vec<&str> = line.split('\t').collect();
-            Entry {
-                concept: columns[0].to_string(),
-                term: columns[1].to_string(),
-                variants: columns[2].split(',').filter(|v| !v.is_empty()).map(String::from).collect(),
-            }
-        })
-        .collect()
-}
+#[path = "common/glossary.rs"]
+mod glossary_file;
+use glossary_file::glossary;
 
 fn rejected() -> Vec<(String, String)> {
     let mut needles: Vec<(String, String)> = glossary()

@@ -7,29 +7,9 @@ use std::path::{Path, PathBuf};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// One glossary row: the concept, the term to use, the variants to reject.
-struct Entry {
-    concept: String,
-    term: String,
-    variants: Vec<String>,
-}
-
-fn glossary() -> Vec<Entry> {
-    let text =
-        std::fs::read_to_string(Path::new(ROOT).join("lessons/glossary.tsv")).expect("lessons/glossary.tsv");
-    text.lines()
-        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            let columns: Vec<&str> = line.split('\t').collect();
-            assert!(columns.len() >= 3, "glossary line needs concept, term and variants: {line:?}");
-            Entry {
-                concept: columns[0].to_string(),
-                term: columns[1].to_string(),
-                variants: columns[2].split(',').filter(|v| !v.is_empty()).map(String::from).collect(),
-            }
-        })
-        .collect()
-}
+#[path = "common/glossary.rs"]
+mod glossary_file;
+use glossary_file::{Entry, glossary};
 
 /// Every file whose text a learner reads: lessons, hints, exercises, the tutor's sources.
 fn learner_files() -> Vec<PathBuf> {
