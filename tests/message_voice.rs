@@ -30,22 +30,7 @@ const FIXED_BY_CONTRACT: [&str; 2] = ["TODO API에 오신 것을 환영합니다
 
 #[path = "common/glossary.rs"]
 mod glossary_file;
-use glossary_file::glossary;
-
-fn rejected() -> Vec<(String, String)> {
-    let mut needles: Vec<(String, String)> = glossary()
-        .iter()
-        .flat_map(|entry| {
-            entry
-                .variants
-                .iter()
-                .map(|variant| (variant.clone(), format!("{}: '{}'로 써요", entry.concept, entry.term)))
-        })
-        .collect();
-    needles.push(("니다".to_string(), "합쇼체: 해요체로 써요".to_string()));
-    needles.push(("십시오".to_string(), "합쇼체: 해요체로 써요".to_string()));
-    needles
-}
+use glossary_file::rejected;
 
 fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
     let relative = path.strip_prefix(ROOT).unwrap_or(path).to_string_lossy().replace('\\', "/");

@@ -25,3 +25,20 @@ pub fn glossary() -> Vec<Entry> {
         })
         .collect()
 }
+
+/// What text held to the glossary must not contain, each with the Korean reason: every rejected
+/// variant (→ its term) and the formal register's endings (→ 해요체).
+pub fn rejected() -> Vec<(String, String)> {
+    let mut needles: Vec<(String, String)> = glossary()
+        .iter()
+        .flat_map(|entry| {
+            entry
+                .variants
+                .iter()
+                .map(|variant| (variant.clone(), format!("{}: '{}'로 써요", entry.concept, entry.term)))
+        })
+        .collect();
+    needles.push(("니다".to_string(), "합쇼체: 해요체로 써요".to_string()));
+    needles.push(("십시오".to_string(), "합쇼체: 해요체로 써요".to_string()));
+    needles
+}
