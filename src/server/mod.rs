@@ -30,6 +30,7 @@
 pub mod bottlenecks;
 mod db;
 mod errors;
+mod faults;
 mod metrics;
 mod openapi;
 mod routes;
@@ -62,10 +63,11 @@ pub enum Storage {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Faults {
     /// Share (0.0..=1.0) of `/todos` answers replaced by a JSON 500 `{"detail": "..."}`; the
-    /// request is then not executed.
+    /// request is then not executed. Spread evenly over each method's requests, not drawn at
+    /// random (see `faults.rs`).
     pub error_rate: f64,
     /// Share (0.0..=1.0) of successful `POST /todos/` whose todo is deleted again
-    /// [`VANISH_AFTER`] later, so that clients meet 404s.
+    /// [`VANISH_AFTER`] later, so that clients meet 404s; spread evenly like `error_rate`.
     pub vanish_rate: f64,
 }
 
@@ -194,7 +196,7 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     let state = routes::AppState {
         store,
         metrics: metrics.clone(),
-        faults: config.faults.clone(),
+        faults: Arc::new(faults::FaultSchedule::new(config.faults.clone())),
         test_routes: config.test_routes,
         openapi: Bytes::from(openapi),
         bottlenecks: Arc::new(active),

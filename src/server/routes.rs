@@ -21,10 +21,10 @@ use serde_json::Value;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
 
-use super::Faults;
 use super::bottlenecks;
 use super::db::Store;
 use super::errors::{ApiError, DETAIL_METHOD_NOT_ALLOWED, DETAIL_NOT_FOUND, json_response, not_found_detail};
+use super::faults::FaultSchedule;
 use super::metrics::{self, Metrics};
 use super::openapi;
 use super::validation::{self, FieldError, PyInt, RawBody, parse_py_int};
@@ -43,7 +43,7 @@ const COMPRESS_ABOVE_BYTES: u64 = 1000;
 pub struct AppState {
     pub store: Store,
     pub metrics: Arc<Metrics>,
-    pub faults: Faults,
+    pub faults: Arc<FaultSchedule>,
     pub test_routes: bool,
     pub openapi: Bytes,
     pub bottlenecks: Arc<bottlenecks::Active>,
@@ -170,7 +170,7 @@ async fn create_todo(
     let raw = validation::read_body(&headers, &bytes)?;
     let new = validation::validate_create(&raw).map_err(ApiError::Validation)?;
     let todo = state.store.create_todo(new).await?;
-    if roll(state.faults.vanish_rate) {
+    if state.faults.vanishes() {
         let store = state.store.clone();
         let id = todo.id;
         tokio::spawn(async move {
@@ -254,13 +254,9 @@ async fn delete_todo(
 // ---------------------------------------------------------------------------------------------
 // Faults, test routes, fallbacks
 
-fn roll(rate: f64) -> bool {
-    rate > 0.0 && rand::random::<f64>() < rate
-}
-
-/// Grading fault: a share of `/todos` answers become JSON 500s (the request is not executed).
+/// Grading fault: a share of `/todos` answers, spread evenly per method, become JSON 500s (the request is not executed).
 async fn inject_faults(State(state): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
-    if roll(state.faults.error_rate) {
+    if state.faults.fails(req.method()) {
         return ApiError::InjectedFault.into_response();
     }
     next.run(req).await
