@@ -13,11 +13,13 @@ extern crate self as loadlab;
 pub mod checklist;
 pub mod cli;
 pub mod engine;
+pub mod exit;
 pub mod explain;
 pub mod grader;
 pub mod progress;
 pub mod report;
 pub mod server;
+pub mod text;
 pub mod tutor;
 
 /// The guide's finished scenarios, compiled into `loadlab` so demos need no build step.
@@ -26,13 +28,13 @@ pub mod solutions;
 
 /// What a scenario file imports: `use loadlab::prelude::*;`.
 pub mod prelude {
-    pub use crate::cli::Workbook;
     pub use crate::engine::client::{Client, RequestBuilder, Response};
     pub use crate::engine::random::{choose, randint, random_bool, random_string, uniform};
     pub use crate::engine::shape::{LoadShape, ShapeClass};
     pub use crate::engine::user::{
         Task, User, UserClass, WaitTime, between, constant, constant_throughput, task,
     };
+    pub use crate::engine::workbook::Workbook;
     pub use serde_json::{Value, json};
     pub use std::time::Duration;
 }

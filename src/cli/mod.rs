@@ -21,8 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit code for a bad command line (clap's own choice too).
-pub const EXIT_USAGE: i32 = 2;
+pub use crate::exit::{USAGE as EXIT_USAGE, UsageError};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -145,18 +144,6 @@ fn report_usage_error(error: &clap::Error) -> i32 {
     }
 }
 
-/// A usage error found after parsing (an unknown user class, a bad duration): one line, exit 2.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
 /// Turns a usage error into a one-line message and exit code 2; other errors pass through.
 pub(crate) fn usage_result(result: anyhow::Result<i32>) -> anyhow::Result<i32> {
     match result {
@@ -203,13 +190,7 @@ fn configure_color() {
     colored::control::set_override(wanted);
 }
 
-/// Everything a scenario folder (`exercises/` or `solutions/`) offers to `run` and `check`.
-pub struct Workbook {
-    pub classes: Vec<crate::engine::user::UserClass>,
-    pub shapes: Vec<crate::engine::shape::ShapeClass>,
-    /// The release criteria (`--check release`), in `--check` syntax.
-    pub release_criteria: fn() -> &'static str,
-}
+pub use crate::engine::workbook::Workbook;
 
 /// The command line of the learner's exercises binary: `loadlab run`'s arguments, run against
 /// the learner's own `classes`.

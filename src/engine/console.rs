@@ -3,93 +3,12 @@
 //! two columns wide), so names like `/todos/ [POST - 생성]` line up.
 
 use colored::Colorize;
-use unicode_width::UnicodeWidthStr;
+
+use crate::text::Table;
+pub use crate::text::{format_ms, pad, percent_label, truncate};
 
 use super::runner::Notice;
 use super::stats::{EndpointStats, ErrorRow, ExceptionRow, HistoryPoint, MAX_NAMES, PERCENTILES, RunResult};
-
-/// Pads `text` with spaces to `width` display columns, on the right (`left_align`) or left.
-pub fn pad(text: &str, width: usize, left_align: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(text.width()));
-    if left_align { format!("{text}{fill}") } else { format!("{fill}{text}") }
-}
-
-/// Shortens `text` to at most `width` display columns, marking the cut with `…`.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for ch in text.chars() {
-        if out.width() + unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0) + 1 > width {
-            break;
-        }
-        out.push(ch);
-    }
-    out.push('…');
-    out
-}
-
-/// A response time in ms as the tables show it: one decimal below 10 ms, whole numbers above.
-pub fn format_ms(ms: f64) -> String {
-    if ms < 10.0 { format!("{ms:.1}") } else { format!("{ms:.0}") }
-}
-
-struct Table {
-    widths: Vec<usize>,
-    left: Vec<bool>,
-    /// Column indexes after which a `|` separator stands.
-    breaks: Vec<usize>,
-    rows: Vec<Option<Vec<String>>>,
-}
-
-impl Table {
-    fn new(header: Vec<&str>, left: Vec<bool>, breaks: Vec<usize>) -> Self {
-        let header: Vec<String> = header.into_iter().map(str::to_string).collect();
-        Table {
-            widths: header.iter().map(|h| h.width()).collect(),
-            left,
-            breaks,
-            rows: vec![Some(header), None],
-        }
-    }
-
-    fn row(&mut self, cells: Vec<String>) {
-        for (width, cell) in self.widths.iter_mut().zip(&cells) {
-            *width = (*width).max(cell.width());
-        }
-        self.rows.push(Some(cells));
-    }
-
-    fn rule(&mut self) {
-        self.rows.push(None);
-    }
-
-    fn render(&self) -> String {
-        let mut out = String::new();
-        for row in &self.rows {
-            let mut line = String::new();
-            for (index, width) in self.widths.iter().enumerate() {
-                match row {
-                    Some(cells) => line.push_str(&pad(&cells[index], *width, self.left[index])),
-                    None => line.push_str(&"-".repeat(*width)),
-                }
-                if index + 1 < self.widths.len() {
-                    let separator = self.breaks.contains(&index);
-                    line.push_str(match (row.is_some(), separator) {
-                        (true, true) => " | ",
-                        (true, false) => "  ",
-                        (false, true) => "-|-",
-                        (false, false) => "--",
-                    });
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
-}
 
 const NAME_MAX_WIDTH: usize = 56;
 
@@ -150,16 +69,6 @@ pub fn percentile_table(rows: &[EndpointStats], total: &EndpointStats) -> String
     table.rule();
     table.row(cells(total));
     format!("{}\n{}", "응답 시간 백분위 (ms, 오차 0.1% 이내)".bold(), table.render())
-}
-
-/// `0.999` → `99.9%`.
-pub fn percent_label(quantile: f64) -> String {
-    let percent = quantile * 100.0;
-    if (percent - percent.round()).abs() < 1e-9 {
-        format!("{percent:.0}%")
-    } else {
-        format!("{}%", format!("{percent:.2}").trim_end_matches('0'))
-    }
 }
 
 /// The percentiles measured from each request's intended start, for the rows where they differ

@@ -17,6 +17,7 @@ pub mod shape;
 pub mod stats;
 mod task_guard;
 pub mod user;
+pub mod workbook;
 
 pub use runner::{LiveStatus, RunConfig, run};
 pub use stats::RunResult;

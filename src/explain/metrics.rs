@@ -6,9 +6,9 @@
 
 use super::{Mark, MetricLine};
 use crate::engine::RunResult;
-use crate::engine::console::format_ms;
 use crate::engine::user::WaitTime;
-use crate::report::short_number;
+use crate::text::format_ms;
+use crate::text::short_number;
 
 pub(crate) const MEDIAN_TARGET_MS: f64 = 200.0;
 pub(crate) const P95_TARGET_MS: f64 = 500.0;

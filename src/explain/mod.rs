@@ -22,7 +22,7 @@ mod trends;
 use colored::Colorize;
 
 use crate::engine::RunResult;
-use crate::engine::console::pad;
+use crate::text::pad;
 
 /// How a value compares with its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::RunResult;
-use crate::engine::console::{format_ms, pad};
 use crate::engine::stats::HistoryPoint;
+use crate::text::{format_ms, pad};
 
 /// p95 has broken away when it is this many times its baseline…
 pub const P95_FACTOR: f64 = 3.0;

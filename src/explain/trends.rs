@@ -8,7 +8,7 @@ use super::metrics::{P95_TARGET_MS, ms};
 use super::{Finding, FindingId, Severity};
 use crate::engine::RunResult;
 use crate::engine::stats::HistoryPoint;
-use crate::report::short_number;
+use crate::text::short_number;
 
 /// Seconds needed at each level before the levels count as evidence.
 const MIN_POINTS_PER_LEVEL: usize = 3;

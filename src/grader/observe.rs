@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::cli::Workbook;
 use crate::engine::shape::ShapeClass;
 use crate::engine::stats::TraceLine;
+use crate::engine::workbook::Workbook;
 use crate::engine::{RunConfig, RunResult};
 use crate::server::{Faults, ServerConfig};
 
@@ -130,7 +130,7 @@ async fn run_binary(
     }
     let output = command.output().await.with_context(|| format!("실행할 수 없어요: {}", binary.display()))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.code() == Some(crate::cli::EXIT_USAGE) && stderr.contains("알 수 없는 사용자 클래스")
+    if output.status.code() == Some(crate::exit::USAGE) && stderr.contains("알 수 없는 사용자 클래스")
     {
         return Ok(Err(Unobservable::UnknownClass(plan.class.to_string())));
     }
@@ -182,7 +182,7 @@ pub async fn observe_shape(
             let output =
                 ask_binary(binary, &["--shape-profile", name, "--profile-seconds", &seconds.to_string()])
                     .await?;
-            if output.status.code() == Some(crate::cli::EXIT_USAGE) {
+            if output.status.code() == Some(crate::exit::USAGE) {
                 return Ok(Err(Unobservable::UnknownClass(name.to_string())));
             }
             let stdout = String::from_utf8_lossy(&output.stdout);

@@ -21,8 +21,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::engine::console::percent_label;
 use crate::engine::stats::{EndpointStats, PERCENTILES, RunResult};
+use crate::text::percent_label;
 
 /// Locust's `_stats.csv` header, before the percentile columns.
 pub const STATS_COLUMNS: [&str; 11] = [

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::engine::RunResult;
-use crate::engine::console::{format_ms, pad};
+use crate::text::{format_ms, pad};
 
 /// The kind of test a run was, from its shape, and what the guide says it is for.
 pub fn kind_and_purpose(result: &RunResult) -> (String, &'static str) {

@@ -15,9 +15,9 @@
 use colored::Colorize;
 
 use crate::engine::RunResult;
-use crate::engine::console::percent_label;
 use crate::engine::stats::{EndpointStats, PERCENTILES};
-use crate::report::{columns, short_number};
+use crate::text::percent_label;
+use crate::text::{columns, short_number};
 
 const EXAMPLE: &str = "예: --check \"p95<500ms,fail<0.1%,rps>50\" 또는 \"/todos/ [GET - List]:p95<300ms\"";
 
@@ -72,7 +72,7 @@ impl Metric {
 
     fn format(self, value: f64) -> String {
         match self {
-            _ if self.is_time() => format!("{} ms", crate::engine::console::format_ms(value)),
+            _ if self.is_time() => format!("{} ms", crate::text::format_ms(value)),
             Metric::FailRate => format!("{}%", short_number(value)),
             Metric::RequestsPerSecond => format!("{} req/s", short_number(value)),
             _ => format!("{}", value.round()),
