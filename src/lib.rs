@@ -16,6 +16,7 @@ pub mod engine;
 pub mod exit;
 pub mod explain;
 pub mod grader;
+pub mod ops;
 pub mod progress;
 pub mod report;
 pub mod server;

@@ -7,7 +7,7 @@ use colored::Colorize;
 
 use crate::checklist::{self, ItemKind};
 use crate::grader::build::{self, Build};
-use crate::grader::checks::{self, GRADED_ITEMS, LOCUSTFILE_ITEMS, Status, Verdict};
+use crate::grader::checks::{self, GRADED_ITEMS, Status, Verdict};
 use crate::grader::observe::Scenarios;
 use crate::grader::source;
 use crate::progress::Progress;
@@ -66,23 +66,13 @@ pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
     Ok(if passed == verdicts.len() { 0 } else { 1 })
 }
 
-/// Ticks passed items, unticks failed ones, and ticks 실습 2 when the whole locustfile passes.
+/// Records the verdicts in the progress file and says what changed.
 pub fn record(verdicts: &[Verdict]) -> anyhow::Result<()> {
-    let (progress, warning) = Progress::update(|progress| {
-        for verdict in verdicts {
-            match verdict.status {
-                Status::Passed => progress.mark_item_done(verdict.item),
-                _ => progress.unmark_item(verdict.item),
-            }
-        }
-        if LOCUSTFILE_ITEMS.iter().all(|item| progress.is_item_done(item)) {
-            progress.mark_item_done("practice2");
-        }
-    })?;
-    if let Some(warning) = warning {
+    let recorded = crate::ops::check::record(verdicts)?;
+    if let Some(warning) = recorded.warning {
         eprintln!("{}", warning.yellow());
     }
-    if verdicts.len() > 1 && progress.is_item_done("practice2") {
+    if verdicts.len() > 1 && recorded.locustfile_done {
         println!("{}", "🎉 실습 2 완료: locustfile의 모든 항목이 통과했어요!".green().bold());
     }
     Ok(())

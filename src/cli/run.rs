@@ -1,8 +1,7 @@
-//! `loadlab run`: a headless load test with Locust's flags. Without `-H` it starts the lab
-//! server in this process on a free loopback port — on its own tokio runtime and threads
-//! ([`IsolatedServer`]), so a blocking bottleneck cannot stall the users or the sampler —
-//! runs, prints Locust's tables, writes the requested report files, and exits non-zero when
-//! requests failed.
+//! `loadlab run`: a headless load test with Locust's flags. The flags become
+//! [`RunSettings`] and the work is [`crate::ops::run`]'s (the embedded lab server on its own
+//! runtime, the engine, the report files, practice progress); this file prints: the header, the
+//! live progress, Locust's tables, the explanation and the criteria's verdicts.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -12,13 +11,12 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::UsageError;
 use super::Workbook;
+use crate::engine::LiveStatus;
 use crate::engine::console;
-use crate::engine::shape::{Schedule, parse_duration};
-use crate::engine::user::UserClass;
-use crate::engine::{LiveStatus, RunConfig, RunResult};
-use crate::{explain, report};
+use crate::engine::shape::parse_duration;
+use crate::ops::run::{Outputs, RunHooks, RunSettings, Target, Written};
+use crate::{explain, ops, report};
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
@@ -134,87 +132,59 @@ pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
     })
 }
 
-/// Runs `args` against `available` classes: validates, starts the lab server when no host is
-/// given, runs, prints and writes the results, and returns the exit code.
-pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origin) -> anyhow::Result<i32> {
-    let Workbook { classes: available, shapes, release_criteria } = workbook;
-    let classes = select_classes(&args.classes, available)?;
-    let criteria = match args.check.as_deref() {
-        Some(RELEASE) => Some(release_check(release_criteria)?),
-        Some(text) => Some(report::thresholds::parse(text).map_err(UsageError)?),
-        None => None,
-    };
-    if args.users == 0 && args.shape.is_none() {
-        return Err(UsageError("사용자 수(-u)는 1 이상이어야 해요".to_string()).into());
+impl RunArgs {
+    /// The run as the operations layer takes it.
+    pub fn settings(&self) -> RunSettings {
+        RunSettings {
+            classes: self.classes.clone(),
+            users: self.users,
+            spawn_rate: self.spawn_rate,
+            run_time: self.run_time,
+            host: self.host.clone(),
+            insecure: self.insecure,
+            ca_cert: self.ca_cert.clone(),
+            bottlenecks: self.bottleneck.clone(),
+            shape: self.shape.clone(),
+            quick: self.quick,
+            stop_timeout: Duration::from_secs_f64(self.stop_timeout.max(0.0)),
+            time_scale: self.time_scale,
+            tasks: self.tasks.clone(),
+            trace: self.trace.clone(),
+            check: self.check.clone(),
+        }
     }
-    if !(args.spawn_rate > 0.0 && args.spawn_rate.is_finite()) {
-        return Err(UsageError("spawn rate(-r)는 0보다 커야 해요".to_string()).into());
-    }
-    let schedule = match &args.shape {
-        Some(name) => match shapes.iter().find(|shape| shape.name == name) {
-            Some(shape) => Schedule::custom(shape.instance(), name.clone()),
-            None => Schedule::parse(name, args.quick).map_err(UsageError)?,
-        },
-        None => Schedule::fixed(args.users, args.spawn_rate, args.run_time),
-    };
-    if let Some(host) = &args.host
-        && !(host.starts_with("http://") || host.starts_with("https://"))
-    {
-        return Err(UsageError(format!(
-            "호스트 '{host}': http:// 또는 https:// 로 시작해야 해요 (예: -H http://127.0.0.1:8000)"
-        ))
-        .into());
-    }
-    let tls = crate::engine::http::TlsOptions { insecure: args.insecure, ca_cert: args.ca_cert.clone() };
-    // A certificate file that cannot be used is a bad flag: one line before anything starts.
-    tls.client_config().map_err(|error| UsageError(error.to_string()))?;
 
-    let embedded = match &args.host {
-        Some(_) => None,
-        None => Some(
-            IsolatedServer::start(crate::server::ServerConfig {
-                bottlenecks: args.bottleneck.clone(),
-                ..crate::server::ServerConfig::in_memory()
-            })
-            .await
-            .context("내장 실습 서버를 시작할 수 없어요")?,
-        ),
-    };
-    let host = match (&args.host, &embedded) {
-        (Some(host), _) => host.clone(),
-        (None, Some(server)) => server.url(),
-        (None, None) => unreachable!("a server was started when no host was given"),
-    };
-    let class_names: Vec<&str> = classes.iter().map(|class| class.name).collect();
+    /// The report files asked for.
+    pub fn outputs(&self) -> Outputs {
+        Outputs { json: self.json.clone(), csv: self.csv.clone(), html: self.html.clone() }
+    }
+}
+
+/// Runs `args` against `workbook`'s classes: prints the header, the live lines, Locust's tables
+/// and the explanation, writes the report files, and returns the exit code.
+pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origin) -> anyhow::Result<i32> {
+    let mut prepared = ops::run::prepare(args.settings(), workbook)?;
+    let target = Target::start(&prepared.settings).await?;
+    let class_names: Vec<&str> = prepared.classes.iter().map(|class| class.name).collect();
     println!(
         "부하 테스트 시작: {} → {} ({}){}",
         class_names.join(", "),
-        host,
-        schedule.describe(),
-        if embedded.is_some() { " — 내장 실습 서버" } else { "" }
+        target.host,
+        prepared.describe(),
+        if target.is_embedded() { " — 내장 실습 서버" } else { "" }
     );
 
     let display = LiveDisplay::new(!args.only_summary);
-    let mut config = RunConfig::new(classes, host, 0, 1.0, Duration::ZERO);
-    config.schedule = schedule;
-    config.stop_timeout = Duration::from_secs_f64(args.stop_timeout.max(0.0));
-    config.time_scale = args.time_scale;
-    config.task_filter = args.tasks.clone();
-    config.trace = args.trace.clone();
-    config.embedded_server = embedded.is_some();
-    config.tls = tls;
-    config.sample_server = embedded.is_some() || crate::engine::server_metrics::probe(&config.host).await;
-    config.interrupt = Some(Box::pin(async {
-        let _ = tokio::signal::ctrl_c().await;
-    }));
     let observer_display = display.clone();
-    config.observer = Some(Box::new(move |status: &LiveStatus<'_>| observer_display.update(status)));
-
-    let result = crate::engine::run(config).await;
+    let hooks = RunHooks {
+        observer: Some(Box::new(move |status: &LiveStatus<'_>| observer_display.update(status))),
+        interrupt: Some(Box::pin(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })),
+    };
+    let result = ops::run::run_on(&mut prepared, &target, hooks).await;
     display.finish();
-    if let Some(server) = embedded {
-        server.shutdown().await;
-    }
+    target.stop().await;
     let result = result?;
     println!();
     print!("{}", console::summary(&result));
@@ -222,155 +192,32 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
     if !args.no_explain {
         print!("\n{}", explain::explain(&result).render(color));
     }
-    write_reports(&args, &result)?;
+    for (kind, path) in ops::run::write_reports(&args.outputs(), &result)? {
+        let what = match kind {
+            Written::Json => "JSON 결과 저장",
+            Written::Csv => "CSV 저장",
+            Written::Html => "HTML 보고서 저장",
+        };
+        println!("{what}: {}", path.display());
+    }
     if let Some(saturation) = args.shape.as_ref().and_then(|_| explain::saturation::find(&result)) {
         print!("\n{}", saturation.render());
     }
     if origin == Origin::Learner {
-        let plain = args.shape.is_none() && args.time_scale == 1.0 && args.tasks.is_none();
-        let settings = crate::grader::practice::Settings { spawn_rate: args.spawn_rate, plain };
-        match crate::grader::practice::record_run(&result, &settings) {
+        match ops::run::record_practice(&result, &prepared.settings) {
             Ok(news) => news.iter().for_each(|line| println!("{line}")),
             Err(error) => eprintln!("진행 상황 파일을 저장하지 못했어요: {error}"),
         }
     }
-    match &criteria {
-        // With criteria, they decide: "fail<0.1%" may accept a few failures.
-        Some(criteria) => {
-            let verdicts = report::thresholds::evaluate(criteria, &result);
-            print!("\n{}", report::thresholds::render(&verdicts, color));
-            Ok(if report::thresholds::all_passed(&verdicts) { 0 } else { report::EXIT_THRESHOLD_FAILED })
-        }
-        None => Ok(exit_code(&result)),
+    let (verdicts, code) = ops::run::judge(prepared.criteria.as_deref(), &result);
+    if prepared.criteria.is_some() {
+        print!("\n{}", report::thresholds::render(&verdicts, color));
     }
+    Ok(code)
 }
 
-/// The lab server on its own multi-threaded tokio runtime, on threads named
-/// [`crate::engine::cpu::SERVER_THREAD_NAME`]: its blocking bottlenecks block only its own
-/// threads, and the generator's CPU figure leaves them out.
-pub struct IsolatedServer {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl IsolatedServer {
-    /// Starts the server on a new runtime; returns once it listens.
-    pub async fn start(config: crate::server::ServerConfig) -> anyhow::Result<Self> {
-        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<anyhow::Result<String>>();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let name = crate::engine::cpu::SERVER_THREAD_NAME;
-        let thread = std::thread::Builder::new()
-            .name(name.to_string())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_multi_thread()
-                    .thread_name(name)
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(error) => {
-                        let _ = ready_tx
-                            .send(Err(anyhow::Error::new(error)
-                                .context("실습 서버용 tokio 런타임을 만들 수 없어요")));
-                        return;
-                    }
-                };
-                runtime.block_on(async move {
-                    match crate::server::start(config).await {
-                        Ok(server) => {
-                            let _ = ready_tx.send(Ok(server.url()));
-                            let _ = stop_rx.await;
-                            server.shutdown().await;
-                        }
-                        Err(error) => {
-                            let _ = ready_tx.send(Err(error));
-                        }
-                    }
-                });
-            })
-            .context("실습 서버 스레드를 만들 수 없어요")?;
-        let url = ready_rx.await.context("실습 서버 스레드가 멈췄어요")??;
-        Ok(IsolatedServer { url, stop: Some(stop_tx), thread: Some(thread) })
-    }
-
-    pub fn url(&self) -> String {
-        self.url.clone()
-    }
-
-    /// Stops the server (letting open requests finish, as [`crate::server::LabServer::shutdown`])
-    /// and waits for its thread.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
-        }
-    }
-}
-
-impl Drop for IsolatedServer {
-    fn drop(&mut self) {
-        // Dropping the sender stops the server; its thread ends on its own.
-        self.stop.take();
-    }
-}
-
-/// `--check release`: the workbook's own release criteria.
-const RELEASE: &str = "release";
-
-fn release_check(criteria: fn() -> &'static str) -> anyhow::Result<Vec<report::thresholds::Criterion>> {
-    let text = std::panic::catch_unwind(criteria).map_err(|_| {
-        UsageError("release_criteria()가 아직 완성되지 않았어요 (exercises/release_gate.rs)".to_string())
-    })?;
-    report::thresholds::parse(text).map_err(|error| {
-        UsageError(format!("release_criteria()의 기준을 읽을 수 없어요: \"{text}\" ({error})")).into()
-    })
-}
-
-/// Locust's `--exit-code-on-error` default: 1 when any request failed or a task panicked.
-pub fn exit_code(result: &RunResult) -> i32 {
-    if result.total.num_failures > 0 || !result.exceptions.is_empty() { 1 } else { 0 }
-}
-
-fn write_reports(args: &RunArgs, result: &RunResult) -> anyhow::Result<()> {
-    if let Some(path) = &args.json {
-        report::json::write(path, result)?;
-        println!("JSON 결과 저장: {}", path.display());
-    }
-    if let Some(prefix) = &args.csv {
-        for path in report::csv::write(prefix, result)? {
-            println!("CSV 저장: {}", path.display());
-        }
-    }
-    if let Some(path) = &args.html {
-        report::html::write(path, result)?;
-        println!("HTML 보고서 저장: {}", path.display());
-    }
-    Ok(())
-}
-
-fn select_classes(names: &[String], available: Vec<UserClass>) -> anyhow::Result<Vec<UserClass>> {
-    if names.is_empty() {
-        return Ok(available);
-    }
-    let known: Vec<&str> = available.iter().map(|class| class.name).collect();
-    let mut chosen = Vec::new();
-    for name in names {
-        match available.iter().find(|class| class.name == name) {
-            Some(class) => chosen.push(class.clone()),
-            None => {
-                return Err(UsageError(format!(
-                    "알 수 없는 사용자 클래스 '{name}' — 있는 클래스: {}",
-                    known.join(", ")
-                ))
-                .into());
-            }
-        }
-    }
-    Ok(chosen)
-}
+pub use crate::ops::lab::IsolatedServer;
+pub use crate::ops::run::exit_code;
 
 /// The live part of the console: a progress bar on a terminal, a status line every few seconds
 /// otherwise, and the request table every ten seconds (unless `--only-summary`).

@@ -1,0 +1,12 @@
+//! The operations layer: the work behind every front end. The command line (`cli`), the tutor,
+//! the web UI and the worker all call these functions instead of each other, the way cargo's
+//! subcommands call `cargo::ops`. Nothing here parses arguments or prints; each operation
+//! returns what happened and the front end shows it.
+//!
+//! - [`run`]: one load test from settings to report files, with the embedded lab server.
+//! - [`lab`]: the embedded lab server on its own runtime.
+//! - [`check`]: grading checklist items and recording the outcome in the progress file.
+
+pub mod check;
+pub mod lab;
+pub mod run;
