@@ -225,6 +225,7 @@ pub fn name_limit_message() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     #[test]
     fn korean_names_align_by_display_width() {
