@@ -1,5 +1,5 @@
 //! The learner's progress: one small JSON file, `loadlab-progress.json`, in the workbook folder
-//! (`LOADLAB_HOME` if set, else the current directory).
+//! (see [`crate::places::progress_dir`]).
 //!
 //! Promises: a missing file is a fresh start; a damaged or hand-broken file is never a crash —
 //! it is moved aside to `loadlab-progress.json.broken`, a Korean warning says so, and progress
@@ -18,8 +18,6 @@ use std::path::{Path, PathBuf};
 
 /// The file name inside the workbook folder.
 pub const FILE_NAME: &str = "loadlab-progress.json";
-/// The environment variable that points at the workbook folder.
-pub const HOME_ENV: &str = "LOADLAB_HOME";
 /// The format version written by this build.
 pub const VERSION: u32 = 1;
 
@@ -92,25 +90,9 @@ impl Default for Progress {
     }
 }
 
-/// The folder of the progress file: `LOADLAB_HOME` if set and not empty, else the source tree
-/// `loadlab` was built from (the workbook), else the current directory.
-pub fn workbook_dir() -> PathBuf {
-    match std::env::var_os(HOME_ENV) {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => {
-            let source_tree = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-            if source_tree.join("exercises").is_dir() {
-                source_tree
-            } else {
-                std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
-            }
-        }
-    }
-}
-
 /// Where the progress file lives.
 pub fn default_path() -> PathBuf {
-    workbook_dir().join(FILE_NAME)
+    crate::places::progress_dir().join(FILE_NAME)
 }
 
 impl Progress {

@@ -29,7 +29,7 @@ fn two_processes_updating_progress_lose_nothing() {
             Command::new(std::env::current_exe().unwrap())
                 .args(["--exact", "two_processes_updating_progress_lose_nothing", "--nocapture"])
                 .env(WRITER, writer)
-                .env("LOADLAB_HOME", home.path())
+                .env("LOADLAB_PROGRESS_DIR", home.path())
                 .spawn()
                 .unwrap()
         })

@@ -9,7 +9,7 @@ fn loadlab(args: &[&str], home: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_loadlab"))
         .args(args)
         .current_dir(home)
-        .env("LOADLAB_HOME", home)
+        .env("LOADLAB_PROGRESS_DIR", home)
         .env("LOADLAB_LESSONS", FIXTURES)
         .env("LOADLAB_WORKBOOK", home)
         .env_remove("NO_COLOR")

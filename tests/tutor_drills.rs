@@ -19,7 +19,7 @@ fn progress(home: &std::path::Path) -> serde_json::Value {
 fn a_drill_runs_compares_and_records_either_way() {
     let home = tempfile::tempdir().unwrap();
     // SAFETY: this test binary has one test, so nothing else reads the environment meanwhile.
-    unsafe { std::env::set_var("LOADLAB_HOME", home.path()) };
+    unsafe { std::env::set_var("LOADLAB_PROGRESS_DIR", home.path()) };
 
     // Nobody listens on the port: every request fails, whatever the machine's speed.
     let refused = "ask: 몇 %가 실패할까요?

@@ -278,3 +278,25 @@ fn the_rust_primer_is_linked_from_the_first_exercises_and_from_compile_errors() 
         assert!(primer_text.contains(topic), "the primer does not cover {topic}");
     }
 }
+
+#[test]
+fn every_checklist_item_is_taught_by_its_lesson() {
+    let lessons = lesson::embedded();
+    for item in loadlab::checklist::ITEMS {
+        let (name, text) = lessons
+            .iter()
+            .find(|(name, _)| name.trim_end_matches(".md") == item.lesson)
+            .unwrap_or_else(|| panic!("{}: no lesson {}", item.id, item.lesson));
+        let taught = match item.kind {
+            // The exercise's own block, which the tutor turns into "open the file, then check".
+            loadlab::checklist::ItemKind::Exercise => text.contains(&format!("item: {}", item.id)),
+            loadlab::checklist::ItemKind::Example => item.functions.iter().all(|f| text.contains(f)),
+            // A practice is named as 실습 N, or by its command.
+            loadlab::checklist::ItemKind::Practice => {
+                let title = item.title.split(':').next().unwrap_or(item.title);
+                text.contains(title) || (item.id == "bottleneck_hunt" && text.contains("-- hunt"))
+            }
+        };
+        assert!(taught, "{}: lesson {name} does not teach it", item.id);
+    }
+}

@@ -1,7 +1,7 @@
 //! Drives the real `loadlab` binary in a pseudo-terminal, as a learner would: open the menu,
 //! enter lesson 1, page forward, answer the quiz, quit; start again and land where it stopped.
 //! The lessons are the test fixtures (LOADLAB_LESSONS) and the progress file lives in a temp
-//! dir (LOADLAB_HOME). Every wait has a timeout, and the child is killed if the test fails.
+//! dir (LOADLAB_PROGRESS_DIR). Every wait has a timeout, and the child is killed if the test fails.
 
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -33,7 +33,7 @@ impl Session {
             .expect("open a pty");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_loadlab"));
         command.cwd(home);
-        command.env("LOADLAB_HOME", home);
+        command.env("LOADLAB_PROGRESS_DIR", home);
         command.env("LOADLAB_LESSONS", FIXTURES);
         command.env("TERM", "xterm-256color");
         command.env("NO_COLOR", "1");

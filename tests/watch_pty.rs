@@ -41,7 +41,7 @@ fn watch_prints_whole_lines_and_the_key_help_once_per_change() {
     command.env("NO_COLOR", "1");
     command.env("TERM", "xterm-256color");
     command.env("LOADLAB_WORKBOOK", workbook.path());
-    command.env("LOADLAB_HOME", workbook.path());
+    command.env("LOADLAB_PROGRESS_DIR", workbook.path());
     command.env("CARGO_TARGET_DIR", workbook.path().join("target"));
     let mut child = pair.slave.spawn_command(command).expect("spawn loadlab watch");
     drop(pair.slave);

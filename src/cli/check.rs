@@ -7,7 +7,7 @@ use colored::Colorize;
 
 use crate::checklist::{self, ItemKind};
 use crate::grader::build::{self, Build};
-use crate::grader::checks::{self, GRADED_ITEMS, Status, Verdict};
+use crate::grader::checks::{Status, Verdict};
 use crate::grader::observe::Scenarios;
 use crate::grader::source;
 use crate::progress::Progress;
@@ -23,7 +23,7 @@ pub struct CheckArgs {
 
 pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
     let items: Vec<&'static str> = match &args.item {
-        None => GRADED_ITEMS.to_vec(),
+        None => checklist::graded_ids(),
         Some(id) => match checklist::find(id) {
             Some(item) if item.kind == ItemKind::Practice => {
                 print_practice(item.id);
@@ -54,7 +54,7 @@ pub async fn exec(args: CheckArgs) -> anyhow::Result<i32> {
     };
     let mut verdicts = Vec::new();
     for item in items {
-        let verdict = checks::check(&scenarios, item).await?;
+        let verdict = crate::ops::check::grade(&scenarios, &[item]).await?.remove(0);
         print_verdict(&verdict);
         verdicts.push(verdict);
     }
@@ -92,7 +92,7 @@ pub fn print_verdict(verdict: &Verdict) {
         println!("   - {problem}");
     }
     if verdict.status != Status::Passed {
-        let workbook = build::workbook_dir();
+        let workbook = crate::places::workbook_dir();
         let path = source::exercise_path(&workbook, item);
         let line = std::fs::read_to_string(&path).ok().and_then(|text| source::todo_line(&text, item));
         let place = match line {
@@ -103,27 +103,12 @@ pub fn print_verdict(verdict: &Verdict) {
     }
 }
 
-const PRACTICE_HOW: &[(&str, &str)] = &[
-    (
-        "practice1",
-        "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%, 예외 0건으로 마치면 자동으로 체크돼요. \
-         todo!()가 남은 update_todo·delete_todo도 예외로 세니, 두 과제를 먼저 끝내세요.",
-    ),
-    ("practice2", "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크돼요."),
-    (
-        "practice3",
-        "run StressTestUser --shape stress --quick 로 스트레스 테스트를 하고 practice 3 의 질문에 답하면 체크돼요.",
-    ),
-    ("practice4", "같은 시나리오로 부하·스트레스·스파이크 결과를 모두 남기면 체크돼요."),
-    ("bottleneck_hunt", "cargo run --release -- hunt 의 단계를 따라 병목을 맞히고 개선을 증명하면 체크돼요."),
-];
-
 fn print_practice(id: &str) {
     let (progress, _) = Progress::load();
     let item = checklist::find(id).expect("practice ids are in the checklist");
     let mark = if progress.is_item_done(id) { "✅" } else { "⬜" };
     println!("{mark} {}", item.title);
-    if let Some((_, how)) = PRACTICE_HOW.iter().find(|(practice, _)| *practice == id) {
+    if let Some(how) = item.how {
         println!("   {how}");
     }
 }

@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use anyhow::Context;
 use clap::Args;
 
-use crate::grader::{build::workbook_dir, source};
+use crate::grader::source;
+use crate::places::workbook_dir;
 use crate::progress::Progress;
 
 #[derive(Args, Debug)]

@@ -6,7 +6,8 @@ use colored::Colorize;
 use similar::{ChangeTag, TextDiff};
 
 use crate::checklist::{self, ItemKind};
-use crate::grader::{build::workbook_dir, source};
+use crate::grader::source;
+use crate::places::workbook_dir;
 
 #[derive(Args, Debug)]
 pub struct SolutionArgs {

@@ -15,7 +15,7 @@ use notify::Watcher;
 use tokio::sync::mpsc;
 
 use crate::grader::build::{self, Build};
-use crate::grader::checks::{self, GRADED_ITEMS, Status};
+use crate::grader::checks::{self, Status};
 use crate::grader::observe::Scenarios;
 use crate::progress::Progress;
 
@@ -36,24 +36,26 @@ enum Key {
 
 const KEYS_HELP: &str =
     "[h] 힌트  [l] 목록  [n] 다음 항목  [r] 지금 채점  [q] 끝내기 — 저장하면 자동으로 다시 채점해요";
+/// The items watch cycles through, in checklist order.
+static GRADED: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(crate::checklist::graded_ids);
+
 const DEBOUNCE: Duration = Duration::from_millis(400);
 const POLL_EVERY: Duration = Duration::from_secs(2);
 
 pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
     let mut current = match &args.item {
-        Some(item) if GRADED_ITEMS.contains(&item.as_str()) => {
-            GRADED_ITEMS.iter().position(|i| i == item).unwrap_or(0)
-        }
+        Some(item) if GRADED.contains(&item.as_str()) => GRADED.iter().position(|i| i == item).unwrap_or(0),
         Some(item) => {
             return Err(super::UsageError(format!(
                 "채점할 수 없는 항목 '{item}' — 있는 항목: {}",
-                GRADED_ITEMS.join(", ")
+                GRADED.join(", ")
             ))
             .into());
         }
         None => first_unfinished(&Progress::load().0, 0),
     };
-    let exercises = build::workbook_dir().join("exercises");
+    let exercises = crate::places::workbook_dir().join("exercises");
     let (file_events, mut changes) = mpsc::unbounded_channel::<()>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if event.is_ok_and(|event| event.kind.is_modify() || event.kind.is_create()) {
@@ -98,10 +100,10 @@ pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
                 changed
             }
             key = keys.recv() => match key {
-                Some(Key::Hint) => { super::hint::exec_item(GRADED_ITEMS[current])?; true }
+                Some(Key::Hint) => { super::hint::exec_item(GRADED[current])?; true }
                 Some(Key::List) => { print_list(current); true }
                 Some(Key::Next) => {
-                    current = (current + 1) % GRADED_ITEMS.len();
+                    current = (current + 1) % GRADED.len();
                     grade(current).await?;
                     true
                 }
@@ -118,9 +120,9 @@ pub async fn exec(args: WatchArgs) -> anyhow::Result<i32> {
 }
 
 fn first_unfinished(progress: &Progress, from: usize) -> usize {
-    (0..GRADED_ITEMS.len())
-        .map(|offset| (from + offset) % GRADED_ITEMS.len())
-        .find(|&index| !progress.is_item_done(GRADED_ITEMS[index]))
+    (0..GRADED.len())
+        .map(|offset| (from + offset) % GRADED.len())
+        .find(|&index| !progress.is_item_done(GRADED[index]))
         .unwrap_or(from)
 }
 
@@ -133,14 +135,14 @@ async fn grade_and_advance(current: usize) -> anyhow::Result<usize> {
     if next == current {
         println!("{}", "🎉 모든 항목을 통과했어요!".green().bold());
     } else {
-        println!("다음 항목: {}", GRADED_ITEMS[next].bold());
+        println!("다음 항목: {}", GRADED[next].bold());
     }
     Ok(next)
 }
 
 /// Builds and grades one item, recording the result; `None` when the build failed.
 async fn grade(index: usize) -> anyhow::Result<Option<Status>> {
-    let item = GRADED_ITEMS[index];
+    let item = GRADED[index];
     println!("\n{} {}", "▶".cyan(), format!("{item} 채점 중…").bold());
     let built =
         tokio::task::spawn_blocking(|| build::build_exercises(true)).await.context("빌드 작업 실패")??;
@@ -156,7 +158,7 @@ async fn grade(index: usize) -> anyhow::Result<Option<Status>> {
 
 fn print_list(current: usize) {
     let (progress, _) = Progress::load();
-    for (index, item) in GRADED_ITEMS.iter().enumerate() {
+    for (index, item) in GRADED.iter().enumerate() {
         let mark = if progress.is_item_done(item) { "✅" } else { "⬜" };
         let pointer = if index == current { "▶" } else { " " };
         println!("{pointer} {mark} {item}");

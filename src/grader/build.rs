@@ -8,15 +8,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context;
 
-/// The folder holding `Cargo.toml`, `exercises/` and `solutions/`: the source tree this binary
-/// was built from, unless `LOADLAB_WORKBOOK` points elsewhere. (The progress file follows
-/// `LOADLAB_HOME` instead, so tests can keep progress apart while grading the real exercises.)
-pub fn workbook_dir() -> PathBuf {
-    match std::env::var_os("LOADLAB_WORKBOOK") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-    }
-}
+use crate::places::workbook_dir;
 
 /// Whether the running binary is a release build (`target/release/...`).
 fn running_release() -> bool {
@@ -48,7 +40,7 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
     let manifest = workbook.join("Cargo.toml");
     anyhow::ensure!(
         manifest.exists(),
-        "실습서 폴더를 찾을 수 없어요: {} (LOADLAB_WORKBOOK으로 지정할 수 있어요)",
+        "실습서 폴더를 찾을 수 없어요: {} (LOADLAB_WORKBOOK 환경 변수로 지정할 수 있어요)",
         workbook.display()
     );
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());

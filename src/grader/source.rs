@@ -9,19 +9,8 @@ use anyhow::Context;
 use crate::checklist::Item;
 
 /// The exercise files as shipped, so `reset` can put an item back without git.
-const PRISTINE: &[(&str, &str)] = &[
-    ("todo_user.rs", include_str!("pristine/todo_user.rs")),
-    ("mixed_workload.rs", include_str!("pristine/mixed_workload.rs")),
-    ("stress_user.rs", include_str!("pristine/stress_user.rs")),
-    ("spike_shape.rs", include_str!("pristine/spike_shape.rs")),
-    ("setup_user.rs", include_str!("pristine/setup_user.rs")),
-    ("release_gate.rs", include_str!("pristine/release_gate.rs")),
-];
-
 /// The shipped version of an exercise file.
-pub fn pristine(file: &str) -> Option<&'static str> {
-    PRISTINE.iter().find(|(name, _)| *name == file).map(|(_, text)| *text)
-}
+pub use crate::checklist::pristine;
 
 pub fn exercise_path(workbook: &Path, item: &Item) -> PathBuf {
     workbook.join("exercises").join(item.file)

@@ -2,7 +2,8 @@
 //! item that breaks again is unticked, and 실습 2 ticks itself when the whole locustfile passes.
 //! Every change goes through [`Progress::update`], under its file lock.
 
-use crate::grader::checks::{self, LOCUSTFILE_ITEMS, Status, Verdict};
+use crate::checklist::ITEMS;
+use crate::grader::checks::{self, Status, Verdict};
 use crate::grader::observe::Scenarios;
 use crate::progress::Progress;
 
@@ -33,7 +34,7 @@ pub fn record(verdicts: &[Verdict]) -> anyhow::Result<Recorded> {
                 _ => progress.unmark_item(verdict.item),
             }
         }
-        if LOCUSTFILE_ITEMS.iter().all(|item| progress.is_item_done(item)) {
+        if ITEMS.iter().filter(|item| item.in_locustfile).all(|item| progress.is_item_done(item.id)) {
             progress.mark_item_done("practice2");
         }
     })?;

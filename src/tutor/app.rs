@@ -349,7 +349,7 @@ impl<'h> App<'h> {
         let header = format!("📖 {} · {}/{}쪽", lesson.label(), page + 1, lesson.pages.len());
         println!("{}\n", header.dimmed());
         self.header_rows.set(2);
-        let workbook = crate::grader::build::workbook_dir();
+        let workbook = crate::places::workbook_dir();
         for step in &lesson.pages[page].steps {
             match step {
                 Step::Run(args) => {

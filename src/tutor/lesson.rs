@@ -258,8 +258,14 @@ fn special_step(tag: &str, body: &str, stem: &str, counts: &mut Counts) -> Resul
             }
             let item = item.context("loadlab-exercise 블록에 `item:` 줄이 없어요")?;
             let file = file.context("loadlab-exercise 블록에 `file:` 줄이 없어요")?;
-            if checklist::find(&item).is_none() {
+            let Some(listed) = checklist::find(&item) else {
                 bail!("loadlab-exercise의 item이 체크리스트(src/checklist.rs)에 없어요: `{item}`");
+            };
+            if !file.ends_with(listed.file) {
+                bail!(
+                    "loadlab-exercise의 file `{file}`이 체크리스트의 파일과 달라요: exercises/{}",
+                    listed.file
+                );
             }
             Ok(vec![Step::Exercise(Exercise { item, file, function })])
         }

@@ -103,7 +103,7 @@ pub fn render_lesson(
     color: bool,
 ) -> String {
     let opts = RenderOptions::new(width, color);
-    page::lesson_text(lesson, progress, &crate::grader::build::workbook_dir(), &opts)
+    page::lesson_text(lesson, progress, &crate::places::workbook_dir(), &opts)
 }
 
 /// The progress view (lessons, quiz score, checklist) as terminal text, for `loadlab progress`.

@@ -83,7 +83,7 @@ impl App<'_> {
         let registered = if source.value {
             super::super::classes::solution_classes()
         } else {
-            super::super::classes::exercise_classes(&crate::grader::build::workbook_dir())
+            super::super::classes::exercise_classes(&crate::places::workbook_dir())
         };
         let help = format!("등록된 클래스: {} · 여러 개는 띄어 써요", registered.join(", "));
         let Some(classes) = answered(
