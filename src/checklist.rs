@@ -323,7 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn every_checks_is_used_by_exactly_one_item() {
+    fn every_check_is_used_by_exactly_one_item() {
         let checks: Vec<Check> = graded().filter_map(|item| item.check).collect();
         for (index, check) in checks.iter().enumerate() {
             assert!(!checks[index + 1..].contains(check), "{check:?} twice");

@@ -15,7 +15,7 @@ use notify::Watcher;
 use tokio::sync::mpsc;
 
 use crate::grader::build::{self, Build};
-use crate::grader::checks::{self, Status};
+use crate::grader::checks::Status;
 use crate::grader::observe::Scenarios;
 use crate::progress::Progress;
 
@@ -150,7 +150,7 @@ async fn grade(index: usize) -> anyhow::Result<Option<Status>> {
         eprintln!("{}", build::failed_message().red());
         return Ok(None);
     };
-    let verdict = checks::check(&Scenarios::Binary(binary), item).await?;
+    let verdict = crate::ops::check::grade(&Scenarios::Binary(binary), &[item]).await?.remove(0);
     super::check::print_verdict(&verdict);
     super::check::record(std::slice::from_ref(&verdict))?;
     Ok(Some(verdict.status))
