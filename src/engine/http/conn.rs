@@ -1,20 +1,17 @@
 //! One HTTP/1.1 connection (TCP, or TLS over TCP) owned by one virtual user and driven inside
-//! that user's own task: hyper's connection state machine is polled next to the request, so a
-//! request costs no background task, no channel hop between threads and no wake-up of another
-//! task. The failure kinds a request can meet are [`Failure`]s with stable Korean messages.
+//! that user's own task: the request is written and its answer read right there (see
+//! [`super::wire`]), so a request costs no background task, no channel hop between threads and
+//! no wake-up of another task, and an idle connection holds no buffers. The failure kinds a
+//! request can meet are [`Failure`]s with stable Korean messages.
 
-use std::future::{Future, poll_fn};
+use std::future::poll_fn;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::Request;
 use http::response::Parts;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper::client::conn::http1;
-use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -59,7 +56,7 @@ impl Failure {
         }
     }
 
-    fn from_io(error: &std::io::Error) -> Failure {
+    pub(super) fn from_io(error: &std::io::Error) -> Failure {
         use std::io::ErrorKind;
         match error.kind() {
             ErrorKind::ConnectionRefused => Failure::Refused,
@@ -68,21 +65,6 @@ impl Failure {
             }
             ErrorKind::UnexpectedEof => Failure::Closed,
             _ => Failure::Connect(error.to_string()),
-        }
-    }
-
-    fn from_hyper(error: &hyper::Error) -> Failure {
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-                return Failure::from_io(io);
-            }
-            source = cause.source();
-        }
-        if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
-            Failure::Closed
-        } else {
-            Failure::Protocol(error.to_string())
         }
     }
 
@@ -105,7 +87,7 @@ fn describe_tls(error: &std::io::Error) -> String {
     }
 }
 
-/// TCP or TLS, as one stream type for hyper.
+/// TCP or TLS, as one stream type.
 pub(crate) enum Stream {
     Plain(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
@@ -161,15 +143,14 @@ impl AsyncWrite for Stream {
     }
 }
 
-pub(crate) type Body = Full<Bytes>;
-
-/// An open connection to one origin.
+/// An open connection to one origin: between requests, only its socket.
 pub(crate) struct Conn {
     pub origin: Origin,
-    sender: http1::SendRequest<Body>,
-    driver: http1::Connection<TokioIo<Stream>, Body>,
+    stream: Stream,
     /// Answers read on it so far: a failure on a used connection may be a stale keep-alive.
     pub answered: u64,
+    /// The last answer left the connection ready for another request.
+    pub reusable: bool,
 }
 
 impl Conn {
@@ -201,75 +182,36 @@ impl Conn {
         } else {
             Stream::Plain(tcp)
         };
-        let (sender, driver) = http1::Builder::new()
-            .handshake(TokioIo::new(stream))
-            .await
-            .map_err(|error| Failure::from_hyper(&error))?;
-        Ok(Conn { origin: origin.clone(), sender, driver, answered: 0 })
+        Ok(Conn { origin: origin.clone(), stream, answered: 0, reusable: true })
     }
 
-    /// Whether the connection can take a request: lets hyper notice a close the server sent
-    /// while the connection sat idle, so the request goes out on a fresh one instead.
-    /// (One poll also brings hyper back to waiting for the next request, which it must be before
-    /// it takes one.)
+    /// Whether the connection can take a request: a keep-alive connection the server closed
+    /// while it sat idle (or that holds bytes nobody asked for) is not, so the request goes out
+    /// on a fresh one instead.
     pub async fn usable(&mut self) -> bool {
-        let driver = &mut self.driver;
-        let closed = poll_fn(|cx| Poll::Ready(driver.poll_without_shutdown(cx).is_ready())).await;
-        !closed && self.sender.is_ready()
-    }
-
-    /// Sends `request` and reads the whole answer, polling the connection in this task.
-    pub async fn exchange(&mut self, request: Request<Body>) -> Result<(Parts, Bytes), Failure> {
-        let Conn { sender, driver, .. } = self;
-        let answer = async {
-            let response = sender.send_request(request).await?;
-            let (parts, body) = response.into_parts();
-            Ok::<_, hyper::Error>((parts, collect(body).await?))
-        };
-        let mut answer = std::pin::pin!(answer);
-        let mut driver_done = false;
-        let outcome = poll_fn(|cx| {
-            // The answer moves forward in steps that wake each other (head, then the body once
-            // it is wanted), all inside this task: a few rounds settle them in one wake-up.
-            for _ in 0..4 {
-                if let Poll::Ready(outcome) = answer.as_mut().poll(cx) {
-                    return Poll::Ready(outcome.map_err(|e| Failure::from_hyper(&e)));
-                }
-                if driver_done {
-                    return Poll::Ready(Err(Failure::Closed));
-                }
-                match driver.poll_without_shutdown(cx) {
-                    Poll::Ready(Ok(())) => driver_done = true,
-                    Poll::Ready(Err(error)) => return Poll::Ready(Err(Failure::from_hyper(&error))),
-                    Poll::Pending => {}
-                }
-            }
-            Poll::Pending
+        if !self.reusable {
+            return false;
+        }
+        let stream = &mut self.stream;
+        poll_fn(|cx| {
+            let mut probe = [0u8; 1];
+            let mut probe = ReadBuf::new(&mut probe);
+            Poll::Ready(match Pin::new(&mut *stream).poll_read(cx, &mut probe) {
+                // Nothing to read: open and quiet, as an idle keep-alive connection should be.
+                Poll::Pending => true,
+                // End of stream, unexpected bytes, or an error.
+                Poll::Ready(_) => false,
+            })
         })
-        .await;
-        if outcome.is_ok() {
-            self.answered += 1;
-        }
-        outcome
+        .await
     }
-}
 
-/// The whole body as one `Bytes`: no copy when it came in one piece (the usual small answer).
-async fn collect(mut body: Incoming) -> Result<Bytes, hyper::Error> {
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame?.into_data() else { continue };
-        match (&mut joined, first.take()) {
-            (Some(joined), _) => joined.extend_from_slice(&data),
-            (None, None) => first = Some(data),
-            (None, Some(previous)) => {
-                let mut buffer = BytesMut::with_capacity(previous.len() + data.len());
-                buffer.extend_from_slice(&previous);
-                buffer.extend_from_slice(&data);
-                joined = Some(buffer);
-            }
-        }
+    /// Sends `request` and reads the whole answer.
+    pub async fn exchange(&mut self, request: &Request<Bytes>) -> Result<(Parts, Bytes), Failure> {
+        self.reusable = false;
+        let answered = super::wire::exchange(&mut self.stream, request).await?;
+        self.answered += 1;
+        self.reusable = answered.reusable;
+        Ok((answered.parts, answered.body))
     }
-    Ok(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
 }
