@@ -196,12 +196,9 @@ impl Conn {
         poll_fn(|cx| {
             let mut probe = [0u8; 1];
             let mut probe = ReadBuf::new(&mut probe);
-            Poll::Ready(match Pin::new(&mut *stream).poll_read(cx, &mut probe) {
-                // Nothing to read: open and quiet, as an idle keep-alive connection should be.
-                Poll::Pending => true,
-                // End of stream, unexpected bytes, or an error.
-                Poll::Ready(_) => false,
-            })
+            // Pending: nothing to read, open and quiet, as an idle keep-alive connection should
+            // be. Ready: end of stream, bytes nobody asked for, or an error.
+            Poll::Ready(Pin::new(&mut *stream).poll_read(cx, &mut probe).is_pending())
         })
         .await
     }
