@@ -30,7 +30,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Statement, StatementStatus, p
 use serde::Serialize;
 
 use super::Storage;
-use super::validation::{NewTodo, TodoPatch};
+use super::models::{NewTodo, TodoPatch};
 
 /// A todo as the API shows it; field order is the original's JSON order.
 #[derive(Debug, Clone, PartialEq, Serialize)]

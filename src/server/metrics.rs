@@ -22,8 +22,6 @@ use axum::response::Response;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::routes::AppState;
-
 /// Upper bounds (seconds) of the latency histogram buckets.
 const BUCKETS: [f64; 14] =
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -192,13 +190,13 @@ fn statm_resident_pages() -> Option<u64> {
 }
 
 /// Middleware: times every request and records it under its route pattern.
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
     let res = next.run(req).await;
     let route = route.as_deref().unwrap_or(UNMATCHED_ROUTE);
-    state.metrics.record(&method, route, res.status().as_u16(), start.elapsed());
+    metrics.record(&method, route, res.status().as_u16(), start.elapsed());
     res
 }
 

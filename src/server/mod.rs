@@ -27,14 +27,18 @@
 //! default, and none changes what a request answers — only how it is produced — except
 //! `no-pagination`, whose point is to ignore `skip`/`limit`.
 
+mod body;
 pub mod bottlenecks;
 mod db;
 mod errors;
 mod faults;
+mod field_error;
+mod lax;
 mod metrics;
+mod models;
 mod openapi;
+mod pyjson;
 mod routes;
-mod validation;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
