@@ -15,6 +15,7 @@ pub mod cli;
 pub mod engine;
 pub mod explain;
 pub mod grader;
+pub mod lab_metrics;
 pub mod progress;
 pub mod report;
 pub mod server;
