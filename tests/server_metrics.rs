@@ -2,10 +2,13 @@
 //! `loadlab::lab_metrics::ALL` is written by a running server, and the sampler's parser reads
 //! each value the sampler keeps exactly as the server wrote it.
 
+mod common;
+
+use common::lab::Lab;
 use loadlab::engine::server_metrics;
 use loadlab::lab_metrics::{self as names, ALL};
-use loadlab::server::{Bottleneck, ServerConfig, start};
-use reqwest::Client;
+use loadlab::server::{Bottleneck, ServerConfig};
+use reqwest::Method;
 use serde_json::json;
 
 /// The values of the sample lines of series `name` (a histogram's too), in text order.
@@ -35,17 +38,14 @@ async fn the_sampler_reads_every_series_the_server_writes() {
     let mut config = ServerConfig::in_memory();
     config.bottlenecks = vec![Bottleneck::PoolStarvation, Bottleneck::MemoryLeak];
     config.secret_bottlenecks = true;
-    let server = start(config).await.expect("server starts");
-    let http = Client::builder().no_proxy().build().unwrap();
-    let url = server.url();
+    let lab = Lab::with(config).await;
     for title in ["a", "b", "c"] {
-        let res = http.post(format!("{url}/todos/")).json(&json!({ "title": title })).send().await.unwrap();
-        assert_eq!(res.status(), 201);
+        lab.create(json!({ "title": title })).await;
     }
     for path in ["/todos/1", "/todos/2", "/todos/999"] {
-        http.get(format!("{url}{path}")).send().await.unwrap().bytes().await.unwrap();
+        lab.call(Method::GET, path, None).await;
     }
-    let text = http.get(format!("{url}/metrics")).send().await.unwrap().text().await.unwrap();
+    let text = lab.metrics().await;
 
     for name in ALL {
         assert!(!values(&text, name).is_empty(), "the server writes no {name}:\n{text}");
@@ -73,15 +73,13 @@ async fn the_sampler_reads_every_series_the_server_writes() {
     assert_eq!(sample.async_blocked_seconds_total, single(&text, names::ASYNC_BLOCKED_SECONDS_TOTAL));
     assert!(sample.secret_bottleneck);
     assert_eq!(single(&text, names::LAB_SECRET_BOTTLENECK), 1.0);
-    server.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_healthy_server_leaves_out_only_the_optional_series() {
-    let server = start(ServerConfig::in_memory()).await.expect("server starts");
-    let http = Client::builder().no_proxy().build().unwrap();
-    http.get(format!("{}/health", server.url())).send().await.unwrap();
-    let text = http.get(format!("{}/metrics", server.url())).send().await.unwrap().text().await.unwrap();
+    let lab = Lab::new().await;
+    lab.call(Method::GET, "/health", None).await;
+    let text = lab.metrics().await;
     let optional = [
         names::REQUEST_HISTORY_BYTES,
         names::DB_POOL_SIZE,
@@ -95,5 +93,4 @@ async fn a_healthy_server_leaves_out_only_the_optional_series() {
     assert_eq!(sample.db_session_wait_seconds_total, None);
     assert!(!sample.secret_bottleneck);
     assert_eq!(sample.requests_total, 1);
-    server.shutdown().await;
 }
