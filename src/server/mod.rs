@@ -46,7 +46,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use axum::body::Bytes;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -196,13 +195,11 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     active.secret = config.secret_bottlenecks;
 
     let metrics = Arc::new(metrics::Metrics::default());
-    let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없어요")?;
     let state = routes::AppState {
         store,
         metrics: metrics.clone(),
         faults: Arc::new(faults::FaultSchedule::new(config.faults.clone())),
         test_routes: config.test_routes,
-        openapi: Bytes::from(openapi),
         bottlenecks: Arc::new(active),
     };
     let app = routes::router(state);

@@ -48,7 +48,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub faults: Arc<FaultSchedule>,
     pub test_routes: bool,
-    pub openapi: Bytes,
     pub bottlenecks: Arc<bottlenecks::Active>,
 }
 
@@ -100,8 +99,8 @@ async fn health() -> Response {
     static_json(StatusCode::OK, HEALTH_BODY)
 }
 
-async fn openapi_json(State(state): State<AppState>) -> Response {
-    json_response(StatusCode::OK, state.openapi.to_vec())
+async fn openapi_json() -> Response {
+    json_response(StatusCode::OK, openapi::DOCUMENT.as_bytes().to_vec())
 }
 
 async fn docs() -> Html<String> {
