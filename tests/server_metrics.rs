@@ -1,6 +1,7 @@
 //! The lab server's `/metrics` and the engine's sampler speak the same names: every series in
 //! `loadlab::lab_metrics::ALL` is written by a running server, and the sampler's parser reads
-//! each value the sampler keeps exactly as the server wrote it.
+//! each value the sampler keeps exactly as the server wrote it; requests are counted by route
+//! pattern and status, with their latency histogram.
 
 mod common;
 
@@ -8,7 +9,7 @@ use common::lab::Lab;
 use loadlab::engine::server_metrics;
 use loadlab::lab_metrics::{self as names, ALL};
 use loadlab::server::{Bottleneck, ServerConfig};
-use reqwest::Method;
+use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
 /// The values of the sample lines of series `name` (a histogram's too), in text order.
@@ -93,4 +94,52 @@ async fn a_healthy_server_leaves_out_only_the_optional_series() {
     assert_eq!(sample.db_session_wait_seconds_total, None);
     assert!(!sample.secret_bottleneck);
     assert_eq!(sample.requests_total, 1);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let lab = Lab::new().await;
+    let id = lab.create(json!({"title": "m"})).await["id"].as_i64().unwrap();
+    lab.call(Method::GET, &format!("/todos/{id}"), None).await;
+    lab.call(Method::GET, &format!("/todos/{id}"), None).await;
+    lab.call(Method::GET, "/todos/999999", None).await;
+    lab.call(Method::GET, "/nope", None).await;
+    let res = lab.http.get(lab.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    let value = |prefix: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        value(r#"loadlab_http_requests_total{method="GET",route="/todos/{todo_id}",status="200"}"#),
+        2.0
+    );
+    assert_eq!(
+        value(r#"loadlab_http_requests_total{method="GET",route="/todos/{todo_id}",status="404"}"#),
+        1.0
+    );
+    assert_eq!(value(r#"loadlab_http_requests_total{method="POST",route="/todos/",status="201"}"#), 1.0);
+    assert_eq!(value(r#"loadlab_http_requests_total{method="GET",route="unmatched",status="404"}"#), 1.0);
+    assert_eq!(
+        value(r#"loadlab_http_request_duration_seconds_count{method="GET",route="/todos/{todo_id}"}"#),
+        3.0
+    );
+    assert_eq!(
+        value(
+            r#"loadlab_http_request_duration_seconds_bucket{method="GET",route="/todos/{todo_id}",le="+Inf"}"#
+        ),
+        3.0
+    );
+    assert!(value("loadlab_http_open_connections ") >= 1.0);
+    assert!(value("loadlab_process_resident_memory_bytes ") > 0.0);
+    assert_eq!(value("loadlab_todos "), 1.0);
+    assert!(text.contains("# TYPE loadlab_http_request_duration_seconds histogram"));
 }

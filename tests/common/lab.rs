@@ -101,3 +101,28 @@ impl Lab {
             .unwrap()
     }
 }
+
+/// An ISO-8601 timestamp without zone, as the original writes `created_at`/`updated_at`:
+/// `2026-11-27T06:46:18.886508` (the fraction is absent only when it would be .000000).
+pub fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let base = b.len() >= 19
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    base && (b.len() == 19 || (b.len() == 26 && b[19] == b'.' && digits(20..26)))
+}
+
+/// The keys of a JSON object, in the order serde_json holds them (sorted).
+pub fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(String::as_str).collect()
+}
