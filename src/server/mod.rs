@@ -51,28 +51,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use bottlenecks::Bottleneck;
+pub use db::Storage;
+pub use faults::Faults;
 pub use routes::VANISH_AFTER;
-
-/// Where the todos live.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Storage {
-    /// A SQLite file; created if missing, and the data survives a restart.
-    File(PathBuf),
-    /// A throwaway database that disappears with the server.
-    InMemory,
-}
-
-/// Fault injection, for grading how a scenario copes with a misbehaving service.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Faults {
-    /// Share (0.0..=1.0) of `/todos` answers replaced by a JSON 500 `{"detail": "..."}`; the
-    /// request is then not executed. Spread evenly over each method's requests, not drawn at
-    /// random (see `faults.rs`).
-    pub error_rate: f64,
-    /// Share (0.0..=1.0) of successful `POST /todos/` whose todo is deleted again
-    /// [`VANISH_AFTER`] later, so that clients meet 404s; spread evenly like `error_rate`.
-    pub vanish_rate: f64,
-}
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
