@@ -27,6 +27,7 @@ use super::{Finding, FindingId, Severity};
 use crate::engine::RunResult;
 use crate::engine::server_metrics::ServerSample;
 use crate::engine::stats::EndpointStats;
+use crate::lab_metrics;
 use crate::report::short_number;
 
 /// A row needs this many requests before its latency or size counts.
@@ -321,9 +322,11 @@ fn n_plus_one(lab: &Lab) -> Option<Finding> {
              ❌ for todo in todos: db.query(User).filter(User.id == todo.user_id).first() → \
              ✅ db.query(TodoDB).join(User).all() (조인), 또는 id 목록으로 한 번에 (WHERE id IN (...))."
                 .to_string(),
-            "ORM의 지연 로딩(lazy loading)이 흔한 원인이에요: SQLAlchemy라면 joinedload·selectinload로 미리 불러오세요. \
-             고친 뒤 서버 지표(/metrics의 loadlab_db_queries_total)로 요청당 쿼리가 1개 가까이로 줄었는지 확인하세요."
-                .to_string(),
+            format!(
+                "ORM의 지연 로딩(lazy loading)이 흔한 원인이에요: SQLAlchemy라면 joinedload·selectinload로 미리 불러오세요. \
+                 고친 뒤 서버 지표(/metrics의 {})로 요청당 쿼리가 1개 가까이로 줄었는지 확인하세요.",
+                lab_metrics::DB_QUERIES_TOTAL
+            ),
         ],
         names: names(&rows),
     })
