@@ -24,7 +24,8 @@ fn every_path_in_the_layout_table_exists() {
     for (part, paths) in &rows {
         assert!(!paths.is_empty(), "{part}: no path");
         for path in paths {
-            let on_disk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path.trim_end_matches("*.md"));
+            let on_disk =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path.trim_end_matches("*.md"));
             assert!(on_disk.exists(), "{part}: {path} does not exist");
         }
     }
