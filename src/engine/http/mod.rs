@@ -10,6 +10,7 @@
 
 mod conn;
 mod cookies;
+mod failure;
 mod origin;
 pub mod tls;
 mod wire;
@@ -22,8 +23,8 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, StatusCode};
 
 use conn::Conn;
-pub(crate) use conn::Failure;
 use cookies::CookieJar;
+pub(crate) use failure::Failure;
 use origin::{Origin, resolve_location, write_target};
 pub use tls::TlsOptions;
 

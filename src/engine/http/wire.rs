@@ -14,7 +14,7 @@ use http::response::Parts;
 use http::{Method, Request, Response, StatusCode, Version};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::conn::Failure;
+use super::failure::Failure;
 
 /// Most answer heads fit; the buffer grows when one does not.
 const FIRST_READ: usize = 2048;
