@@ -1,5 +1,6 @@
-//! `loadlab explain RESULT.json`: the tables of a saved run, then its Korean explanation —
-//! each metric against the guide's targets and what the data points to.
+//! `loadlab explain RESULT.json` (or a Locust `PREFIX_stats.csv`, e.g. a Locust master's files
+//! after a distributed run): the tables of a saved run, then its Korean explanation — each
+//! metric against the guide's targets and what the data points to.
 
 use std::path::PathBuf;
 
@@ -7,12 +8,12 @@ use clap::Args;
 
 use crate::engine::console;
 use crate::explain::explain;
-use crate::report::json;
+use crate::report::{json, locust_csv};
 
 #[derive(Args, Debug, Clone)]
 pub struct ExplainArgs {
-    /// run --json 으로 저장한 결과 파일
-    #[arg(value_name = "RESULT.json")]
+    /// run --json 으로 저장한 결과 파일, 또는 Locust·loadlab --csv 의 PREFIX_stats.csv
+    #[arg(value_name = "RESULT.json | PREFIX_stats.csv")]
     pub file: PathBuf,
     /// 요청 통계표는 빼고 해설만 출력해요
     #[arg(long)]
@@ -20,7 +21,11 @@ pub struct ExplainArgs {
 }
 
 pub fn exec(args: ExplainArgs) -> anyhow::Result<i32> {
-    let result = json::read(&args.file)?;
+    let result = if locust_csv::is_stats_file(&args.file) {
+        locust_csv::read(&args.file)?
+    } else {
+        json::read(&args.file)?
+    };
     println!(
         "{} — {} (사용자 {}명, {}초)\n",
         args.file.display(),

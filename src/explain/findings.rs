@@ -72,7 +72,7 @@ fn no_requests(result: &RunResult) -> Option<Finding> {
 }
 
 /// Failure-message prefixes of requests that got no answer, with a Korean name.
-const NO_ANSWER_KINDS: [(&str, &str); 8] = [
+pub(crate) const NO_ANSWER_KINDS: [(&str, &str); 8] = [
     ("ConnectionRefusedError", "연결 거부"),
     ("ConnectionResetError", "연결 끊김"),
     ("NameResolutionError", "호스트 이름을 찾지 못함"),

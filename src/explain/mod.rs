@@ -14,6 +14,7 @@
 
 mod bottlenecks;
 mod findings;
+pub(crate) use findings::NO_ANSWER_KINDS;
 mod generator;
 pub(crate) mod metrics;
 mod rows;

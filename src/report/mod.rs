@@ -8,6 +8,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod kinds;
+pub mod locust_csv;
 pub mod thresholds;
 
 pub use crate::exit::THRESHOLD_FAILED as EXIT_THRESHOLD_FAILED;
