@@ -2,16 +2,22 @@
 //! weighted tasks with wait times, spawned at a spawn rate toward a [`shape::Schedule`]; every
 //! request is recorded in [`stats`]; [`console`] prints Locust's tables from the result.
 //!
-//! Entry point: [`run`] with a [`RunConfig`].
+//! Entry point: [`run`] with a [`RunConfig`]. A front end that steers a run while it goes (the
+//! web UI, a Locust worker) gives it a [`control::channel`] and [`shape::Schedule::controlled`].
 
 pub mod client;
 pub mod console;
+pub mod control;
 pub mod cpu;
 pub mod histogram;
 pub mod http;
+pub mod interval;
+mod life;
+mod population;
 pub mod random;
 pub mod result;
 pub mod runner;
+mod sampler;
 pub mod server_metrics;
 pub mod shape;
 pub mod stats;

@@ -14,6 +14,8 @@ pub struct Target {
     pub spawn_rate: f64,
     /// The stage's label, shown in the live display.
     pub stage: Option<String>,
+    /// Exact users per class (by the run's class order) instead of the weighted mix.
+    pub class_counts: Option<Vec<usize>>,
 }
 
 /// One stage of a staged shape.
@@ -57,9 +59,27 @@ impl ShapeClass {
 }
 
 enum Kind {
-    Fixed { users: usize, spawn_rate: f64, run_time: Option<Duration> },
-    Stages { stages: Vec<Stage>, label: String },
-    Custom { shape: Box<dyn LoadShape>, label: String, last: Option<(Duration, Option<(usize, f64)>)> },
+    Fixed {
+        users: usize,
+        spawn_rate: f64,
+        run_time: Option<Duration>,
+    },
+    Stages {
+        stages: Vec<Stage>,
+        label: String,
+    },
+    Custom {
+        shape: Box<dyn LoadShape>,
+        label: String,
+        last: Option<(Duration, Option<(usize, f64)>)>,
+    },
+    /// Steered by a front end ([`super::control`]): no end of its own but `run_time`.
+    Controlled {
+        users: usize,
+        spawn_rate: f64,
+        class_counts: Option<Vec<usize>>,
+        run_time: Option<Duration>,
+    },
 }
 
 /// A run's schedule.
@@ -164,6 +184,31 @@ impl Schedule {
         Schedule { kind: Kind::Fixed { users, spawn_rate: spawn_rate.max(0.001), run_time } }
     }
 
+    /// A run that starts with no users and follows a front end's commands ([`Schedule::set_users`],
+    /// [`Schedule::set_class_counts`]) until it is stopped, interrupted or `run_time` passes.
+    pub fn controlled(run_time: Option<Duration>) -> Self {
+        Schedule { kind: Kind::Controlled { users: 0, spawn_rate: 1.0, class_counts: None, run_time } }
+    }
+
+    /// From now on, `users` users in the weighted mix at `spawn_rate` per second (infinite: at
+    /// once). Any schedule becomes a controlled one that keeps its run time.
+    pub fn set_users(&mut self, users: usize, spawn_rate: f64) {
+        let run_time = self.run_time();
+        self.kind =
+            Kind::Controlled { users, spawn_rate: clamp_rate(spawn_rate), class_counts: None, run_time };
+    }
+
+    /// From now on, exactly `counts[i]` users of class `i`, changed at `spawn_rate` per second.
+    pub fn set_class_counts(&mut self, counts: Vec<usize>, spawn_rate: f64) {
+        let run_time = self.run_time();
+        self.kind = Kind::Controlled {
+            users: counts.iter().sum(),
+            spawn_rate: clamp_rate(spawn_rate),
+            class_counts: Some(counts),
+            run_time,
+        };
+    }
+
     /// Linear ramps between stages, starting from 0 users.
     pub fn stages(stages: Vec<Stage>, label: impl Into<String>) -> Self {
         Schedule { kind: Kind::Stages { stages, label: label.into() } }
@@ -218,13 +263,25 @@ impl Schedule {
                     users,
                     spawn_rate: spawn_rate.max(0.001),
                     stage: Some(format!("{label} → {users}명")),
+                    class_counts: None,
                 })
             }
             Kind::Fixed { users, spawn_rate, run_time } => {
                 if run_time.is_some_and(|limit| elapsed >= limit) {
                     return None;
                 }
-                Some(Target { users: *users, spawn_rate: *spawn_rate, stage: None })
+                Some(Target { users: *users, spawn_rate: *spawn_rate, stage: None, class_counts: None })
+            }
+            Kind::Controlled { users, spawn_rate, class_counts, run_time } => {
+                if run_time.is_some_and(|limit| elapsed >= limit) {
+                    return None;
+                }
+                Some(Target {
+                    users: *users,
+                    spawn_rate: *spawn_rate,
+                    stage: None,
+                    class_counts: class_counts.clone(),
+                })
             }
             Kind::Stages { stages, .. } => {
                 let mut start = Duration::ZERO;
@@ -242,6 +299,7 @@ impl Schedule {
                             // Fast enough to follow the ramp, never slower than 1 user a second.
                             spawn_rate: (slope * 2.0).max(1.0),
                             stage: Some(format!("{}/{} 단계 → {}명", index + 1, stages.len(), stage.users)),
+                            class_counts: None,
                         });
                     }
                     start = end;
@@ -254,7 +312,7 @@ impl Schedule {
 
     pub fn run_time(&self) -> Option<Duration> {
         match &self.kind {
-            Kind::Fixed { run_time, .. } => *run_time,
+            Kind::Fixed { run_time, .. } | Kind::Controlled { run_time, .. } => *run_time,
             Kind::Stages { stages, .. } => Some(stages.iter().map(|stage| stage.duration).sum()),
             Kind::Custom { .. } => None,
         }
@@ -265,13 +323,13 @@ impl Schedule {
         match &self.kind {
             Kind::Fixed { users, .. } => *users,
             Kind::Stages { stages, .. } => stages.iter().map(|stage| stage.users).max().unwrap_or(0),
-            Kind::Custom { .. } => 0,
+            Kind::Custom { .. } | Kind::Controlled { .. } => 0,
         }
     }
 
     pub fn spawn_rate(&self) -> f64 {
         match &self.kind {
-            Kind::Fixed { spawn_rate, .. } => *spawn_rate,
+            Kind::Fixed { spawn_rate, .. } | Kind::Controlled { spawn_rate, .. } => *spawn_rate,
             Kind::Stages { .. } | Kind::Custom { .. } => 0.0,
         }
     }
@@ -321,15 +379,21 @@ impl Schedule {
                 )
             }
             Kind::Custom { label, .. } => format!("모양 {label}: 사용자 수와 투입 속도는 모양이 정해요"),
+            Kind::Controlled { users, .. } => format!("사용자 {users}명, 실행 중에 바뀔 수 있어요"),
         }
     }
 
     pub fn label(&self) -> Option<String> {
         match &self.kind {
-            Kind::Fixed { .. } => None,
+            Kind::Fixed { .. } | Kind::Controlled { .. } => None,
             Kind::Stages { label, .. } | Kind::Custom { label, .. } => Some(label.clone()),
         }
     }
+}
+
+/// Rates below 0.001 (and NaN) are 0.001 as in [`Schedule::fixed`]; infinity stays: at once.
+fn clamp_rate(rate: f64) -> f64 {
+    if rate.is_nan() { 0.001 } else { rate.max(0.001) }
 }
 
 /// 1.5 → "1.5", 2.0 → "2".

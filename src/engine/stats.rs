@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::histogram::Histogram;
+use super::interval::{IntervalStats, Intervals};
 pub use super::result::{
     ClassInfo, CorrectedTimes, CpuOverload, EndpointStats, ErrorRow, ExceptionRow, GeneratorNotes,
     HistoryPoint, NameLimit, Percentile, RunResult, RunSettings,
@@ -236,6 +237,8 @@ struct Counters {
     errors: HashMap<(String, String, String), u64>,
     exceptions: HashMap<(String, String), ExceptionEntry>,
     name_limit: Option<NameLimit>,
+    /// Deltas for a front end that reports them (a Locust worker); `None` costs nothing.
+    intervals: Option<Intervals>,
 }
 
 /// The shared collector a run's users record into.
@@ -284,6 +287,9 @@ impl StatsCollector {
             let key = (record.method.clone(), name, message.clone());
             *counters.errors.entry(key).or_default() += 1;
         }
+        if let Some(intervals) = &mut counters.intervals {
+            intervals.add(row, record);
+        }
     }
 
     pub fn record_exception(&self, class: &str, task: &str, message: &str, location: &str) {
@@ -293,6 +299,34 @@ impl StatsCollector {
             .entry((message.to_string(), location.to_string()))
             .or_insert_with(|| ExceptionEntry { count: 0, task: task.to_string(), class: class.to_string() });
         entry.count += 1;
+        if let Some(intervals) = &mut counters.intervals {
+            intervals.add_exception(message, location, task, class);
+        }
+    }
+
+    /// Starts keeping deltas for [`StatsCollector::take_interval`] (from now on).
+    pub fn report_intervals(&self) {
+        self.lock().intervals.get_or_insert_with(Intervals::new);
+    }
+
+    /// What was recorded since the previous call (or since [`StatsCollector::report_intervals`]);
+    /// `None` when deltas are not kept.
+    pub fn take_interval(&self) -> Option<IntervalStats> {
+        let mut counters = self.lock();
+        let counters = &mut *counters;
+        let names = counters.entries.iter().map(|(method, name, _)| (method.as_str(), name.as_str()));
+        counters.intervals.as_mut().map(|intervals| intervals.take(names))
+    }
+
+    /// Forgets every request, failure and exception so far, as Locust's "Reset stats" does.
+    /// Deltas not yet taken are dropped too; a front end that reports them keeps doing so.
+    pub fn reset(&self) {
+        let mut counters = self.lock();
+        let reporting = counters.intervals.is_some();
+        *counters = Counters::default();
+        if reporting {
+            counters.intervals = Some(Intervals::new());
+        }
     }
 
     /// Hands over the counters of the interval since the last call and starts a new interval.

@@ -201,7 +201,7 @@ fn last_path_segment(path: &'static str) -> &'static str {
     path.rsplit("::").next().unwrap_or(path)
 }
 
-type Spawner = dyn Fn(super::runner::UserContext) -> BoxFuture<'static, ()> + Send + Sync;
+type Spawner = dyn Fn(super::life::UserContext) -> BoxFuture<'static, ()> + Send + Sync;
 
 /// A user class the engine can spawn, with what graders and reports need to know about it.
 #[derive(Clone)]
@@ -222,7 +222,7 @@ impl UserClass {
             weight: U::weight(),
             wait_time: U::wait_time(),
             tasks: U::tasks().iter().map(|task| (task.name, task.weight)).collect(),
-            spawn: Arc::new(|context| Box::pin(super::runner::live::<U>(context))),
+            spawn: Arc::new(|context| Box::pin(super::life::live::<U>(context))),
         }
     }
 
@@ -232,7 +232,7 @@ impl UserClass {
         self
     }
 
-    pub(crate) fn spawn(&self, context: super::runner::UserContext) -> BoxFuture<'static, ()> {
+    pub(crate) fn spawn(&self, context: super::life::UserContext) -> BoxFuture<'static, ()> {
         (self.spawn)(context)
     }
 }
