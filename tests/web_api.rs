@@ -185,6 +185,34 @@ async fn a_run_streams_live_numbers_switches_bottlenecks_and_leaves_its_reports(
     let healthy = list(host.clone()).await;
     assert!(healthy < 20.0, "N+1 off again: {healthy} queries for one list");
 
+    // Edit: more users, at once; bad values are refused in Korean.
+    let (status, body) = post(&server, "/api/edit", json!({"users": -2, "spawn_rate": 5})).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(hangul(error_of(&body)));
+    let (status, body) = post(&server, "/api/edit", json!({"users": 7, "spawn_rate": 100})).await;
+    assert_eq!(status, 200, "{body}");
+    events
+        .until("seven users", |snapshot, _| {
+            snapshot["live"]["users"] == 7 && snapshot["live"]["target_users"] == 7
+        })
+        .await;
+
+    // Reset: the numbers start again from zero, and so does the history.
+    let before = events
+        .until("some requests to reset", |snapshot, _| {
+            snapshot["live"]["total"]["num_requests"].as_u64() >= Some(20)
+        })
+        .await;
+    let counted = before["live"]["total"]["num_requests"].as_u64().unwrap();
+    let (status, body) = post(&server, "/api/reset", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let after = events
+        .until("fewer requests after the reset", |snapshot, _| {
+            snapshot["live"]["total"]["num_requests"].as_u64().is_some_and(|n| n < counted)
+        })
+        .await;
+    assert_eq!(after["phase"], "running");
+
     let (status, body) = post(&server, "/api/stop", json!({})).await;
     assert_eq!(status, 200, "{body}");
     let done = events.until("the outcome", |snapshot, _| snapshot["outcome"].is_object()).await;

@@ -141,14 +141,14 @@ pub async fn edit(State(state): State<AppState>, body: Bytes) -> Response {
         Ok(values) => values,
         Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
-    match state.dashboard.steering().and_then(|steering| steering.edit(users, spawn_rate)) {
+    match state.dashboard.steering().map(|steering| steering.edit(users, spawn_rate)) {
         Ok(()) => ok(serde_json::json!({ "users": users, "spawn_rate": spawn_rate })),
         Err(message) => refuse(StatusCode::CONFLICT, message),
     }
 }
 
 pub async fn reset(State(state): State<AppState>) -> Response {
-    match state.dashboard.steering().and_then(|steering| steering.reset()) {
+    match state.dashboard.steering().map(|steering| steering.reset()) {
         Ok(()) => {
             state.dashboard.history_reset();
             ok(serde_json::json!({ "reset": true }))

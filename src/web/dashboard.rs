@@ -217,13 +217,18 @@ impl Dashboard {
         let dashboard = Arc::clone(self);
         tokio::spawn(async move {
             let observer = Arc::clone(&dashboard);
-            let mut hooks = RunHooks {
+            let hooks = RunHooks {
                 observer: Some(Box::new(move |status: &LiveStatus<'_>| observer.observe(run, status))),
                 interrupt: Some(Box::pin(async move { stop.notified().await })),
                 ..RunHooks::default()
             };
-            super::steer::attach(&mut hooks, receiver);
-            let result = crate::ops::run::run_on(&mut prepared, &target, hooks).await;
+            let result = match crate::ops::run::engine_config(&mut prepared, &target, hooks).await {
+                Ok(mut config) => {
+                    super::steer::attach(&mut config, receiver);
+                    crate::engine::run(config).await
+                }
+                Err(error) => Err(error),
+            };
             target.stop().await;
             dashboard.finish(run, result, &prepared.settings);
         });

@@ -6,20 +6,21 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::ops::run::RunHooks;
+use crate::engine::RunConfig;
+use crate::engine::control::{self, RunControl};
 use crate::server::Bottleneck;
 use crate::server::bottlenecks::Active as Switchboard;
 
-const NO_CONTROL: &str = "이 실행은 중간에 바꿀 수 없어요. 멈춘 뒤 새 값으로 다시 시작해 주세요.";
 const NO_LAB: &str = "병목은 내장 실습 서버로 실행할 때만 켜고 끌 수 있어요.";
 const SECRET: &str = "이 서버의 병목은 비밀이라 여기서 바꿀 수 없어요.";
 
-/// The engine side of a run's steering, plugged into its hooks.
-pub struct ControlReceiver(());
+/// The engine side of a run's steering, plugged into its configuration.
+pub struct ControlReceiver(control::ControlReceiver);
 
 /// What the page may change in a running test.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Steering {
+    control: RunControl,
     lab: Option<Arc<Switchboard>>,
 }
 
@@ -33,7 +34,8 @@ pub struct LabSwitch {
 
 impl Steering {
     pub fn new() -> (Steering, ControlReceiver) {
-        (Steering::default(), ControlReceiver(()))
+        let (control, receiver) = control::channel();
+        (Steering { control, lab: None }, ControlReceiver(receiver))
     }
 
     /// The embedded lab server's switches, when the run has one.
@@ -70,16 +72,19 @@ impl Steering {
             .map_err(|error| format!("병목을 바꾸지 못했어요: {error:#}"))
     }
 
-    /// A new user count and spawn rate for the running test.
-    pub fn edit(&self, _users: usize, _spawn_rate: f64) -> Result<(), String> {
-        Err(NO_CONTROL.to_string())
+    /// A new user count and spawn rate for the running test, kept until the run ends (a
+    /// shape stops shaping: the page asked for this many users).
+    pub fn edit(&self, users: usize, spawn_rate: f64) {
+        self.control.set_users(users, spawn_rate);
     }
 
-    /// Starts the statistics again from zero.
-    pub fn reset(&self) -> Result<(), String> {
-        Err(NO_CONTROL.to_string())
+    /// Starts the statistics again from zero (requests, failures, exceptions, history).
+    pub fn reset(&self) {
+        self.control.reset_stats();
     }
 }
 
-/// Plugs the engine side of the steering into a run's hooks.
-pub fn attach(_hooks: &mut RunHooks, _receiver: ControlReceiver) {}
+/// Plugs the engine side of the steering into a run's configuration.
+pub fn attach(config: &mut RunConfig, receiver: ControlReceiver) {
+    config.control = Some(receiver.0);
+}
