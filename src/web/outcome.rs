@@ -31,6 +31,14 @@ pub struct Outcome {
     folder: tempfile::TempDir,
 }
 
+/// The console's words for an early stop, and the page's (its Stop button, not Ctrl-C).
+const CONSOLE_STOP: [(&str, &str); 2] =
+    [("Ctrl-C로 중단됨", "멈추기로 중단됨"), ("Ctrl-C로 일찍 끝남", "멈추기로 일찍 끝남")];
+
+fn page_words(text: &str) -> String {
+    CONSOLE_STOP.iter().fold(text.to_string(), |text, (console, page)| text.replace(console, page))
+}
+
 /// Locust's CSV prefix inside the outcome's folder: `loadlab_stats.csv`, …
 const CSV_PREFIX: &str = "loadlab";
 
@@ -85,7 +93,7 @@ impl Outcome {
             .map(|metric| {
                 serde_json::json!({
                     "label": metric.label, "value": metric.value, "target": metric.target,
-                    "mark": metric.mark.symbol(), "meaning": metric.meaning,
+                    "mark": mark_name(metric.mark), "meaning": page_words(&metric.meaning),
                 })
             })
             .collect();
@@ -94,13 +102,13 @@ impl Outcome {
             .iter()
             .map(|finding| {
                 serde_json::json!({
-                    "id": finding.id.as_str(), "severity": finding.severity.symbol(),
+                    "id": finding.id.as_str(), "severity": severity_name(finding.severity),
                     "title": finding.title, "evidence": finding.evidence, "advice": finding.advice,
                 })
             })
             .collect();
         serde_json::json!({
-            "headline": crate::engine::console::headline(&self.result),
+            "headline": page_words(&crate::engine::console::headline(&self.result)),
             "interrupted": self.result.interrupted,
             "healthy": explanation.healthy,
             "verdict": explanation.verdict,
@@ -116,5 +124,23 @@ impl Outcome {
     /// The file `name` among the downloads (any other name is not served).
     pub fn file(&self, name: &str) -> Option<PathBuf> {
         self.downloads.iter().any(|download| download.name == name).then(|| self.folder.path().join(name))
+    }
+}
+
+/// The page draws marks as coloured badges (an emoji font is not everywhere).
+fn mark_name(mark: explain::Mark) -> &'static str {
+    match mark {
+        explain::Mark::Good => "good",
+        explain::Mark::Warn => "warn",
+        explain::Mark::Bad => "bad",
+        explain::Mark::Info => "info",
+    }
+}
+
+fn severity_name(severity: explain::Severity) -> &'static str {
+    match severity {
+        explain::Severity::Problem => "problem",
+        explain::Severity::Warning => "warning",
+        explain::Severity::Note => "note",
     }
 }

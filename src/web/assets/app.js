@@ -113,11 +113,10 @@ function buildForm(config) {
     box.checked = true;
     const weight = el("input", { type: "number", min: "1", step: "1", value: String(cls.weight), "data-weight": cls.name, "aria-label": `${cls.name} 가중치` });
     const tasks = cls.tasks.map((t) => t.name).join(", ");
-    classes.append(el("div", { class: "class-row" },
-      el("label", {}, box, cls.name),
-      el("small", { text: "가중치" }), weight,
+    classes.append(el("div", { class: "class-cell" },
+      el("div", { class: "class-row" }, el("label", {}, box, cls.name), el("small", { text: "가중치" }), weight),
+      el("small", { class: "help", text: `작업: ${tasks}` }),
     ));
-    classes.append(el("small", { class: "help", text: `작업: ${tasks}` }));
   }
   const switches = $("f-bottlenecks");
   for (const b of config.bottlenecks) {
@@ -365,10 +364,9 @@ function lineChart(canvas, xs, series, options) {
   }
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  for (let i = 0; i <= 5; i++) {
-    const x = x0 + ((x1 - x0) * i) / 5;
-    ctx.fillText(clock(x), X(x), pad.top + h + 6);
-  }
+  const span = Math.max(1, x1 - x0);
+  const step = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600].find((s) => span / s <= 6) || 3600;
+  for (let x = Math.ceil(x0 / step) * step; x <= x1 + 1e-9; x += step) ctx.fillText(clock(x), X(x), pad.top + h + 6);
   let drawn = 0;
   for (const s of series) {
     ctx.strokeStyle = s.color;
@@ -466,6 +464,16 @@ function renderLab(lab) {
 // ---------------------------------------------------------------------------------------------
 // after the run
 
+const BADGES = {
+  good: "목표 달성", warn: "주의", bad: "목표 못 미침", info: "",
+  problem: "문제", warning: "주의", note: "참고",
+};
+
+function badge(kind) {
+  const text = BADGES[kind];
+  return text ? el("span", { class: `badge ${kind}`, text }) : "";
+}
+
 function renderOutcome(outcome) {
   const box = $("explain");
   box.replaceChildren();
@@ -479,13 +487,13 @@ function renderOutcome(outcome) {
     el("th", { class: "left", text: "지표" }), el("th", { text: "값" }), el("th", { text: "목표" }), el("th", { class: "left", text: "뜻" }))));
   const body = el("tbody");
   for (const m of outcome.metrics) {
-    body.append(el("tr", {}, el("td", { class: "left", text: `${m.mark} ${m.label}` }), el("td", { text: m.value }),
+    body.append(el("tr", {}, el("td", { class: "left" }, badge(m.mark), m.label), el("td", { text: m.value }),
       el("td", { text: m.target || "-" }), el("td", { class: "wrap", text: m.meaning })));
   }
   metrics.append(body);
   box.append(el("h2", { text: "결과 해설 — 가이드의 목표와 비교" }), el("div", { class: "scroll" }, metrics));
   for (const f of outcome.findings) {
-    const card = el("div", { class: "finding" }, el("h4", { text: `${f.severity} ${f.title}` }));
+    const card = el("div", { class: `finding ${f.severity}` }, el("h4", {}, badge(f.severity), f.title));
     if (f.evidence.length) card.append(el("div", { class: "label", text: "근거" }), el("ul", {}, ...f.evidence.map((t) => el("li", { text: t }))));
     if (f.advice.length) card.append(el("div", { class: "label", text: "해 볼 일" }), el("ul", {}, ...f.advice.map((t) => el("li", { text: t }))));
     box.append(card);
@@ -508,7 +516,8 @@ function renderTop() {
   pill.textContent = PHASES[view.phase] || view.phase;
   pill.className = `pill ${view.phase}`;
   $("top-host").textContent = view.info ? (view.info.embedded ? "내장 실습 서버" : view.info.host) : "-";
-  $("top-users").textContent = live.target_users && live.target_users !== live.users ? `${live.users}/${live.target_users}명` : `${live.users || 0}명`;
+  const ramping = view.phase === "running" && live.target_users && live.target_users !== live.users;
+  $("top-users").textContent = ramping ? `${live.users}/${live.target_users}명` : `${live.users || 0}명`;
   const last = view.history[view.history.length - 1];
   $("top-rps").textContent = last ? num(last.requests_per_second, 1) : "0";
   const total = live.total;
@@ -526,6 +535,9 @@ function renderTop() {
 }
 
 function apply(snapshot) {
+  if (snapshot.phase !== view.phase && (snapshot.phase === "finished" || snapshot.phase === "stopping")) {
+    if ($("message").classList.contains("info")) showMessage("");
+  }
   if (snapshot.run !== view.run) {
     view.history = [];
     view.outcome = null;
