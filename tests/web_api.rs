@@ -23,10 +23,7 @@ async fn bad_forms_get_korean_messages_and_start_nothing() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let cases = [
         (json!({"users": -1, "spawn_rate": 1, "classes": [{"name": "TodoUser", "weight": 1}]}), "사용자 수"),
-        (
-            json!({"users": 5, "spawn_rate": 0, "classes": [{"name": "TodoUser", "weight": 1}]}),
-            "초당 생성 수",
-        ),
+        (json!({"users": 5, "spawn_rate": 0, "classes": [{"name": "TodoUser", "weight": 1}]}), "투입 속도"),
         (json!({"users": 5, "spawn_rate": 1, "classes": [{"name": "GhostUser", "weight": 1}]}), "GhostUser"),
         (json!({"users": 5, "spawn_rate": 1, "classes": []}), "클래스"),
         (

@@ -41,7 +41,7 @@ const MAX_WEIGHT: u64 = 1_000;
 const USERS_BAD: &str = "사용자 수는 1 이상의 정수로 적어 주세요 (예: 20).";
 const USERS_TOO_MANY: &str =
     "사용자 수는 10000명까지 받을 수 있어요. 더 큰 실험은 명령줄의 run으로 해 보세요.";
-const SPAWN_BAD: &str = "초당 생성 수는 0보다 큰 숫자로 적어 주세요 (예: 5).";
+const SPAWN_BAD: &str = "투입 속도는 0보다 큰 숫자로 적어 주세요 (예: 5).";
 const HOST_SCHEME: &str = "호스트는 http:// 또는 https:// 로 시작해야 해요 (예: http://127.0.0.1:8000). 비워 두면 내장 실습 서버를 써요.";
 const BOTTLENECK_NEEDS_LAB: &str =
     "병목은 내장 실습 서버에만 켤 수 있어요. 호스트를 비우거나 병목을 모두 꺼 주세요.";

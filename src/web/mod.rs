@@ -151,19 +151,41 @@ pub async fn start(workbook: Workbook, options: WebOptions) -> anyhow::Result<We
     Ok(WebServer { addr, dashboard, stop: Some(stop_tx), task: Some(task) })
 }
 
+/// The warning a dashboard bound to `host` needs: anyone who reaches it can start load.
+pub fn exposure_warning(host: IpAddr) -> Option<&'static str> {
+    (!host.is_loopback()).then_some(EXPOSED_WARNING)
+}
+
 /// `loadlab web`: serves the dashboard until Ctrl-C, then stops the run and the server.
 pub async fn serve(workbook: Workbook, options: WebOptions) -> anyhow::Result<()> {
-    let exposed = !options.host.is_loopback();
+    let warning = exposure_warning(options.host);
     let server = start(workbook, options).await?;
     let url = server.url();
     println!("loadlab 대시보드가 열렸어요: {}", url);
-    println!("  브라우저에서 이 주소를 열고 사용자 수와 초당 생성 수를 적은 뒤 '시작'을 누르세요.");
-    if exposed {
-        eprintln!("{EXPOSED_WARNING}");
+    println!("  브라우저에서 이 주소를 열고 사용자 수와 투입 속도를 적은 뒤 '시작'을 누르세요.");
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
     }
     println!("  멈추려면 Ctrl-C를 누르세요.");
     tokio::signal::ctrl_c().await.context("Ctrl-C 신호를 기다릴 수 없어요")?;
     println!("\n대시보드를 닫는 중이에요...");
     server.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_loopback_dashboard_goes_without_a_warning() {
+        for quiet in ["127.0.0.1", "::1"] {
+            assert_eq!(super::exposure_warning(quiet.parse().unwrap()), None, "{quiet}");
+        }
+        for loud in ["0.0.0.0", "192.168.0.10", "::"] {
+            assert_eq!(
+                super::exposure_warning(loud.parse().unwrap()),
+                Some(super::EXPOSED_WARNING),
+                "{loud}"
+            );
+        }
+    }
 }
