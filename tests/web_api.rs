@@ -249,3 +249,21 @@ async fn a_run_streams_live_numbers_switches_bottlenecks_and_leaves_its_reports(
     assert_eq!(get("/download/secret.txt".into()).await.status().as_u16(), 404);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staged_run_ends_by_itself_with_its_saturation_steps() {
+    let server = dashboard().await;
+    let mut events = Events::open(&server).await;
+    let form = json!({"users": "", "spawn_rate": 10, "shape": "2:1s,2:3s,4:1s,4:3s,6:1s,6:3s",
+        "classes": [{"name": "TodoUser", "weight": 1}]});
+    let (status, body) = post(&server, "/api/start", form).await;
+    assert_eq!(status, 200, "{body}");
+    let done = events.until("the end of the stages", |snapshot, _| snapshot["outcome"].is_object()).await;
+    assert_eq!(done["info"]["shape"], "2:1s,2:3s,4:1s,4:3s,6:1s,6:3s");
+    assert_eq!(done["outcome"]["interrupted"], false, "nobody pressed Stop");
+    // A shaped run gets the saturation finder's steps (a run this short reaches no limit: it
+    // says how to push further).
+    let saturation = done["outcome"]["saturation"].as_str().expect("saturation text for a shaped run");
+    assert!(saturation.contains("포화점"), "{saturation}");
+    server.shutdown().await;
+}

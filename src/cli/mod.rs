@@ -44,7 +44,7 @@ enum Command {
     /// 실습용 TODO API 서버를 띄워요 (가이드의 FastAPI 앱과 같은 API)
     Serve(serve::ServeArgs),
     /// 부하 테스트를 실행해요 (Locust의 --headless 실행과 같은 플래그)
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// exercises/를 빌드하고 체크리스트 항목을 동작으로 채점해요
     Check(check::CheckArgs),
     /// 항목의 힌트를 봐요
@@ -96,9 +96,9 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Learn(args)) => learn::exec(args),
         Some(Command::Serve(args)) => block_on(serve::exec(args)),
         Some(Command::Run(args)) if args.solutions && args.web.web => {
-            block_on(web::exec_run(args, crate::solutions::workbook(), false))
+            block_on(web::exec_run(*args, crate::solutions::workbook(), false))
         }
-        Some(Command::Run(args)) if args.solutions => block_on(run::exec(args)),
+        Some(Command::Run(args)) if args.solutions => block_on(run::exec(*args)),
         Some(Command::Run(_)) => usage_result(run::exec_learner(after_subcommand(args, "run"))),
         Some(Command::Check(args)) => block_on(check::exec(args)),
         Some(Command::Hint(args)) => usage_result(hint::exec(args)),

@@ -28,6 +28,9 @@ pub struct RunWeb {
     /// 이 실행을 웹 대시보드에서 시작하고 지켜봐요 (http://127.0.0.1:8089)
     #[arg(long)]
     pub web: bool,
+    /// `loadlab web` in the learner's binary: an empty form, nothing started.
+    #[arg(long, hide = true, requires = "web")]
+    pub web_form_only: bool,
     #[command(flatten)]
     pub address: WebAddress,
 }
@@ -46,11 +49,14 @@ impl WebAddress {
         WebOptions { host: self.web_host, port: self.web_port, ..WebOptions::default() }
     }
 
-    /// The learner binary's flags for the same address (it serves the learner's classes).
+    /// The learner binary's flags for `loadlab web` at the same address (it serves the
+    /// learner's classes, with an empty form).
     pub fn learner_args(&self) -> Vec<String> {
         let port = self.web_port.to_string();
         let host = self.web_host.to_string();
-        ["--web", "--web-port", port.as_str(), "--web-host", host.as_str()].map(String::from).to_vec()
+        ["--web", "--web-form-only", "--web-port", port.as_str(), "--web-host", host.as_str()]
+            .map(String::from)
+            .to_vec()
     }
 }
 
@@ -60,11 +66,13 @@ pub async fn exec(args: WebArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// `run --web`: the dashboard with `args` in the form, started at once.
+/// `run --web`: the dashboard with `args` in the form, started at once (`--web-form-only`:
+/// the empty form of `loadlab web`).
 pub async fn exec_run(args: RunArgs, workbook: Workbook, record_practice: bool) -> anyhow::Result<i32> {
-    let form = start_form(&args, &workbook);
+    let started = !args.web.web_form_only;
+    let form = started.then(|| start_form(&args, &workbook));
     let options =
-        WebOptions { record_practice, defaults: Some(form), autostart: true, ..args.web.address.options() };
+        WebOptions { record_practice, defaults: form, autostart: started, ..args.web.address.options() };
     crate::web::serve(workbook, options).await?;
     Ok(0)
 }

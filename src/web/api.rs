@@ -68,9 +68,8 @@ fn ok(value: serde_json::Value) -> Response {
     axum::Json(value).into_response()
 }
 
-fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|error| refuse(StatusCode::BAD_REQUEST, format!("{BAD_JSON}: {error}")))
+fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|error| format!("{BAD_JSON}: {error}"))
 }
 
 /// What the form is built from: the classes with their weights and tasks, the shapes, the
@@ -107,7 +106,7 @@ pub async fn config(State(state): State<AppState>) -> Response {
 pub async fn start(State(state): State<AppState>, body: Bytes) -> Response {
     let form: StartForm = match parse(&body) {
         Ok(form) => form,
-        Err(response) => return response,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
     match state.dashboard.start(form).await {
         Ok(run) => ok(serde_json::json!({ "run": run })),
@@ -134,7 +133,7 @@ struct EditForm {
 pub async fn edit(State(state): State<AppState>, body: Bytes) -> Response {
     let form: EditForm = match parse(&body) {
         Ok(form) => form,
-        Err(response) => return response,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
     let checked = super::form::edit_values(&form.users, &form.spawn_rate);
     let (users, spawn_rate) = match checked {
@@ -166,7 +165,7 @@ struct LabForm {
 pub async fn lab(State(state): State<AppState>, body: Bytes) -> Response {
     let form: LabForm = match parse(&body) {
         Ok(form) => form,
-        Err(response) => return response,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
     let bottleneck = match form.bottleneck.parse::<crate::server::Bottleneck>() {
         Ok(bottleneck) => bottleneck,

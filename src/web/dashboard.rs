@@ -220,7 +220,6 @@ impl Dashboard {
             let hooks = RunHooks {
                 observer: Some(Box::new(move |status: &LiveStatus<'_>| observer.observe(run, status))),
                 interrupt: Some(Box::pin(async move { stop.notified().await })),
-                ..RunHooks::default()
             };
             let result = match crate::ops::run::engine_config(&mut prepared, &target, hooks).await {
                 Ok(mut config) => {
