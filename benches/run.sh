@@ -19,11 +19,11 @@
 #      (목표 > 20배). Python/pip이 없으면 기준은 건너뛰고 계약서의 수치(읽기 약 500 req/s)를 씁니다.
 #
 # 부하는 모두 루프백(127.0.0.1)에만, 정해진 시간 동안만 걸리고, 띄운 프로세스는 끝날 때 모두 정리됩니다.
-# 설정(환경 변수): BENCH_SECONDS(측정 한 번의 길이, 기본 10 → A, B 각 5초), BENCH_MEMORY_SECONDS(기본 60),
+# 설정(환경 변수): BENCH_SECONDS(측정 한 번의 길이, 기본 10 → A, B 각 5초), BENCH_MEMORY_SECONDS(기본 300),
 #   BENCH_MEMORY_USERS(기본 10000), BENCH_ROWS(기본 400, 엔진의 이름 한도 500 아래), BENCH_SKIP_REFERENCE=1(FastAPI 기준 생략),
 #   BENCH_SKIP_LOCUST=1(Locust 생략), BENCH_VENV(기준용 venv 위치, 기본 /tmp/loadlab-bench-venv).
 # 필요한 것: cargo, curl, wrk와 nginx(없으면 root일 때 apt-get으로 설치), 기준을 재려면 python3(venv, pip).
-# 측정 시간은 약 3분 30초입니다 (처음 한 번은 빌드와 pip 설치 시간이 더 듭니다).
+# 측정 시간은 약 8분입니다 (처음 한 번은 빌드와 pip 설치 시간이 더 듭니다).
 
 set -euo pipefail
 
@@ -31,9 +31,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SECONDS_PER="${BENCH_SECONDS:-10}"
-MEMORY_SECONDS="${BENCH_MEMORY_SECONDS:-60}"
+MEMORY_SECONDS="${BENCH_MEMORY_SECONDS:-300}"
 MEMORY_USERS="${BENCH_MEMORY_USERS:-10000}"
-# 10,000 users at 1,000 per second: all up after 10 s, then a minute of between(1, 2).
+# 10,000 users at 1,000 per second: all up after 10 s, then five minutes of between(1, 2).
 MEMORY_SPAWN_RATE=1000
 MEMORY_WAIT="1,2"
 MEMORY_GOAL_MB=100

@@ -84,7 +84,7 @@ fn every_command_in_lessons_hints_and_exercises_works_as_printed() {
     let mut rejected = Vec::new();
     let mut unrunnable = Vec::new();
     let mut check = |origin: String, command: &str| {
-        let args = loadlab::tutor::lesson::command_args(command).unwrap();
+        let args = loadlab::tutor::command::command_args(command).unwrap();
         checked += 1;
         if let Err(error) = loadlab::cli::check_command_line(&args) {
             rejected.push(format!("{origin}: `{command}` — {error}"));
@@ -116,7 +116,7 @@ fn every_command_in_lessons_hints_and_exercises_works_as_printed() {
 
 #[test]
 fn a_wrong_or_unrunnable_command_is_caught() {
-    let args = loadlab::tutor::lesson::command_args("run --solutions --users-count 5").unwrap();
+    let args = loadlab::tutor::command::command_args("run --solutions --users-count 5").unwrap();
     assert!(loadlab::cli::check_command_line(&args).is_err());
     let found = commands_in(
         "```bash\nloadlab run -u 5\ncargo run --release -- check  # 채점\n```\n\n본문의 `cargo run --release -- hint update_todo` 명령.\n",

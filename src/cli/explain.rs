@@ -26,7 +26,7 @@ pub fn exec(args: ExplainArgs) -> anyhow::Result<i32> {
         args.file.display(),
         result.settings.host,
         result.settings.users,
-        crate::report::short_number(result.duration)
+        crate::text::short_number(result.duration)
     );
     if !args.no_tables {
         println!("{}", console::summary(&result));

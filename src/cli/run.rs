@@ -218,9 +218,6 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
     Ok(code)
 }
 
-pub use crate::ops::lab::IsolatedServer;
-pub use crate::ops::run::exit_code;
-
 /// The live part of the console: a progress bar on a terminal, a status line every few seconds
 /// otherwise, and the request table every ten seconds (unless `--only-summary`).
 #[derive(Clone)]

@@ -5,7 +5,7 @@
 use colored::Colorize;
 
 use crate::text::Table;
-pub use crate::text::{format_ms, pad, percent_label, truncate};
+use crate::text::{format_ms, percent_label, truncate};
 
 use super::runner::Notice;
 use super::stats::{EndpointStats, ErrorRow, ExceptionRow, HistoryPoint, MAX_NAMES, PERCENTILES, RunResult};

@@ -1,11 +1,14 @@
 //! Samples the lab server's own `/metrics` (Prometheus text) once a second while a run goes,
 //! so a result can show what the server felt — memory, open connections, database queries —
-//! next to what the users saw. Used only when the target is a loadlab lab server.
+//! next to what the users saw. Used only when the target is a loadlab lab server. The series
+//! names come from [`crate::lab_metrics`], the table the server writes them from.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::lab_metrics as names;
 
 /// What the server reported at one moment. Fields after `todos` came later: older results
 /// read them as zero.
@@ -52,22 +55,23 @@ pub fn parse(text: &str) -> Option<ServerSample> {
     let requests_total = text
         .lines()
         .filter(|line| {
-            line.starts_with("loadlab_http_requests_total{") && !line.contains("route=\"/metrics\"")
+            line.strip_prefix(names::HTTP_REQUESTS_TOTAL).is_some_and(|rest| rest.starts_with('{'))
+                && !line.contains("route=\"/metrics\"")
         })
         .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
         .sum::<f64>();
     Some(ServerSample {
-        memory_bytes: value("loadlab_process_resident_memory_bytes")? as u64,
-        open_connections: value("loadlab_http_open_connections").unwrap_or(0.0) as u64,
-        db_queries_total: value("loadlab_db_queries_total").unwrap_or(0.0) as u64,
-        todos: value("loadlab_todos").unwrap_or(0.0) as u64,
+        memory_bytes: value(names::PROCESS_RESIDENT_MEMORY_BYTES)? as u64,
+        open_connections: value(names::HTTP_OPEN_CONNECTIONS).unwrap_or(0.0) as u64,
+        db_queries_total: value(names::DB_QUERIES_TOTAL).unwrap_or(0.0) as u64,
+        todos: value(names::TODOS).unwrap_or(0.0) as u64,
         requests_total: requests_total as u64,
-        sent_body_bytes_total: value("loadlab_http_sent_body_bytes_total").unwrap_or(0.0) as u64,
-        body_bytes_total: value("loadlab_http_body_bytes_total").unwrap_or(0.0) as u64,
-        db_rows_scanned_total: value("loadlab_db_rows_scanned_total").unwrap_or(0.0) as u64,
-        db_session_wait_seconds_total: value("loadlab_db_session_wait_seconds_total"),
-        async_blocked_seconds_total: value("loadlab_async_blocked_seconds_total").unwrap_or(0.0),
-        secret_bottleneck: value("loadlab_lab_secret_bottleneck") == Some(1.0),
+        sent_body_bytes_total: value(names::HTTP_SENT_BODY_BYTES_TOTAL).unwrap_or(0.0) as u64,
+        body_bytes_total: value(names::HTTP_BODY_BYTES_TOTAL).unwrap_or(0.0) as u64,
+        db_rows_scanned_total: value(names::DB_ROWS_SCANNED_TOTAL).unwrap_or(0.0) as u64,
+        db_session_wait_seconds_total: value(names::DB_SESSION_WAIT_SECONDS_TOTAL),
+        async_blocked_seconds_total: value(names::ASYNC_BLOCKED_SECONDS_TOTAL).unwrap_or(0.0),
+        secret_bottleneck: value(names::LAB_SECRET_BOTTLENECK) == Some(1.0),
     })
 }
 

@@ -3,15 +3,15 @@
 //! cautions about too little data. Each detector returns `None` unless its evidence is in the
 //! result, and cites that evidence.
 
+use super::bottlenecks::{slow_endpoint_extra, wire_ratio};
 use super::metrics::{FAILURE_TARGET, P95_TARGET_MS, ms, percent};
+use super::rows::{MIN_REQUESTS, label};
 use super::trends;
 use super::{Finding, FindingId, Severity};
 use crate::engine::RunResult;
 use crate::engine::stats::EndpointStats;
-use crate::report::short_number;
+use crate::text::short_number;
 
-/// An endpoint needs this many requests before its latency or size counts as evidence.
-const MIN_REQUESTS: u64 = 5;
 /// "Far slower": the slow endpoints' medians are at least this many times the others' …
 const SLOW_RATIO: f64 = 3.0;
 /// … and at least this many ms more: below that, localhost jitter, not a bottleneck.
@@ -41,11 +41,6 @@ pub(crate) fn all(result: &RunResult) -> Vec<Finding> {
     .into_iter()
     .flatten()
     .collect()
-}
-
-/// `GET /todos/ [GET - List]`, or the bare name for the aggregated row.
-pub(crate) fn label(stats: &EndpointStats) -> String {
-    if stats.method.is_empty() { stats.name.clone() } else { format!("{} {}", stats.method, stats.name) }
 }
 
 fn kilobytes(bytes: f64) -> String {
@@ -372,7 +367,7 @@ fn slow_endpoint(result: &RunResult) -> Option<Finding> {
         ms(next.median_response_time),
         slow[split - 1].median_response_time / next.median_response_time.max(0.001)
     ));
-    let extra = super::bottlenecks::slow_endpoint_extra(result);
+    let extra = slow_endpoint_extra(result);
     let mut advice = vec![
         "가이드의 'API 병목' 증상(특정 엔드포인트만 느림)이에요: 서버 전체가 아니라 이 엔드포인트의 처리 코드를 보세요.".to_string(),
         "요청마다 쿼리가 여러 번 나가는지(N+1), 인덱스 없이 찾는지, 캐시할 수 있는 비싼 계산을 매번 하는지, \
@@ -439,7 +434,7 @@ fn large_responses(result: &RunResult) -> Option<Finding> {
                 .to_string(),
         );
     }
-    match super::bottlenecks::wire_ratio(result) {
+    match wire_ratio(result) {
         // The lab server counts what it sent: compression is on, and says how well it worked.
         Some(ratio) if ratio < 0.5 => advice.push(format!(
             "압축은 켜져 있어요: 서버가 실제로 보낸 바이트는 본문의 {:.0}%예요. 남은 방법은 보내는 양 자체를 줄이는 거예요.",

@@ -16,6 +16,7 @@ mod bottlenecks;
 mod findings;
 mod generator;
 pub(crate) mod metrics;
+mod rows;
 pub mod saturation;
 mod trends;
 

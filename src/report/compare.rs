@@ -26,12 +26,15 @@
 //! `--max-regression p95=10%,rps=5%` sets limits on the aggregated row; a limit exceeded makes
 //! `compare` exit with [`EXIT_THRESHOLD_FAILED`](super::EXIT_THRESHOLD_FAILED).
 
-use colored::Colorize;
-
 use crate::engine::RunResult;
-use crate::engine::console::{format_ms, truncate};
 use crate::engine::stats::EndpointStats;
-use crate::report::{columns, short_number};
+use crate::text::format_ms;
+use crate::text::short_number;
+
+mod options;
+mod render;
+
+pub use options::{CompareOptions, RegressionLimit, parse_max_regression, parse_noise};
 
 /// The default relative noise margin (10 %).
 pub const DEFAULT_NOISE: f64 = 0.10;
@@ -48,8 +51,6 @@ const FAIL_Z: f64 = 2.0;
 /// The z-score an RPS change must reach: every name of every run is judged, so chance must be
 /// rare per judgement (3 σ: about 3 in 1000).
 const RPS_Z: f64 = 3.0;
-
-const MAX_REGRESSION_EXAMPLE: &str = "예: --max-regression p95=10%,rps=5%,fail=0.1%";
 
 /// A compared metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,22 +113,6 @@ impl CompareMetric {
             _ => format!("{} ms", format_ms(value)),
         }
     }
-
-    fn parse(text: &str) -> Result<CompareMetric, String> {
-        Ok(match text.trim().to_lowercase().as_str() {
-            "rps" => CompareMetric::Rps,
-            "median" | "p50" => CompareMetric::Median,
-            "p95" => CompareMetric::P95,
-            "p99" => CompareMetric::P99,
-            "avg" | "average" => CompareMetric::Average,
-            "fail" => CompareMetric::FailRate,
-            other => {
-                return Err(format!(
-                    "--max-regression의 지표 '{other}'를 몰라요 — 쓸 수 있는 지표: rps, median, p95, p99, avg, fail. {MAX_REGRESSION_EXAMPLE}"
-                ));
-            }
-        })
-    }
 }
 
 /// How a metric moved from base to new, judged against the noise margin.
@@ -165,40 +150,6 @@ impl MetricDelta {
     pub fn relative(&self) -> Option<f64> {
         (self.base != 0.0).then(|| (self.new - self.base) / self.base)
     }
-
-    fn change_text(&self) -> String {
-        let diff = self.new - self.base;
-        let sign = |shown: &str| {
-            if shown.trim_start_matches(['0', '.']).is_empty() {
-                "±"
-            } else if diff < 0.0 {
-                "-"
-            } else {
-                "+"
-            }
-        };
-        let absolute = match self.metric {
-            CompareMetric::Rps => {
-                let shown = format!("{:.1}", diff.abs());
-                format!("{}{shown}", sign(&shown))
-            }
-            CompareMetric::FailRate => {
-                let shown = short_number(diff.abs());
-                format!("{}{shown}%p", sign(&shown))
-            }
-            _ => {
-                let shown = format_ms(diff.abs());
-                format!("{}{shown} ms", sign(&shown))
-            }
-        };
-        match (self.metric, self.relative()) {
-            (CompareMetric::FailRate, _) | (_, None) => absolute,
-            (_, Some(relative)) => {
-                let shown = format!("{:.0}", (relative * 100.0).abs());
-                format!("{absolute} ({}{shown}%)", sign(&shown))
-            }
-        }
-    }
 }
 
 /// One request name in both runs.
@@ -224,70 +175,6 @@ impl RowComparison {
     pub fn better(&self) -> bool {
         self.deltas.iter().any(|delta| delta.change == Change::Better)
     }
-
-    fn label(&self) -> String {
-        if self.method.is_empty() { self.name.clone() } else { format!("{} {}", self.method, self.name) }
-    }
-}
-
-/// A limit of `--max-regression`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RegressionLimit {
-    pub metric: CompareMetric,
-    /// Relative (0.1 for 10 %) for latency and RPS; percentage points for the failure rate.
-    pub limit: f64,
-}
-
-/// Options of a comparison.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CompareOptions {
-    /// The relative noise margin (0.1 for 10 %).
-    pub noise: f64,
-    pub max_regression: Vec<RegressionLimit>,
-}
-
-impl Default for CompareOptions {
-    fn default() -> Self {
-        CompareOptions { noise: DEFAULT_NOISE, max_regression: Vec::new() }
-    }
-}
-
-/// Parses `--noise 5%`.
-pub fn parse_noise(text: &str) -> Result<f64, String> {
-    let number = text
-        .trim()
-        .strip_suffix('%')
-        .ok_or_else(|| format!("--noise '{text}'에는 %가 필요해요 (예: --noise 5%)"))?;
-    let value: f64 =
-        number.trim().parse().map_err(|_| format!("--noise '{text}'는 숫자가 아니에요 (예: --noise 5%)"))?;
-    if !(0.0..1000.0).contains(&value) {
-        return Err(format!("--noise '{text}'는 0% 이상이어야 해요"));
-    }
-    Ok(value / 100.0)
-}
-
-/// Parses `--max-regression p95=10%,rps=5%,fail=0.1%`.
-pub fn parse_max_regression(text: &str) -> Result<Vec<RegressionLimit>, String> {
-    let mut limits = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let Some((metric, value)) = part.split_once('=') else {
-            return Err(format!("--max-regression의 '{part}'에 '='가 없어요. {MAX_REGRESSION_EXAMPLE}"));
-        };
-        let metric = CompareMetric::parse(metric)?;
-        let number = value.trim().strip_suffix('%').ok_or_else(|| {
-            format!("--max-regression의 '{part}'에는 %가 필요해요. {MAX_REGRESSION_EXAMPLE}")
-        })?;
-        let number: f64 = number
-            .trim()
-            .parse()
-            .map_err(|_| format!("--max-regression의 '{part}': '{value}'는 숫자가 아니에요"))?;
-        let limit = if metric == CompareMetric::FailRate { number } else { number / 100.0 };
-        limits.push(RegressionLimit { metric, limit });
-    }
-    if limits.is_empty() {
-        return Err(format!("--max-regression에 한도가 없어요. {MAX_REGRESSION_EXAMPLE}"));
-    }
-    Ok(limits)
 }
 
 /// The whole comparison.
@@ -461,165 +348,6 @@ impl Comparison {
     pub fn regressed(&self) -> bool {
         !self.exceeded.is_empty()
     }
-
-    /// The tables and the Korean summary.
-    pub fn render(&self, color: bool) -> String {
-        let bold = |text: String| if color { text.bold().to_string() } else { text };
-        let mut out = String::new();
-        out.push_str(&bold(format!(
-            "성능 비교: 기준 → 새 결과 (잡음 범위: 응답 시간 ±max({}%, {} ms), req/s ±{}%, 실패율 ±{}%p)",
-            short_number(self.noise * 100.0),
-            short_number(LATENCY_FLOOR_MS),
-            short_number(self.noise * 100.0),
-            short_number(FAIL_FLOOR_POINTS)
-        )));
-        out.push('\n');
-        if !self.setting_differences.is_empty() {
-            let line = format!(
-                "⚠️ 두 실행의 조건이 달라요: {}. 조건이 다르면 차이의 원인을 알 수 없어요.",
-                self.setting_differences.join(", ")
-            );
-            out.push_str(&if color { line.yellow().to_string() } else { line });
-            out.push('\n');
-        }
-        for row in self.rows.iter().chain(std::iter::once(&self.total)) {
-            out.push('\n');
-            out.push_str(&self.render_row(row, color));
-        }
-        out.push('\n');
-        out.push_str(&self.summary(color));
-        out
-    }
-
-    fn render_row(&self, row: &RowComparison, color: bool) -> String {
-        let title =
-            format!("{} (요청 {} → {}건)", truncate(&row.label(), 70), row.requests.0, row.requests.1);
-        let mut out = format!("{}\n", if color { title.bold().to_string() } else { title });
-        if row.deltas.is_empty() {
-            let line = if row.requests.0 == 0 {
-                "  새 결과에만 있는 요청이에요."
-            } else {
-                "  새 결과에는 없는 요청이에요."
-            };
-            out.push_str(line);
-            out.push('\n');
-            return out;
-        }
-        let mut rows = vec![vec![
-            "지표".to_string(),
-            "기준".to_string(),
-            "새 결과".to_string(),
-            "변화".to_string(),
-            "판정".to_string(),
-        ]];
-        for delta in &row.deltas {
-            rows.push(vec![
-                delta.metric.label().to_string(),
-                delta.metric.format(delta.base),
-                delta.metric.format(delta.new),
-                delta.change_text(),
-                delta.change.label().to_string(),
-            ]);
-        }
-        let table = columns(&rows, &[true, false, false, false, true], "  ");
-        if !color {
-            out.push_str(&table);
-            return out;
-        }
-        for line in table.lines() {
-            let painted = if line.ends_with(Change::Worse.label()) {
-                line.red().to_string()
-            } else if line.ends_with(Change::Better.label()) {
-                line.green().to_string()
-            } else {
-                line.to_string()
-            };
-            out.push_str(&painted);
-            out.push('\n');
-        }
-        out
-    }
-
-    /// The Korean summary: the aggregated verdict, the names that got worse or better, and the
-    /// `--max-regression` outcome.
-    pub fn summary(&self, color: bool) -> String {
-        let mut out = String::from("요약\n");
-        let total_changes: Vec<String> = self
-            .total
-            .deltas
-            .iter()
-            .filter(|d| matches!(d.change, Change::Better | Change::Worse))
-            .map(|d| format!("{} {} ({})", d.metric.label(), d.change.label(), d.change_text()))
-            .collect();
-        if total_changes.is_empty() {
-            out.push_str("  전체: 모든 지표가 잡음 범위 안이에요.\n");
-        } else {
-            out.push_str(&format!("  전체: {}\n", total_changes.join(", ")));
-        }
-        let worse: Vec<&RowComparison> = self.rows.iter().filter(|row| row.worse()).collect();
-        let better: Vec<&RowComparison> =
-            self.rows.iter().filter(|row| row.better() && !row.worse()).collect();
-        for (rows, word) in [(&worse, "악화"), (&better, "개선")] {
-            if rows.is_empty() {
-                continue;
-            }
-            let names: Vec<String> = rows
-                .iter()
-                .map(|row| {
-                    let worst = row
-                        .deltas
-                        .iter()
-                        .filter(|d| d.change.label() == word)
-                        .map(|d| format!("{} {}", d.metric.label(), d.change_text()))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    format!("{} ({worst})", row.label())
-                })
-                .collect();
-            out.push_str(&format!("  {word}한 요청 {}개: {}\n", rows.len(), names.join("; ")));
-        }
-        let total_worse = self.total.worse();
-        if !worse.is_empty() && !total_worse {
-            let overall = if self.total.better() {
-                "전체로는 나아졌지만"
-            } else {
-                "전체 합계는 잡음 범위 안이지만"
-            };
-            out.push_str(&format!(
-                "  {overall} 요청 {}개는 나빠졌어요: 빠르고 많은 요청이 한 요청의 회귀를 가릴 수 있어요.\n",
-                worse.len()
-            ));
-        }
-        if worse.is_empty() && !total_worse {
-            out.push_str("  잡음 범위를 넘는 악화는 없어요.\n");
-        }
-        let too_few = self
-            .rows
-            .iter()
-            .chain(std::iter::once(&self.total))
-            .any(|row| row.deltas.iter().any(|delta| delta.change == Change::TooFew));
-        if too_few {
-            out.push_str(&format!(
-                "  표본 부족: 백분위는 그 바깥에 요청이 {}건 이상 있을 때만 판정해요 (p95는 {}건, p99는 {}건부터). 실행 시간을 늘리세요.\n",
-                MIN_TAIL_REQUESTS,
-                (MIN_TAIL_REQUESTS / 0.05).round(),
-                (MIN_TAIL_REQUESTS / 0.01).round()
-            ));
-        }
-        for line in &self.unjudged {
-            out.push_str(&format!("  ⚠️ {line}\n"));
-        }
-        if !self.exceeded.is_empty() {
-            let line = format!(
-                "  ❌ 허용 한도를 넘은 회귀: {} (종료 코드 {})",
-                self.exceeded.join("; "),
-                super::EXIT_THRESHOLD_FAILED
-            );
-            out.push_str(&if color { line.red().to_string() } else { line });
-            out.push('\n');
-        }
-        out
-    }
 }
 
 #[cfg(test)]
@@ -686,29 +414,6 @@ mod tests {
     }
 
     #[test]
-    fn the_summary_never_calls_an_improved_total_unchanged() {
-        let delta = |metric, change| MetricDelta { metric, base: 100.0, new: 10.0, change };
-        let named = |name: &str, deltas| RowComparison {
-            method: "GET".into(),
-            name: name.into(),
-            deltas,
-            requests: (1000, 1000),
-        };
-        let comparison = Comparison {
-            rows: vec![named("/a", vec![delta(CompareMetric::P95, Change::Worse)])],
-            total: named("Aggregated", vec![delta(CompareMetric::Median, Change::Better)]),
-            setting_differences: Vec::new(),
-            exceeded: Vec::new(),
-            unjudged: Vec::new(),
-            noise: DEFAULT_NOISE,
-        };
-        let summary = comparison.summary(false);
-        assert!(summary.contains("전체: 중앙값 개선"), "{summary}");
-        assert!(summary.contains("전체로는 나아졌지만 요청 1개는 나빠졌어요"), "{summary}");
-        assert!(!summary.contains("잡음 범위 안"), "{summary}");
-    }
-
-    #[test]
     fn tail_percentiles_need_enough_requests_beyond_them() {
         let (base, new) = (row(300, 0, 10.0, 5.0), row(300, 0, 50.0, 5.0));
         assert_eq!(judge(CompareMetric::P99, &base, &new, 0.1), Change::TooFew, "3 requests beyond p99");
@@ -732,18 +437,5 @@ mod tests {
             "0.05 %p"
         );
         assert_eq!(judge(CompareMetric::FailRate, &row(300, 30, 10.0, 5.0), &none, 0.1), Change::Better);
-    }
-
-    #[test]
-    fn options_parse_and_reject_in_korean() {
-        let limits = parse_max_regression("p95=10%,rps=5%,fail=0.1%").unwrap();
-        assert_eq!(limits[0], RegressionLimit { metric: CompareMetric::P95, limit: 0.1 });
-        assert_eq!(limits[1], RegressionLimit { metric: CompareMetric::Rps, limit: 0.05 });
-        assert_eq!(limits[2], RegressionLimit { metric: CompareMetric::FailRate, limit: 0.1 });
-        assert!(parse_max_regression("p95=10").unwrap_err().contains('%'));
-        assert!(parse_max_regression("speed=10%").unwrap_err().contains("몰라요"));
-        assert!(parse_max_regression("p95").unwrap_err().contains('='));
-        assert_eq!(parse_noise("5%"), Ok(0.05));
-        assert!(parse_noise("5").is_err());
     }
 }

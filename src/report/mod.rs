@@ -10,6 +10,4 @@ pub mod json;
 pub mod kinds;
 pub mod thresholds;
 
-pub(crate) use crate::text::{columns, short_number};
-
 pub use crate::exit::THRESHOLD_FAILED as EXIT_THRESHOLD_FAILED;

@@ -19,7 +19,7 @@
 //! every row a full table scan steps over (SQLite's own `FULLSCAN_STEP` counter, like
 //! PostgreSQL's `seq_tup_read`): the cost of a missing index, visible before it hurts.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -29,8 +29,16 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, Statement, StatementStatus, params};
 use serde::Serialize;
 
-use super::Storage;
-use super::validation::{NewTodo, TodoPatch};
+use super::models::{NewTodo, TodoPatch};
+
+/// Where the todos live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// A SQLite file; created if missing, and the data survives a restart.
+    File(PathBuf),
+    /// A throwaway database that disappears with the server.
+    InMemory,
+}
 
 /// A todo as the API shows it; field order is the original's JSON order.
 #[derive(Debug, Clone, PartialEq, Serialize)]

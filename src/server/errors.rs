@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::validation::{FieldError, render_errors};
+use super::field_error::{FieldError, render_errors};
 
 /// The original's 404 for a todo id, Korean as it is.
 pub fn not_found_detail(id: impl std::fmt::Display) -> String {

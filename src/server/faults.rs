@@ -10,7 +10,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::Method;
 
-use super::Faults;
+/// Fault injection, for grading how a scenario copes with a misbehaving service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// Share (0.0..=1.0) of `/todos` answers replaced by a JSON 500 `{"detail": "..."}`; the
+    /// request is then not executed. Spread evenly over each method's requests, not drawn at
+    /// random (see [`FaultSchedule`]).
+    pub error_rate: f64,
+    /// Share (0.0..=1.0) of successful `POST /todos/` whose todo is deleted again
+    /// `VANISH_AFTER` (100 ms) later, so that clients meet 404s; spread evenly like `error_rate`.
+    pub vanish_rate: f64,
+}
 
 #[derive(Debug, Default)]
 pub struct FaultSchedule {

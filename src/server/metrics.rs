@@ -3,7 +3,8 @@
 //! Owns: request counters by method/route/status, a latency histogram by method/route, the
 //! open-connections gauge (kept by a listener wrapper that counts accepted sockets until they
 //! close), process resident memory, and the todo count. Promises: routes are labelled by
-//! their pattern (`/todos/{todo_id}`), never by the raw path, so label sets stay small.
+//! their pattern (`/todos/{todo_id}`), never by the raw path, so label sets stay small; every
+//! series name comes from [`crate::lab_metrics`], which the engine's sampler reads too.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -22,11 +23,19 @@ use axum::response::Response;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::routes::AppState;
+use crate::lab_metrics as names;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
 const BUCKETS: [f64; 14] =
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+const HELP_REQUESTS: &str = "처리한 HTTP 요청 수 (메서드, 경로 패턴, 상태 코드별)";
+const HELP_DURATION: &str = "요청 처리 시간(초) 히스토그램";
+const HELP_OPEN_CONNECTIONS: &str = "지금 열려 있는 TCP 연결 수";
+const HELP_RESIDENT_MEMORY: &str = "서버 프로세스의 상주 메모리(RSS, 바이트)";
+const HELP_DB_QUERIES: &str = "서버가 데이터베이스에 보낸 쿼리 수";
+const HELP_HISTORY: &str = "버리지 않고 쌓아 둔 요청 기록의 크기(바이트)";
+const HELP_TODOS: &str = "데이터베이스에 있는 TODO 개수";
 
 /// Label for requests that matched no route (404s), so scanners cannot blow up the label set.
 pub const UNMATCHED_ROUTE: &str = "unmatched";
@@ -85,10 +94,7 @@ impl Metrics {
         let mut keys: Vec<&String> = routes.keys().collect();
         keys.sort();
 
-        out.push_str(
-            "# HELP loadlab_http_requests_total 처리한 HTTP 요청 수 (메서드, 경로 패턴, 상태 코드별)\n",
-        );
-        out.push_str("# TYPE loadlab_http_requests_total counter\n");
+        header(&mut out, names::HTTP_REQUESTS_TOTAL, "counter", HELP_REQUESTS);
         for route in &keys {
             for (method, stats) in &routes[*route] {
                 let mut statuses = stats.by_status.clone();
@@ -96,7 +102,8 @@ impl Metrics {
                 for (status, n) in statuses {
                     let _ = writeln!(
                         out,
-                        "loadlab_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{status}\"}} {n}",
+                        "{}{{method=\"{}\",route=\"{}\",status=\"{status}\"}} {n}",
+                        names::HTTP_REQUESTS_TOTAL,
                         escape(method.as_str()),
                         escape(route)
                     );
@@ -104,64 +111,43 @@ impl Metrics {
             }
         }
 
-        out.push_str("# HELP loadlab_http_request_duration_seconds 요청 처리 시간(초) 히스토그램\n");
-        out.push_str("# TYPE loadlab_http_request_duration_seconds histogram\n");
+        let duration = names::HTTP_REQUEST_DURATION_SECONDS;
+        header(&mut out, duration, "histogram", HELP_DURATION);
         for route in &keys {
             for (method, stats) in &routes[*route] {
                 let labels = format!("method=\"{}\",route=\"{}\"", escape(method.as_str()), escape(route));
                 let mut cumulative = 0;
                 for (bound, n) in BUCKETS.iter().zip(stats.buckets) {
                     cumulative += n;
-                    let _ = writeln!(
-                        out,
-                        "loadlab_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
-                    );
+                    let _ = writeln!(out, "{duration}_bucket{{{labels},le=\"{bound}\"}} {cumulative}");
                 }
-                let _ = writeln!(
-                    out,
-                    "loadlab_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                    stats.count
-                );
-                let _ = writeln!(
-                    out,
-                    "loadlab_http_request_duration_seconds_sum{{{labels}}} {}",
-                    stats.sum_seconds
-                );
-                let _ =
-                    writeln!(out, "loadlab_http_request_duration_seconds_count{{{labels}}} {}", stats.count);
+                let _ = writeln!(out, "{duration}_bucket{{{labels},le=\"+Inf\"}} {}", stats.count);
+                let _ = writeln!(out, "{duration}_sum{{{labels}}} {}", stats.sum_seconds);
+                let _ = writeln!(out, "{duration}_count{{{labels}}} {}", stats.count);
             }
         }
         drop(routes);
 
-        out.push_str("# HELP loadlab_http_open_connections 지금 열려 있는 TCP 연결 수\n");
-        out.push_str("# TYPE loadlab_http_open_connections gauge\n");
-        let _ = writeln!(out, "loadlab_http_open_connections {}", self.open_connections());
-
-        out.push_str(
-            "# HELP loadlab_process_resident_memory_bytes 서버 프로세스의 상주 메모리(RSS, 바이트)\n",
-        );
-        out.push_str("# TYPE loadlab_process_resident_memory_bytes gauge\n");
-        let _ = writeln!(out, "loadlab_process_resident_memory_bytes {}", resident_memory_bytes());
-
-        out.push_str("# HELP loadlab_db_queries_total 서버가 데이터베이스에 보낸 쿼리 수\n");
-        out.push_str("# TYPE loadlab_db_queries_total counter\n");
-        let _ = writeln!(out, "loadlab_db_queries_total {db_queries}");
-
+        let mut single = |name: &str, kind: &str, help: &str, value: &dyn std::fmt::Display| {
+            header(&mut out, name, kind, help);
+            let _ = writeln!(out, "{name} {value}");
+        };
+        single(names::HTTP_OPEN_CONNECTIONS, "gauge", HELP_OPEN_CONNECTIONS, &self.open_connections());
+        single(names::PROCESS_RESIDENT_MEMORY_BYTES, "gauge", HELP_RESIDENT_MEMORY, &resident_memory_bytes());
+        single(names::DB_QUERIES_TOTAL, "counter", HELP_DB_QUERIES, &db_queries);
         if let Some(bytes) = history_bytes {
-            out.push_str(
-                "# HELP loadlab_request_history_bytes 버리지 않고 쌓아 둔 요청 기록의 크기(바이트)\n",
-            );
-            out.push_str("# TYPE loadlab_request_history_bytes gauge\n");
-            let _ = writeln!(out, "loadlab_request_history_bytes {bytes}");
+            single(names::REQUEST_HISTORY_BYTES, "gauge", HELP_HISTORY, &bytes);
         }
-
         if let Some(n) = todos {
-            out.push_str("# HELP loadlab_todos 데이터베이스에 있는 TODO 개수\n");
-            out.push_str("# TYPE loadlab_todos gauge\n");
-            let _ = writeln!(out, "loadlab_todos {n}");
+            single(names::TODOS, "gauge", HELP_TODOS, &n);
         }
         out
     }
+}
+
+/// The `# HELP` and `# TYPE` lines that open a series.
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
 }
 
 fn escape(label: &str) -> String {
@@ -192,13 +178,13 @@ fn statm_resident_pages() -> Option<u64> {
 }
 
 /// Middleware: times every request and records it under its route pattern.
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
     let res = next.run(req).await;
     let route = route.as_deref().unwrap_or(UNMATCHED_ROUTE);
-    state.metrics.record(&method, route, res.status().as_u16(), start.elapsed());
+    metrics.record(&method, route, res.status().as_u16(), start.elapsed());
     res
 }
 

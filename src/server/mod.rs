@@ -27,15 +27,19 @@
 //! default, and none changes what a request answers — only how it is produced — except
 //! `no-pagination`, whose point is to ignore `skip`/`limit`.
 
+mod body;
 pub mod bottlenecks;
 mod db;
 mod errors;
 mod faults;
+mod field_error;
+mod lax;
 mod metrics;
+mod models;
 mod openapi;
+mod pyjson;
 mod routes;
 pub mod switches;
-mod validation;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -43,34 +47,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use axum::body::Bytes;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use bottlenecks::Bottleneck;
+pub use db::Storage;
+pub use faults::Faults;
 pub use routes::VANISH_AFTER;
-
-/// Where the todos live.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Storage {
-    /// A SQLite file; created if missing, and the data survives a restart.
-    File(PathBuf),
-    /// A throwaway database that disappears with the server.
-    InMemory,
-}
-
-/// Fault injection, for grading how a scenario copes with a misbehaving service.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Faults {
-    /// Share (0.0..=1.0) of `/todos` answers replaced by a JSON 500 `{"detail": "..."}`; the
-    /// request is then not executed. Spread evenly over each method's requests, not drawn at
-    /// random (see `faults.rs`).
-    pub error_rate: f64,
-    /// Share (0.0..=1.0) of successful `POST /todos/` whose todo is deleted again
-    /// [`VANISH_AFTER`] later, so that clients meet 404s; spread evenly like `error_rate`.
-    pub vanish_rate: f64,
-}
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -189,13 +173,11 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     switches::register(addr.port(), &active);
 
     let metrics = Arc::new(metrics::Metrics::default());
-    let openapi = serde_json::to_vec(&openapi::document()).context("OpenAPI 문서를 만들 수 없어요")?;
     let state = routes::AppState {
         store,
         metrics: metrics.clone(),
         faults: Arc::new(faults::FaultSchedule::new(config.faults.clone())),
         test_routes: config.test_routes,
-        openapi: Bytes::from(openapi),
         bottlenecks: active,
     };
     let app = routes::router(state);

@@ -176,7 +176,7 @@ impl<'h> App<'h> {
     }
 
     fn run_command(&self, args: Vec<String>) {
-        println!("{}", format!("$ {}", page::command_line(&args)).dimmed());
+        println!("{}", format!("$ {}", super::command::command_line(&args)).dimmed());
         match (self.hooks.run_command)(&args) {
             Ok(0) => {}
             Ok(code) => println!("{}", format!("(명령이 끝났어요. 종료 코드: {code})").yellow()),
@@ -458,7 +458,7 @@ impl<'h> App<'h> {
             return Ok(());
         };
         println!("{}", "예측을 적어 뒀어요. 이제 실제로 돌려서 확인해 볼게요.".dimmed());
-        println!("{}", format!("$ {} {}", page::COMMAND_PREFIX, drill.run_line).dimmed());
+        println!("{}", format!("$ {} {}", super::command::COMMAND_PREFIX, drill.run_line).dimmed());
         match drill.run(&prediction, self.hooks) {
             Ok(outcome) => {
                 if let Err(err) = drill.record(&prediction, &outcome) {

@@ -154,7 +154,7 @@ impl Drill {
             match key.trim() {
                 "ask" => ask = Some(value),
                 "run" => {
-                    run = Some(super::lesson::command_args(&value)?);
+                    run = Some(super::command::command_args(&value)?);
                     run_line = value;
                 }
                 "measure" => measure = Some(Measure::parse(&value)?),
@@ -267,7 +267,7 @@ impl Drill {
         if !self.choices.is_empty() {
             md.push('\n');
         }
-        md.push_str(&format!("```bash\n$ {} {}\n```\n", super::page::COMMAND_PREFIX, self.run_line));
+        md.push_str(&format!("```bash\n$ {} {}\n```\n", super::command::COMMAND_PREFIX, self.run_line));
         md
     }
 

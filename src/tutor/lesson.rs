@@ -225,8 +225,8 @@ fn special_step(tag: &str, body: &str, stem: &str, counts: &mut Counts) -> Resul
     match tag {
         "loadlab-run" => {
             let line = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
-            let args =
-                command_args(line).with_context(|| format!("loadlab-run 명령을 읽을 수 없어요: {line:?}"))?;
+            let args = super::command::command_args(line)
+                .with_context(|| format!("loadlab-run 명령을 읽을 수 없어요: {line:?}"))?;
             if args.is_empty() {
                 bail!("loadlab-run 블록에 명령이 없어요");
             }
@@ -271,49 +271,6 @@ fn special_step(tag: &str, body: &str, stem: &str, counts: &mut Counts) -> Resul
         }
         _ => Ok(vec![Step::Checklist]),
     }
-}
-
-/// Splits a command line into arguments (double and single quotes group words). A leading
-/// `loadlab` or `cargo run --release --` is dropped: lessons may show the full command.
-pub fn command_args(line: &str) -> Result<Vec<String>> {
-    let mut args = Vec::new();
-    let mut current = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    for ch in line.chars() {
-        match (quote, ch) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => current.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(ch);
-                in_word = true;
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    args.push(std::mem::take(&mut current));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                current.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if quote.is_some() {
-        bail!("따옴표가 닫히지 않았어요");
-    }
-    if in_word {
-        args.push(current);
-    }
-    let skip = if args.first().is_some_and(|a| a == "loadlab") {
-        1
-    } else if args.len() >= 4 && args[..2] == ["cargo", "run"] {
-        args.iter().position(|a| a == "--").map_or(0, |at| at + 1)
-    } else {
-        0
-    };
-    Ok(args.split_off(skip))
 }
 
 /// Every lesson, sorted by file name: from `LOADLAB_LESSONS` if set, else the embedded ones.
@@ -434,14 +391,5 @@ file: exercises/todo_user.rs
         assert!(err.contains("no_such_item"), "{err}");
         let unclosed = "# 1. 제목\n\n```quiz\n? 질문\n";
         assert!(Lesson::parse("x.md", unclosed).is_err());
-    }
-
-    #[test]
-    fn command_lines_split_like_a_shell() {
-        let args =
-            command_args(r#"cargo run --release -- run TodoUser --check "p95<500ms, fail<0.1%""#).unwrap();
-        assert_eq!(args, ["run", "TodoUser", "--check", "p95<500ms, fail<0.1%"]);
-        assert_eq!(command_args("loadlab serve --port 8000").unwrap(), ["serve", "--port", "8000"]);
-        assert!(command_args("run 'unclosed").is_err());
     }
 }

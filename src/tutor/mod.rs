@@ -14,6 +14,7 @@
 
 mod app;
 pub mod classes;
+pub mod command;
 pub mod drill;
 mod highlight;
 pub mod lesson;

@@ -3,27 +3,12 @@
 //! `loadlab learn N --print` (every page, quizzes with their answers and drills with their
 //! explanations folded at the page's end).
 
+use super::command::{COMMAND_PREFIX, command_line};
 use super::lesson::{Exercise, Lesson, Step};
 use super::render::{RenderOptions, render};
 use crate::checklist::{self, ITEMS};
 use crate::progress::Progress;
 use std::path::Path;
-
-/// How a learner types a loadlab command.
-pub const COMMAND_PREFIX: &str = "cargo run --release --";
-
-/// `cargo run --release -- run ...`, with arguments quoted where a shell needs it.
-pub fn command_line(args: &[String]) -> String {
-    let quoted: Vec<String> = args
-        .iter()
-        .map(|arg| {
-            let plain =
-                !arg.is_empty() && arg.chars().all(|ch| ch.is_alphanumeric() || "-_./:=,%@+".contains(ch));
-            if plain { arg.clone() } else { format!("\"{}\"", arg.replace('"', "\\\"")) }
-        })
-        .collect();
-    format!("{COMMAND_PREFIX} {}", quoted.join(" "))
-}
 
 /// One line of Markdown (`code`, **bold**) as the terminal shows it, unwrapped, for a prompt
 /// line: with colour, code spans are coloured instead of wrapped in backticks.

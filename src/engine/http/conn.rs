@@ -1,111 +1,25 @@
 //! One HTTP/1.1 connection (TCP, or TLS over TCP) owned by one virtual user and driven inside
-//! that user's own task: hyper's connection state machine is polled next to the request, so a
-//! request costs no background task, no channel hop between threads and no wake-up of another
-//! task. The failure kinds a request can meet are [`Failure`]s with stable Korean messages.
+//! that user's own task: the request is written and its answer read right there (see
+//! [`super::wire`]), so a request costs no background task, no channel hop between threads and
+//! no wake-up of another task, and an idle connection holds no buffers. The failure kinds a
+//! request can meet are [`Failure`]s with stable Korean messages.
 
-use std::future::{Future, poll_fn};
+use std::future::poll_fn;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::Request;
 use http::response::Parts;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper::client::conn::http1;
-use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
+use super::failure::{Failure, describe_tls};
 use super::origin::Origin;
 
-/// Why a request got no answer. Each kind renders as one stable message, so the failures table
-/// groups all of a kind in one row.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    Refused,
-    Reset,
-    NameResolution,
-    Connect(String),
-    Tls(String),
-    ConnectTimeout,
-    Timeout,
-    /// The connection closed before a whole answer came.
-    Closed,
-    Protocol(String),
-    Decode,
-    InvalidUrl(String),
-    TooManyRedirects,
-}
-
-impl Failure {
-    pub fn message(&self) -> String {
-        match self {
-            Failure::Refused => {
-                "ConnectionRefusedError: 연결이 거부됐어요 (서버가 꺼져 있거나 주소·포트가 틀렸어요)".into()
-            }
-            Failure::Reset | Failure::Closed => "ConnectionResetError: 서버가 연결을 끊었어요".into(),
-            Failure::NameResolution => "NameResolutionError: 호스트 이름을 찾을 수 없어요".into(),
-            Failure::Connect(detail) => format!("ConnectionError: 연결 실패 ({detail})"),
-            Failure::Tls(detail) => format!("SSLError: TLS 연결 실패 — {detail}"),
-            Failure::ConnectTimeout => "Timeout: 연결 시간 초과".into(),
-            Failure::Timeout => "Timeout: 응답 시간 초과".into(),
-            Failure::Protocol(detail) => format!("RequestError: HTTP 응답을 읽을 수 없어요 ({detail})"),
-            Failure::Decode => "RequestError: gzip 응답 본문을 풀 수 없어요".into(),
-            Failure::InvalidUrl(detail) => format!("InvalidURL: 요청 주소가 올바르지 않아요 ({detail})"),
-            Failure::TooManyRedirects => "TooManyRedirects: 리다이렉트가 너무 많아요 (30번 넘게)".into(),
-        }
-    }
-
-    fn from_io(error: &std::io::Error) -> Failure {
-        use std::io::ErrorKind;
-        match error.kind() {
-            ErrorKind::ConnectionRefused => Failure::Refused,
-            ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted => {
-                Failure::Reset
-            }
-            ErrorKind::UnexpectedEof => Failure::Closed,
-            _ => Failure::Connect(error.to_string()),
-        }
-    }
-
-    fn from_hyper(error: &hyper::Error) -> Failure {
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-                return Failure::from_io(io);
-            }
-            source = cause.source();
-        }
-        if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
-            Failure::Closed
-        } else {
-            Failure::Protocol(error.to_string())
-        }
-    }
-
-    /// Whether a fresh connection may succeed where a reused one failed (the server closed an
-    /// idle keep-alive connection as the request went out).
-    pub fn stale_connection(&self) -> bool {
-        matches!(self, Failure::Closed | Failure::Reset)
-    }
-}
-
-/// The TLS message a learner can act on: which check failed and the two flags that help.
-fn describe_tls(error: &std::io::Error) -> String {
-    let detail = error.get_ref().map_or_else(|| error.to_string(), |inner| inner.to_string());
-    if detail.contains("certificate") || detail.contains("Certificate") {
-        format!(
-            "서버 인증서를 믿을 수 없어요 ({detail}). 사설 인증 기관이면 --ca-cert FILE, 실습용 자체 서명 인증서면 --insecure"
-        )
-    } else {
-        detail
-    }
-}
-
-/// TCP or TLS, as one stream type for hyper.
+/// TCP or TLS, as one stream type.
 pub(crate) enum Stream {
     Plain(TcpStream),
     Tls(Box<TlsStream<TcpStream>>),
@@ -161,15 +75,14 @@ impl AsyncWrite for Stream {
     }
 }
 
-pub(crate) type Body = Full<Bytes>;
-
-/// An open connection to one origin.
+/// An open connection to one origin: between requests, only its socket.
 pub(crate) struct Conn {
     pub origin: Origin,
-    sender: http1::SendRequest<Body>,
-    driver: http1::Connection<TokioIo<Stream>, Body>,
+    stream: Stream,
     /// Answers read on it so far: a failure on a used connection may be a stale keep-alive.
     pub answered: u64,
+    /// The last answer left the connection ready for another request.
+    pub reusable: bool,
 }
 
 impl Conn {
@@ -201,75 +114,33 @@ impl Conn {
         } else {
             Stream::Plain(tcp)
         };
-        let (sender, driver) = http1::Builder::new()
-            .handshake(TokioIo::new(stream))
-            .await
-            .map_err(|error| Failure::from_hyper(&error))?;
-        Ok(Conn { origin: origin.clone(), sender, driver, answered: 0 })
+        Ok(Conn { origin: origin.clone(), stream, answered: 0, reusable: true })
     }
 
-    /// Whether the connection can take a request: lets hyper notice a close the server sent
-    /// while the connection sat idle, so the request goes out on a fresh one instead.
-    /// (One poll also brings hyper back to waiting for the next request, which it must be before
-    /// it takes one.)
+    /// Whether the connection can take a request: a keep-alive connection the server closed
+    /// while it sat idle (or that holds bytes nobody asked for) is not, so the request goes out
+    /// on a fresh one instead.
     pub async fn usable(&mut self) -> bool {
-        let driver = &mut self.driver;
-        let closed = poll_fn(|cx| Poll::Ready(driver.poll_without_shutdown(cx).is_ready())).await;
-        !closed && self.sender.is_ready()
-    }
-
-    /// Sends `request` and reads the whole answer, polling the connection in this task.
-    pub async fn exchange(&mut self, request: Request<Body>) -> Result<(Parts, Bytes), Failure> {
-        let Conn { sender, driver, .. } = self;
-        let answer = async {
-            let response = sender.send_request(request).await?;
-            let (parts, body) = response.into_parts();
-            Ok::<_, hyper::Error>((parts, collect(body).await?))
-        };
-        let mut answer = std::pin::pin!(answer);
-        let mut driver_done = false;
-        let outcome = poll_fn(|cx| {
-            // The answer moves forward in steps that wake each other (head, then the body once
-            // it is wanted), all inside this task: a few rounds settle them in one wake-up.
-            for _ in 0..4 {
-                if let Poll::Ready(outcome) = answer.as_mut().poll(cx) {
-                    return Poll::Ready(outcome.map_err(|e| Failure::from_hyper(&e)));
-                }
-                if driver_done {
-                    return Poll::Ready(Err(Failure::Closed));
-                }
-                match driver.poll_without_shutdown(cx) {
-                    Poll::Ready(Ok(())) => driver_done = true,
-                    Poll::Ready(Err(error)) => return Poll::Ready(Err(Failure::from_hyper(&error))),
-                    Poll::Pending => {}
-                }
-            }
-            Poll::Pending
+        if !self.reusable {
+            return false;
+        }
+        let stream = &mut self.stream;
+        poll_fn(|cx| {
+            let mut probe = [0u8; 1];
+            let mut probe = ReadBuf::new(&mut probe);
+            // Pending: nothing to read, open and quiet, as an idle keep-alive connection should
+            // be. Ready: end of stream, bytes nobody asked for, or an error.
+            Poll::Ready(Pin::new(&mut *stream).poll_read(cx, &mut probe).is_pending())
         })
-        .await;
-        if outcome.is_ok() {
-            self.answered += 1;
-        }
-        outcome
+        .await
     }
-}
 
-/// The whole body as one `Bytes`: no copy when it came in one piece (the usual small answer).
-async fn collect(mut body: Incoming) -> Result<Bytes, hyper::Error> {
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame?.into_data() else { continue };
-        match (&mut joined, first.take()) {
-            (Some(joined), _) => joined.extend_from_slice(&data),
-            (None, None) => first = Some(data),
-            (None, Some(previous)) => {
-                let mut buffer = BytesMut::with_capacity(previous.len() + data.len());
-                buffer.extend_from_slice(&previous);
-                buffer.extend_from_slice(&data);
-                joined = Some(buffer);
-            }
-        }
+    /// Sends `request` and reads the whole answer.
+    pub async fn exchange(&mut self, request: &Request<Bytes>) -> Result<(Parts, Bytes), Failure> {
+        self.reusable = false;
+        let answered = super::wire::exchange(&mut self.stream, request).await?;
+        self.answered += 1;
+        self.reusable = answered.reusable;
+        Ok((answered.parts, answered.body))
     }
-    Ok(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
 }

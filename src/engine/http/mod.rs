@@ -10,8 +10,10 @@
 
 mod conn;
 mod cookies;
+mod failure;
 mod origin;
 pub mod tls;
+mod wire;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,9 +22,9 @@ use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, StatusCode};
 
-pub(crate) use conn::Failure;
-use conn::{Body, Conn};
+use conn::Conn;
 use cookies::CookieJar;
+pub(crate) use failure::Failure;
 use origin::{Origin, resolve_location, write_target};
 pub use tls::TlsOptions;
 
@@ -152,7 +154,7 @@ impl Session {
         &self,
         origin: &Origin,
         method: &Method,
-        make: impl Fn() -> Result<Request<Body>, Failure>,
+        make: impl Fn() -> Result<Request<Bytes>, Failure>,
     ) -> Result<(http::response::Parts, Bytes), Failure> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).take();
         let reusable = match idle {
@@ -163,19 +165,15 @@ impl Session {
             Some(conn) => conn,
             None => self.open(origin).await?,
         };
-        let outcome = match conn.exchange(make()?).await {
+        let outcome = match conn.exchange(&make()?).await {
             Err(failure) if conn.answered > 0 && failure.stale_connection() && method.is_idempotent() => {
                 conn = self.open(origin).await?;
-                conn.exchange(make()?).await
+                conn.exchange(&make()?).await
             }
             outcome => outcome,
         };
         let (parts, bytes) = outcome?;
-        let closing = parts
-            .headers
-            .get(header::CONNECTION)
-            .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"close"));
-        if !closing {
+        if conn.reusable {
             let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
             if idle.is_none() {
                 *idle = Some(conn);
@@ -223,9 +221,9 @@ fn build(
     extra: &HeaderMap,
     cookie: Option<&str>,
     body: Option<&Bytes>,
-) -> Result<Request<Body>, Failure> {
+) -> Result<Request<Bytes>, Failure> {
     let uri = http::Uri::try_from(target).map_err(|e| Failure::InvalidUrl(format!("{target}: {e}")))?;
-    let mut request = Request::new(Body::new(body.cloned().unwrap_or_default()));
+    let mut request = Request::new(body.cloned().unwrap_or_default());
     *request.method_mut() = method.clone();
     *request.uri_mut() = uri;
     let headers = request.headers_mut();

@@ -1,0 +1,71 @@
+//! Why a request got no answer: each kind renders as one stable Korean message (with the
+//! Python exception name Locust users know), so the failures table groups a kind in one row.
+
+/// Why a request got no answer. Each kind renders as one stable message, so the failures table
+/// groups all of a kind in one row.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Refused,
+    Reset,
+    NameResolution,
+    Connect(String),
+    Tls(String),
+    ConnectTimeout,
+    Timeout,
+    /// The connection closed before a whole answer came.
+    Closed,
+    Protocol(String),
+    Decode,
+    InvalidUrl(String),
+    TooManyRedirects,
+}
+
+impl Failure {
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Refused => {
+                "ConnectionRefusedError: 연결이 거부됐어요 (서버가 꺼져 있거나 주소·포트가 틀렸어요)".into()
+            }
+            Failure::Reset | Failure::Closed => "ConnectionResetError: 서버가 연결을 끊었어요".into(),
+            Failure::NameResolution => "NameResolutionError: 호스트 이름을 찾을 수 없어요".into(),
+            Failure::Connect(detail) => format!("ConnectionError: 연결 실패 ({detail})"),
+            Failure::Tls(detail) => format!("SSLError: TLS 연결 실패 — {detail}"),
+            Failure::ConnectTimeout => "Timeout: 연결 시간 초과".into(),
+            Failure::Timeout => "Timeout: 응답 시간 초과".into(),
+            Failure::Protocol(detail) => format!("RequestError: HTTP 응답을 읽을 수 없어요 ({detail})"),
+            Failure::Decode => "RequestError: gzip 응답 본문을 풀 수 없어요".into(),
+            Failure::InvalidUrl(detail) => format!("InvalidURL: 요청 주소가 올바르지 않아요 ({detail})"),
+            Failure::TooManyRedirects => "TooManyRedirects: 리다이렉트가 너무 많아요 (30번 넘게)".into(),
+        }
+    }
+
+    pub(super) fn from_io(error: &std::io::Error) -> Failure {
+        use std::io::ErrorKind;
+        match error.kind() {
+            ErrorKind::ConnectionRefused => Failure::Refused,
+            ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted => {
+                Failure::Reset
+            }
+            ErrorKind::UnexpectedEof => Failure::Closed,
+            _ => Failure::Connect(error.to_string()),
+        }
+    }
+
+    /// Whether a fresh connection may succeed where a reused one failed (the server closed an
+    /// idle keep-alive connection as the request went out).
+    pub fn stale_connection(&self) -> bool {
+        matches!(self, Failure::Closed | Failure::Reset)
+    }
+}
+
+/// The TLS message a learner can act on: which check failed and the two flags that help.
+pub(super) fn describe_tls(error: &std::io::Error) -> String {
+    let detail = error.get_ref().map_or_else(|| error.to_string(), |inner| inner.to_string());
+    if detail.contains("certificate") || detail.contains("Certificate") {
+        format!(
+            "서버 인증서를 믿을 수 없어요 ({detail}). 사설 인증 기관이면 --ca-cert FILE, 실습용 자체 서명 인증서면 --insecure"
+        )
+    } else {
+        detail
+    }
+}

@@ -1,0 +1,345 @@
+//! HTTP/1.1 on the wire for one request at a time: the request written in one go, the answer's
+//! head parsed with `httparse` (the parser hyper itself uses), the body read by Content-Length,
+//! chunked framing, or to the end of the connection.
+//!
+//! Why not hyper's connection: its HTTP/1 state keeps an 8 KiB write buffer and an 8 KiB read
+//! buffer alive for as long as the connection lives, and neither can be made smaller. A load
+//! test keeps one connection per user, mostly idle while the user thinks, so 10,000 users paid
+//! about 160 MB for buffers that held nothing. Here the buffers live only while a request is on
+//! the wire; an idle connection is its socket and nothing else.
+
+use bytes::{Buf, Bytes, BytesMut};
+use http::header::{self, HeaderName, HeaderValue};
+use http::response::Parts;
+use http::{Method, Request, Response, StatusCode, Version};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use super::failure::Failure;
+
+/// Most answer heads fit; the buffer grows when one does not.
+const FIRST_READ: usize = 2048;
+/// An answer head larger than this is not HTTP we can use.
+const MAX_HEAD: usize = 64 * 1024;
+const MAX_HEADERS: usize = 100;
+
+/// How an answer left the connection.
+pub(crate) struct Answered {
+    pub parts: Parts,
+    pub body: Bytes,
+    /// The connection can carry the next request (keep-alive, and the answer ended cleanly).
+    pub reusable: bool,
+}
+
+/// Writes `request` (head and body in one write) and reads its whole answer.
+pub(crate) async fn exchange<S>(stream: &mut S, request: &Request<Bytes>) -> Result<Answered, Failure>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let message = encode(request);
+    stream.write_all(&message).await.map_err(|error| Failure::from_io(&error))?;
+    drop(message);
+    read_answer(stream, request.method()).await
+}
+
+/// The request as bytes: request line, headers, a Content-Length when a body is sent (or the
+/// method expects one), then the body.
+fn encode(request: &Request<Bytes>) -> Vec<u8> {
+    let body = request.body();
+    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let headers = request.headers();
+    let head_len: usize =
+        headers.iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum::<usize>()
+            + path.len()
+            + 48;
+    let mut out = Vec::with_capacity(head_len + body.len());
+    out.extend_from_slice(request.method().as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    for (name, value) in headers {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    let expects_body = matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH);
+    let framed =
+        headers.contains_key(header::CONTENT_LENGTH) || headers.contains_key(header::TRANSFER_ENCODING);
+    if (expects_body || !body.is_empty()) && !framed {
+        out.extend_from_slice(b"content-length: ");
+        out.extend_from_slice(itoa(body.len()).as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(body);
+    out
+}
+
+fn itoa(value: usize) -> String {
+    value.to_string()
+}
+
+/// Reads bytes into `buffer`; `Ok(false)` at the end of the stream.
+async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<bool, Failure> {
+    if buffer.capacity() - buffer.len() < 512 {
+        buffer.reserve(buffer.capacity().max(FIRST_READ));
+    }
+    let read = stream.read_buf(buffer).await.map_err(|error| Failure::from_io(&error))?;
+    Ok(read > 0)
+}
+
+async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, method: &Method) -> Result<Answered, Failure> {
+    let mut buffer = BytesMut::with_capacity(FIRST_READ);
+    loop {
+        let (parts, head_len) = loop {
+            if let Some(parsed) = parse_head(&buffer)? {
+                break parsed;
+            }
+            if buffer.len() > MAX_HEAD {
+                return Err(Failure::Protocol("응답 헤더가 너무 커요".into()));
+            }
+            if !fill(stream, &mut buffer).await? {
+                return Err(Failure::Closed);
+            }
+        };
+        buffer.advance(head_len);
+        let status = parts.status;
+        // 100 Continue and friends come before the real answer.
+        if status.is_informational() && status != StatusCode::SWITCHING_PROTOCOLS {
+            continue;
+        }
+        let keep_alive = keeps_alive(&parts);
+        let no_body = *method == Method::HEAD
+            || status.is_informational()
+            || status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_MODIFIED;
+        if no_body {
+            return Ok(Answered { parts, body: Bytes::new(), reusable: keep_alive && buffer.is_empty() });
+        }
+        let chunked = parts
+            .headers
+            .get_all(header::TRANSFER_ENCODING)
+            .iter()
+            .any(|value| value.to_str().is_ok_and(|text| text.to_ascii_lowercase().contains("chunked")));
+        if chunked {
+            let body = read_chunked(stream, &mut buffer).await?;
+            return Ok(Answered { parts, body, reusable: keep_alive && buffer.is_empty() });
+        }
+        let length = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .map(|value| value.to_str().ok().and_then(|text| text.trim().parse::<usize>().ok()));
+        return match length {
+            Some(Some(length)) => {
+                while buffer.len() < length {
+                    if buffer.capacity() < length {
+                        buffer.reserve(length - buffer.len());
+                    }
+                    if !fill(stream, &mut buffer).await? {
+                        return Err(Failure::Closed);
+                    }
+                }
+                let body = buffer.split_to(length).freeze();
+                Ok(Answered { parts, body, reusable: keep_alive && buffer.is_empty() })
+            }
+            Some(None) => Err(Failure::Protocol("Content-Length 값이 올바르지 않아요".into())),
+            // No framing: the body runs to the end of the connection.
+            None => {
+                while fill(stream, &mut buffer).await? {}
+                Ok(Answered { parts, body: buffer.freeze(), reusable: false })
+            }
+        };
+    }
+}
+
+/// The answer's head, and its length in bytes, once `buffer` holds all of it.
+fn parse_head(buffer: &[u8]) -> Result<Option<(Parts, usize)>, Failure> {
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut response = httparse::Response::new(&mut slots);
+    let head_len = match response.parse(buffer) {
+        Ok(httparse::Status::Complete(length)) => length,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(error) => return Err(Failure::Protocol(error.to_string())),
+    };
+    let code = response.code.ok_or_else(|| Failure::Protocol("상태 코드가 없어요".into()))?;
+    let status = StatusCode::from_u16(code).map_err(|error| Failure::Protocol(error.to_string()))?;
+    let mut answer = Response::new(());
+    *answer.status_mut() = status;
+    *answer.version_mut() = if response.version == Some(0) { Version::HTTP_10 } else { Version::HTTP_11 };
+    let headers = answer.headers_mut();
+    headers.reserve(response.headers.len());
+    for slot in response.headers.iter() {
+        let name = HeaderName::from_bytes(slot.name.as_bytes())
+            .map_err(|_| Failure::Protocol(format!("헤더 이름 '{}'", slot.name)))?;
+        let value = HeaderValue::from_bytes(slot.value)
+            .map_err(|_| Failure::Protocol(format!("헤더 '{}'의 값", slot.name)))?;
+        headers.append(name, value);
+    }
+    Ok(Some((answer.into_parts().0, head_len)))
+}
+
+/// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 only when told `keep-alive`.
+fn keeps_alive(parts: &Parts) -> bool {
+    let says = |token: &str| {
+        parts.headers.get_all(header::CONNECTION).iter().any(|value| {
+            value
+                .to_str()
+                .is_ok_and(|text| text.split(',').any(|part| part.trim().eq_ignore_ascii_case(token)))
+        })
+    };
+    match parts.version {
+        Version::HTTP_10 => says("keep-alive"),
+        _ => !says("close"),
+    }
+}
+
+/// A chunked body: each chunk's size line, its data, then the trailer section.
+async fn read_chunked<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<Bytes, Failure> {
+    let mut body = BytesMut::new();
+    loop {
+        let (consumed, size) = loop {
+            match httparse::parse_chunk_size(buffer) {
+                Ok(httparse::Status::Complete(found)) => break found,
+                Ok(httparse::Status::Partial) => {
+                    if buffer.len() > MAX_HEAD {
+                        return Err(Failure::Protocol("청크 크기 줄이 너무 길어요".into()));
+                    }
+                    if !fill(stream, buffer).await? {
+                        return Err(Failure::Closed);
+                    }
+                }
+                Err(_) => return Err(Failure::Protocol("청크 크기를 읽을 수 없어요".into())),
+            }
+        };
+        buffer.advance(consumed);
+        let size = usize::try_from(size).map_err(|_| Failure::Protocol("청크가 너무 커요".into()))?;
+        if size == 0 {
+            // Trailers, if any, end with an empty line.
+            loop {
+                if let Some(end) = find_line_end(buffer) {
+                    let empty = end == 0;
+                    buffer.advance(end + 2);
+                    if empty {
+                        return Ok(body.freeze());
+                    }
+                } else if !fill(stream, buffer).await? {
+                    return Err(Failure::Closed);
+                }
+            }
+        }
+        while buffer.len() < size + 2 {
+            if !fill(stream, buffer).await? {
+                return Err(Failure::Closed);
+            }
+        }
+        body.extend_from_slice(&buffer[..size]);
+        if &buffer[size..size + 2] != b"\r\n" {
+            return Err(Failure::Protocol("청크 끝에 CRLF가 없어요".into()));
+        }
+        buffer.advance(size + 2);
+    }
+}
+
+fn find_line_end(buffer: &[u8]) -> Option<usize> {
+    buffer.windows(2).position(|pair| pair == b"\r\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds `answer` to a request as the server would, in pieces of `piece` bytes, and returns
+    /// what the request read and what the server received.
+    async fn exchange_with(
+        answer: &'static [u8],
+        method: Method,
+        piece: usize,
+    ) -> (Result<Answered, Failure>, Vec<u8>) {
+        let (mut client, mut server) = tokio::io::duplex(64);
+        let serve = tokio::spawn(async move {
+            let mut received = Vec::new();
+            let mut buffer = [0u8; 256];
+            while !received.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = server.read(&mut buffer).await.unwrap();
+                received.extend_from_slice(&buffer[..n]);
+            }
+            for part in answer.chunks(piece) {
+                server.write_all(part).await.unwrap();
+            }
+            received
+        });
+        let mut request = Request::new(Bytes::new());
+        *request.method_mut() = method;
+        *request.uri_mut() = "/todos/?limit=2".parse().unwrap();
+        request.headers_mut().insert(header::HOST, HeaderValue::from_static("lab"));
+        let outcome = exchange(&mut client, &request).await;
+        (outcome, serve.await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_content_length_body_is_read_whole_even_in_one_byte_pieces() {
+        let (outcome, sent) =
+            exchange_with(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello", Method::GET, 1)
+                .await;
+        let answer = outcome.ok().unwrap();
+        assert_eq!(answer.parts.status, 200);
+        assert_eq!(&answer.body[..], b"hello");
+        assert_eq!(answer.parts.headers["x-a"], "1");
+        assert!(answer.reusable);
+        assert_eq!(sent, b"GET /todos/?limit=2 HTTP/1.1\r\nhost: lab\r\n\r\n");
+    }
+
+    #[tokio::test]
+    async fn chunked_bodies_and_trailers_are_joined() {
+        let answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3;x=y\r\nefg\r\n0\r\nT: 1\r\n\r\n";
+        for piece in [1, 7, 1000] {
+            let answer = exchange_with(answer, Method::GET, piece).await.0.ok().unwrap();
+            assert_eq!(&answer.body[..], b"abcdefg", "pieces of {piece}");
+            assert!(answer.reusable);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unframed_body_runs_to_the_close_and_ends_the_connection() {
+        let (outcome, _) = exchange_with(b"HTTP/1.0 200 OK\r\n\r\nall of it", Method::GET, 3).await;
+        let answer = outcome.ok().unwrap();
+        assert_eq!(&answer.body[..], b"all of it");
+        assert!(!answer.reusable);
+    }
+
+    #[tokio::test]
+    async fn head_and_no_content_answers_have_no_body_and_continue_is_skipped() {
+        let head = exchange_with(b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n", Method::HEAD, 5).await.0;
+        assert!(head.ok().unwrap().body.is_empty());
+        let deleted = exchange_with(
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n",
+            Method::DELETE,
+            4,
+        )
+        .await
+        .0
+        .ok()
+        .unwrap();
+        assert_eq!(deleted.parts.status, 204);
+        assert!(!deleted.reusable, "the server said close");
+    }
+
+    #[tokio::test]
+    async fn a_cut_answer_is_a_closed_connection_and_garbage_is_a_protocol_error() {
+        let cut =
+            exchange_with(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", Method::GET, 100).await.0;
+        assert!(matches!(cut, Err(Failure::Closed)));
+        let garbage = exchange_with(b"SMTP ready\r\n\r\n", Method::GET, 100).await.0;
+        assert!(matches!(garbage, Err(Failure::Protocol(_))));
+    }
+
+    #[test]
+    fn a_post_always_says_its_length() {
+        let mut request = Request::new(Bytes::new());
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = "/todos/".parse().unwrap();
+        assert_eq!(encode(&request), b"POST /todos/ HTTP/1.1\r\ncontent-length: 0\r\n\r\n");
+        *request.body_mut() = Bytes::from_static(b"{}");
+        assert!(encode(&request).ends_with(b"content-length: 2\r\n\r\n{}"));
+    }
+}
