@@ -100,6 +100,9 @@ async fn only_same_origin_json_changes_anything() {
         .await
         .unwrap();
     assert_eq!(rebound.status().as_u16(), 403);
+    let peek =
+        client().get(format!("{url}/api/config")).header("Host", "evil.example:80").send().await.unwrap();
+    assert_eq!(peek.status().as_u16(), 403, "a rebound name cannot read the dashboard either");
     assert_eq!(server.dashboard().phase(), loadlab::web::Phase::Idle, "no attempt started a run");
     server.shutdown().await;
 }
@@ -209,6 +212,12 @@ async fn a_run_streams_live_numbers_switches_bottlenecks_and_leaves_its_reports(
         })
         .await;
     assert_eq!(after["phase"], "running");
+    // Counting again from the reset on, so the outcome has numbers to explain.
+    events
+        .until("requests after the reset", |snapshot, _| {
+            snapshot["live"]["total"]["num_requests"].as_u64() >= Some(5)
+        })
+        .await;
 
     let (status, body) = post(&server, "/api/stop", json!({})).await;
     assert_eq!(status, 200, "{body}");

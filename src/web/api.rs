@@ -215,14 +215,29 @@ pub async fn download(State(state): State<AppState>, Path(name): Path<String>) -
 pub struct Allowed {
     pub bound_host: String,
     pub port: u16,
+    /// Bound to every address (`--web-host 0.0.0.0`, with its warning): other machines reach it
+    /// by names we cannot know.
+    pub any_name: bool,
 }
 
 impl Allowed {
     fn host_ok(&self, host: &str) -> bool {
         let Some((name, port)) = host.rsplit_once(':') else { return false };
         port.parse() == Ok(self.port)
-            && (["127.0.0.1", "localhost", "[::1]"].contains(&name) || name == self.bound_host)
+            && (self.any_name
+                || ["127.0.0.1", "localhost", "[::1]"].contains(&name)
+                || name == self.bound_host)
     }
+}
+
+/// Every route answers only to our own names: a page on another name that resolves to
+/// 127.0.0.1 (DNS rebinding) cannot read the live numbers or the reports either.
+pub async fn host_guard(State(allowed): State<Allowed>, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|value| value.to_str().ok());
+    if !host.is_some_and(|host| allowed.host_ok(host)) {
+        return refuse(StatusCode::FORBIDDEN, FOREIGN_ORIGIN);
+    }
+    next.run(request).await
 }
 
 /// Same-origin JSON only: the `Host` must be one of ours, the `Origin` must be this page's,
@@ -269,7 +284,7 @@ mod tests {
 
     #[test]
     fn only_this_pages_origin_passes() {
-        let allowed = Allowed { bound_host: "127.0.0.1".to_string(), port: 8089 };
+        let allowed = Allowed { bound_host: "127.0.0.1".to_string(), port: 8089, any_name: false };
         let ours = [("host", "127.0.0.1:8089"), ("origin", "http://127.0.0.1:8089")];
         assert!(same_origin(&allowed, &headers(&ours)).is_ok());
         assert!(

@@ -114,14 +114,18 @@ pub async fn start(workbook: Workbook, options: WebOptions) -> anyhow::Result<We
     let addr = listener.local_addr().context("대시보드 주소를 알 수 없어요")?;
     let defaults = serde_json::to_value(options.defaults.clone()).unwrap_or_default();
     let state = api::AppState { dashboard: dashboard.clone(), defaults: Arc::new(defaults) };
-    let allowed = api::Allowed { bound_host: addr.ip().to_string(), port: addr.port() };
+    let allowed = api::Allowed {
+        bound_host: addr.ip().to_string(),
+        port: addr.port(),
+        any_name: addr.ip().is_unspecified(),
+    };
     let changes = Router::new()
         .route("/api/start", post(api::start))
         .route("/api/stop", post(api::stop))
         .route("/api/edit", post(api::edit))
         .route("/api/reset", post(api::reset))
         .route("/api/lab", post(api::lab))
-        .layer(axum::middleware::from_fn_with_state(allowed, api::guard));
+        .layer(axum::middleware::from_fn_with_state(allowed.clone(), api::guard));
     let app = Router::new()
         .route("/", get(api::index))
         .route("/app.js", get(api::app_js))
@@ -130,6 +134,7 @@ pub async fn start(workbook: Workbook, options: WebOptions) -> anyhow::Result<We
         .route("/events", get(events::events))
         .route("/download/{name}", get(api::download))
         .merge(changes)
+        .layer(axum::middleware::from_fn_with_state(allowed, api::host_guard))
         .with_state(state);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
