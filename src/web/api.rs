@@ -21,6 +21,7 @@ const PRESETS: [&str; 4] = ["load", "stress", "spike", "soak"];
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
+const CHART_JS: &str = include_str!("assets/chart.js");
 const STYLE_CSS: &str = include_str!("assets/style.css");
 
 const NOT_JSON: &str = "요청 본문은 JSON이어야 해요 (Content-Type: application/json).";
@@ -53,6 +54,10 @@ pub async fn index() -> Response {
 
 pub async fn app_js() -> Response {
     asset("text/javascript; charset=utf-8", APP_JS)
+}
+
+pub async fn chart_js() -> Response {
+    asset("text/javascript; charset=utf-8", CHART_JS)
 }
 
 pub async fn style_css() -> Response {

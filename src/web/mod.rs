@@ -129,6 +129,7 @@ pub async fn start(workbook: Workbook, options: WebOptions) -> anyhow::Result<We
     let app = Router::new()
         .route("/", get(api::index))
         .route("/app.js", get(api::app_js))
+        .route("/chart.js", get(api::chart_js))
         .route("/style.css", get(api::style_css))
         .route("/api/config", get(api::config))
         .route("/events", get(events::events))
