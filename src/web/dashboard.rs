@@ -357,6 +357,7 @@ impl Dashboard {
         let history = &inner.history[cursor.history_sent..];
         let outcome = inner.outcome.as_ref().filter(|_| !cursor.outcome_sent);
         let lab = inner.control.as_ref().and_then(|control| control.lab_state());
+        let class_users = inner.control.as_ref().map(|control| control.class_users()).unwrap_or_default();
         let json = serde_json::json!({
             "phase": inner.phase,
             "run": inner.run,
@@ -366,6 +367,7 @@ impl Dashboard {
             "history_from": cursor.history_sent,
             "history": history,
             "lab": lab,
+            "class_users": class_users,
             "outcome": outcome.map(|outcome| outcome.view()),
         });
         cursor.history_sent = inner.history.len();

@@ -78,6 +78,11 @@ impl Steering {
         self.control.set_users(users, spawn_rate);
     }
 
+    /// Users running now per class, as the engine last reported them.
+    pub fn class_users(&self) -> Vec<(String, usize)> {
+        self.control.state().class_users
+    }
+
     /// Starts the statistics again from zero (requests, failures, exceptions, history).
     pub fn reset(&self) {
         self.control.reset_stats();

@@ -265,12 +265,14 @@ function barRow(name, share) {
   return el("div", { class: "bar-row" }, el("span", { class: "name", text: name }), el("div", { class: "track" }, fill), el("span", { class: "pct", text: pct }));
 }
 
-function renderRatios(info) {
+function renderRatios(info, classUsers) {
   const box = $("ratios");
   box.replaceChildren();
   const classes = (info && info.classes) || [];
+  const running = new Map((classUsers || []).map(([name, users]) => [name, users]));
   for (const cls of classes) {
-    const section = el("div", { class: "ratio-class" }, el("h3", { text: `${cls.name} — 사용자의 ${(cls.share * 100).toFixed(1)}% (가중치 ${cls.weight})` }));
+    const now = running.has(cls.name) ? ` · 지금 ${running.get(cls.name)}명 실행 중` : "";
+    const section = el("div", { class: "ratio-class" }, el("h3", { text: `${cls.name} — 사용자의 ${(cls.share * 100).toFixed(1)}% (가중치 ${cls.weight})${now}` }));
     for (const task of cls.tasks) section.append(barRow(`${task.name} (가중치 ${task.weight})`, task.share));
     box.append(section);
   }
@@ -400,7 +402,7 @@ function renderOutcome(outcome) {
   $("downloads").replaceChildren();
   if (!outcome) return;
   box.append(el("p", { class: "headline", text: outcome.headline }));
-  if (outcome.interrupted) box.append(el("p", { class: "help", text: "멈추기 버튼으로 끝낸 실행이에요. 숫자는 멈춘 때까지의 값이에요." }));
+  if (outcome.interrupted) box.append(el("p", { class: "help", text: "멈추기 버튼으로 끝낸 실행이에요. 숫자는 멈춘 시점까지의 값이에요." }));
   const metrics = el("table", { class: "data" }, el("thead", {}, el("tr", {},
     el("th", { class: "left", text: "지표" }), el("th", { text: "값" }), el("th", { text: "목표" }), el("th", { class: "left", text: "뜻" }))));
   const body = el("tbody");
@@ -481,7 +483,7 @@ function apply(snapshot) {
   renderTop();
   renderStats(view.live);
   renderFailures(view.live);
-  renderRatios(view.info);
+  renderRatios(view.info, snapshot.class_users);
   renderServer();
   renderLab(view.lab);
   drawCharts();
