@@ -24,6 +24,7 @@ pub mod report;
 pub mod server;
 pub mod text;
 pub mod tutor;
+pub mod web;
 
 /// The guide's finished scenarios, compiled into `loadlab` so demos need no build step.
 #[path = "../solutions/mod.rs"]

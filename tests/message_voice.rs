@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The folders and files whose messages a learner reads, besides `src/tutor`.
-const SCOPE: [&str; 9] = [
+const SCOPE: [&str; 10] = [
     "src/grader",
     "src/cli",
     "src/explain",
     "src/report",
     "src/server",
     "src/engine",
+    "src/web",
     "src/progress.rs",
     "src/checklist.rs",
     "src/main.rs",

@@ -15,6 +15,7 @@ pub mod run;
 mod serve;
 mod solution;
 mod watch;
+mod web;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -43,7 +44,7 @@ enum Command {
     /// 실습용 TODO API 서버를 띄워요 (가이드의 FastAPI 앱과 같은 API)
     Serve(serve::ServeArgs),
     /// 부하 테스트를 실행해요 (Locust의 --headless 실행과 같은 플래그)
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// exercises/를 빌드하고 체크리스트 항목을 동작으로 채점해요
     Check(check::CheckArgs),
     /// 항목의 힌트를 봐요
@@ -64,6 +65,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// 두 결과(JSON)를 요청별로 비교해요 (회귀 테스트)
     Compare(compare::CompareArgs),
+    /// Locust처럼 웹 대시보드를 열어요 (http://127.0.0.1:8089): 시작·중지·실시간 차트·해설
+    Web(web::WebArgs),
 }
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
@@ -92,7 +95,10 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         None => learn::exec_tutor(),
         Some(Command::Learn(args)) => learn::exec(args),
         Some(Command::Serve(args)) => block_on(serve::exec(args)),
-        Some(Command::Run(args)) if args.solutions => block_on(run::exec(args)),
+        Some(Command::Run(args)) if args.solutions && args.web.web => {
+            block_on(web::exec_run(*args, crate::solutions::workbook(), false))
+        }
+        Some(Command::Run(args)) if args.solutions => block_on(run::exec(*args)),
         Some(Command::Run(_)) => usage_result(run::exec_learner(after_subcommand(args, "run"))),
         Some(Command::Check(args)) => block_on(check::exec(args)),
         Some(Command::Hint(args)) => usage_result(hint::exec(args)),
@@ -104,6 +110,8 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Watch(args)) => block_on(watch::exec(args)),
         Some(Command::Explain(args)) => usage_result(explain::exec(args)),
         Some(Command::Compare(args)) => usage_result(compare::exec(args)),
+        Some(Command::Web(args)) if args.solutions => block_on(web::exec(args)),
+        Some(Command::Web(args)) => usage_result(run::exec_learner(args.address.learner_args())),
     }
 }
 
@@ -230,6 +238,13 @@ pub fn exercises_main(workbook: Workbook) -> ExitCode {
                 }
             }
         }
+        Ok(cli) if cli.run.web.web => match block_on(web::exec_run(cli.run, workbook, true)) {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("{}", format_error(&error));
+                1
+            }
+        },
         Ok(cli) => match block_on(run::exec_with_workbook(cli.run, workbook, run::Origin::Learner)) {
             Ok(code) => code,
             Err(error) => {

@@ -83,6 +83,8 @@ pub struct RunArgs {
     /// 요청마다 한 줄씩 JSON으로 기록해요 (채점기용)
     #[arg(long, value_name = "FILE", hide = true)]
     pub trace: Option<PathBuf>,
+    #[command(flatten)]
+    pub web: super::web::RunWeb,
 }
 
 fn parse_run_time(text: &str) -> Result<Duration, String> {

@@ -20,12 +20,14 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use rusqlite::Connection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+pub use super::switches::Switches;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Bottleneck {
@@ -381,16 +383,20 @@ impl PollTelemetry {
 
 // ---------------------------------------------------------------------------------------------
 
-/// The request-level bottleneck machinery of one server (`None`/`false` is healthy), and the
-/// telemetry every server keeps.
+/// The request-level bottleneck machinery of one server and the telemetry every server keeps.
+/// What a bottleneck needs is built the first time it is switched on ([`Active::set`]) and
+/// kept; each request asks the [`Switches`] whether to use it.
 #[derive(Default)]
 pub struct Active {
-    pub sessions: Option<SessionPool>,
-    pub audit: Option<AuditLog>,
-    pub history: Option<RequestHistory>,
-    /// The rounds of the slow-endpoint ETag; `None`: no ETag.
-    pub etag_rounds: Option<u32>,
-    pub no_compression: bool,
+    pub switches: Arc<Switches>,
+    work: OnceLock<Arc<BusyWork>>,
+    sessions: OnceLock<SessionPool>,
+    audit: OnceLock<AuditLog>,
+    history: RequestHistory,
+    /// The rounds of the slow-endpoint ETag.
+    etag_rounds: OnceLock<u32>,
+    audit_path: PathBuf,
+    temporary: bool,
     /// The bottleneck is the hunt's secret: `/metrics` says so, and `explain` holds back names.
     pub secret: bool,
     pub polls: PollTelemetry,
@@ -402,29 +408,77 @@ pub struct Active {
 
 impl Active {
     /// `audit_path`: where blocking-io writes; removed at the end when `temporary`. Blocking:
-    /// sizes the real work of the bottlenecks that need it (a few milliseconds).
-    pub fn new(list: &[Bottleneck], audit_path: PathBuf, temporary: bool) -> anyhow::Result<Self> {
-        let on = |b| list.contains(&b);
-        let work = if on(Bottleneck::PoolStarvation) || on(Bottleneck::BlockingIo) {
-            Some(Arc::new(BusyWork::calibrated()?))
-        } else {
-            None
-        };
-        let work_for = |b| work.clone().filter(|_| on(b));
-        Ok(Active {
-            sessions: work_for(Bottleneck::PoolStarvation).map(SessionPool::new),
-            audit: match work_for(Bottleneck::BlockingIo) {
-                Some(work) => Some(AuditLog::open(audit_path, temporary, work)?),
-                None => None,
-            },
-            history: on(Bottleneck::MemoryLeak).then(RequestHistory::default),
-            etag_rounds: on(Bottleneck::SlowEndpoint).then(|| etag_rounds_for(SLOW_ETAG_COST)),
-            no_compression: on(Bottleneck::NoCompression),
-            secret: false,
-            polls: PollTelemetry::default(),
-            sent_body_bytes: AtomicU64::new(0),
-            plain_body_bytes: AtomicU64::new(0),
-        })
+    /// sizes the real work of the bottlenecks on in `switches` (a few milliseconds).
+    pub fn new(switches: Arc<Switches>, audit_path: PathBuf, temporary: bool) -> anyhow::Result<Self> {
+        let active = Active { switches: switches.clone(), audit_path, temporary, ..Active::default() };
+        for bottleneck in switches.list() {
+            active.set(bottleneck, true)?;
+        }
+        Ok(active)
+    }
+
+    /// Switches `bottleneck` on or off for the next requests. Blocking the first time a
+    /// bottleneck that needs real work goes on (it sizes that work).
+    pub fn set(&self, bottleneck: Bottleneck, on: bool) -> anyhow::Result<()> {
+        if on {
+            let work = || -> anyhow::Result<Arc<BusyWork>> {
+                if let Some(work) = self.work.get() {
+                    return Ok(work.clone());
+                }
+                let work = Arc::new(BusyWork::calibrated()?);
+                Ok(self.work.get_or_init(|| work).clone())
+            };
+            match bottleneck {
+                Bottleneck::PoolStarvation if self.sessions.get().is_none() => {
+                    let pool = SessionPool::new(work()?);
+                    let _ = self.sessions.set(pool);
+                }
+                Bottleneck::BlockingIo if self.audit.get().is_none() => {
+                    let log = AuditLog::open(self.audit_path.clone(), self.temporary, work()?)?;
+                    let _ = self.audit.set(log);
+                }
+                Bottleneck::SlowEndpoint => {
+                    self.etag_rounds.get_or_init(|| etag_rounds_for(SLOW_ETAG_COST));
+                }
+                _ => {}
+            }
+        }
+        self.switches.flip(bottleneck, on);
+        Ok(())
+    }
+
+    pub fn is_on(&self, bottleneck: Bottleneck) -> bool {
+        self.switches.is_on(bottleneck)
+    }
+
+    /// The session pool, while pool starvation is on.
+    pub fn sessions(&self) -> Option<&SessionPool> {
+        self.sessions.get().filter(|_| self.is_on(Bottleneck::PoolStarvation))
+    }
+
+    /// The synchronous audit log, while blocking I/O is on.
+    pub fn audit(&self) -> Option<&AuditLog> {
+        self.audit.get().filter(|_| self.is_on(Bottleneck::BlockingIo))
+    }
+
+    /// The request history, while the memory leak is on.
+    pub fn history(&self) -> Option<&RequestHistory> {
+        Some(&self.history).filter(|_| self.is_on(Bottleneck::MemoryLeak))
+    }
+
+    /// The memory the leak holds, once it was ever on (switched off, it keeps what it took).
+    pub fn leaked_bytes(&self) -> Option<u64> {
+        let bytes = self.history.bytes();
+        (bytes > 0 || self.is_on(Bottleneck::MemoryLeak)).then_some(bytes)
+    }
+
+    /// The rounds of the slow ETag, while the slow endpoint is on.
+    pub fn etag_rounds(&self) -> Option<u32> {
+        self.etag_rounds.get().copied().filter(|_| self.is_on(Bottleneck::SlowEndpoint))
+    }
+
+    pub fn no_compression(&self) -> bool {
+        self.is_on(Bottleneck::NoCompression)
     }
 
     /// Counts `bytes` of response body on their way out.
@@ -474,8 +528,8 @@ impl Active {
             self.polls.blocked().as_secs_f64().to_string(),
         );
         // In the hunt every series is there whatever the secret is, so no series gives it away.
-        if self.sessions.is_some() || self.secret {
-            let waited = self.sessions.as_ref().map_or(Duration::ZERO, SessionPool::waited);
+        if self.sessions.get().is_some() || self.secret {
+            let waited = self.sessions.get().map_or(Duration::ZERO, SessionPool::waited);
             metric("loadlab_db_pool_size", "gauge", "DB 세션 풀의 크기", POOL_SIZE.to_string());
             metric(
                 "loadlab_db_session_wait_seconds_total",

@@ -127,6 +127,30 @@ pub struct StoreOptions {
 }
 
 impl StoreOptions {
+    /// The same bottlenecks as server-wide flags.
+    #[cfg(test)]
+    fn switches(self) -> super::switches::Switches {
+        use super::Bottleneck::*;
+        let list = [
+            (self.n_plus_one, NPlusOne),
+            (self.missing_index, MissingIndex),
+            (self.no_pagination, NoPagination),
+            (self.inline, BlockingIo),
+        ];
+        super::switches::Switches::of(&list.iter().filter(|(on, _)| *on).map(|(_, b)| *b).collect::<Vec<_>>())
+    }
+
+    /// The flags as they are now.
+    fn now(switches: &super::switches::Switches) -> StoreOptions {
+        use super::Bottleneck::*;
+        StoreOptions {
+            n_plus_one: switches.is_on(NPlusOne),
+            missing_index: switches.is_on(MissingIndex),
+            no_pagination: switches.is_on(NoPagination),
+            inline: switches.is_on(BlockingIo),
+        }
+    }
+
     /// `id` as a lookup key: `+id` is still the id, but no longer an indexed column to SQLite.
     fn id_expr(&self) -> &'static str {
         if self.missing_index { "+id" } else { "id" }
@@ -142,7 +166,8 @@ enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
-    options: StoreOptions,
+    /// Read at each query: the lab panel may switch bottlenecks while the server runs.
+    switches: Arc<super::switches::Switches>,
     queries: Arc<AtomicU64>,
     scanned: Arc<AtomicU64>,
 }
@@ -161,7 +186,13 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 
 impl Store {
     /// Opens (and if needed creates) the database. Blocking: call from a blocking context.
+    #[cfg(test)]
     pub fn open(storage: &Storage, options: StoreOptions) -> Result<Store> {
+        Store::open_switched(storage, Arc::new(options.switches()))
+    }
+
+    /// Like [`Store::open`], with bottleneck flags shared with the rest of the server.
+    pub fn open_switched(storage: &Storage, switches: Arc<super::switches::Switches>) -> Result<Store> {
         let backend = match storage {
             Storage::InMemory => {
                 let conn = Connection::open_in_memory().context("메모리 데이터베이스를 만들 수 없어요")?;
@@ -170,7 +201,11 @@ impl Store {
             }
             Storage::File(path) => open_file(path)?,
         };
-        Ok(Store { backend: Arc::new(backend), options, queries: Arc::default(), scanned: Arc::default() })
+        Ok(Store { backend: Arc::new(backend), switches, queries: Arc::default(), scanned: Arc::default() })
+    }
+
+    fn options(&self) -> StoreOptions {
+        StoreOptions::now(&self.switches)
     }
 
     /// Statements run so far (each query of an N+1 list counts).
@@ -194,7 +229,7 @@ impl Store {
         T: Send + 'static,
         F: FnOnce() -> Result<T> + Send + 'static,
     {
-        if self.options.inline {
+        if self.options().inline {
             return f();
         }
         tokio::task::spawn_blocking(f).await.context("데이터베이스 작업이 중단되었어요")?
@@ -237,7 +272,7 @@ impl Store {
     /// `GET /todos/`: ordered by id. `skip < 0` counts as 0; `limit < 0` means no limit
     /// (SQLite's own reading of a negative LIMIT).
     pub async fn list_todos(&self, skip: i64, limit: i64) -> Result<Vec<Todo>> {
-        let opts = self.options;
+        let opts = self.options();
         let (offset, limit) =
             if opts.no_pagination { (0, -1) } else { (skip.max(0), if limit < 0 { -1 } else { limit }) };
         let id = opts.id_expr();
@@ -281,7 +316,7 @@ impl Store {
     }
 
     pub async fn get_todo(&self, id: i64) -> Result<Option<Todo>> {
-        let key = self.options.id_expr();
+        let key = self.options().id_expr();
         self.counted(1);
         let scanned = self.scanned.clone();
         self.read(move |conn| {
@@ -323,7 +358,7 @@ impl Store {
 
     /// Partial update in one statement; `updated_at` always moves. `None` if no such id.
     pub async fn update_todo(&self, id: i64, patch: TodoPatch) -> Result<Option<Todo>> {
-        let key = self.options.id_expr();
+        let key = self.options().id_expr();
         self.counted(1);
         let scanned = self.scanned.clone();
         self.write(move |conn| {
@@ -345,7 +380,7 @@ impl Store {
 
     /// `true` if a todo was deleted.
     pub async fn delete_todo(&self, id: i64) -> Result<bool> {
-        let key = self.options.id_expr();
+        let key = self.options().id_expr();
         self.counted(1);
         let scanned = self.scanned.clone();
         self.write(move |conn| {

@@ -39,6 +39,7 @@ mod models;
 mod openapi;
 mod pyjson;
 mod routes;
+pub mod switches;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -147,15 +148,10 @@ impl Drop for LabServer {
 /// Opens the database, binds, and spawns the server on the current tokio runtime. Returns
 /// once the socket is listening, so requests to [`LabServer::url`] succeed at once.
 pub async fn start(config: ServerConfig) -> Result<LabServer> {
-    let on = |b| config.bottlenecks.contains(&b);
-    let options = db::StoreOptions {
-        n_plus_one: on(Bottleneck::NPlusOne),
-        missing_index: on(Bottleneck::MissingIndex),
-        no_pagination: on(Bottleneck::NoPagination),
-        inline: on(Bottleneck::BlockingIo),
-    };
+    let switches = Arc::new(switches::Switches::of(&config.bottlenecks));
     let storage = config.storage.clone();
-    let store = tokio::task::spawn_blocking(move || db::Store::open(&storage, options))
+    let store_switches = switches.clone();
+    let store = tokio::task::spawn_blocking(move || db::Store::open_switched(&storage, store_switches))
         .await
         .context("데이터베이스를 여는 작업이 중단되었어요")??;
     let bind = SocketAddr::new(config.host, config.port);
@@ -168,12 +164,13 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     // what it is for (the mystery hunt must not be solved with `ls`), and goes with the server.
     let audit_path = bottlenecks::journal_path(addr.port());
     let temporary = true;
-    let list = config.bottlenecks.clone();
     let mut active =
-        tokio::task::spawn_blocking(move || bottlenecks::Active::new(&list, audit_path, temporary))
+        tokio::task::spawn_blocking(move || bottlenecks::Active::new(switches, audit_path, temporary))
             .await
             .context("병목 준비 작업이 중단되었어요")??;
     active.secret = config.secret_bottlenecks;
+    let active = Arc::new(active);
+    switches::register(addr.port(), &active);
 
     let metrics = Arc::new(metrics::Metrics::default());
     let state = routes::AppState {
@@ -181,7 +178,7 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
         metrics: metrics.clone(),
         faults: Arc::new(faults::FaultSchedule::new(config.faults.clone())),
         test_routes: config.test_routes,
-        bottlenecks: Arc::new(active),
+        bottlenecks: active,
     };
     let app = routes::router(state);
     let listener = metrics::CountingListener::new(listener, &metrics);

@@ -19,6 +19,7 @@ use axum::routing::get;
 use futures::TryStreamExt as _;
 use serde_json::Value;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::Predicate as _;
 use tower_http::compression::predicate::SizeAbove;
 
 use super::body::{RawBody, read_body};
@@ -73,11 +74,14 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         // Inside compression: the bodies as the handlers made them.
         .layer(middleware::from_fn_with_state(state.clone(), count_plain_body));
-    let app = if state.bottlenecks.no_compression {
-        app
-    } else {
-        app.layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
-    };
+    // Asked per answer: no-compression may be switched while the server runs.
+    let active = state.bottlenecks.clone();
+    let compress = SizeAbove::new(COMPRESS_ABOVE_BYTES).and(
+        move |_: StatusCode, _: http::Version, _: &http::HeaderMap, _: &http::Extensions| {
+            !active.no_compression()
+        },
+    );
+    let app = app.layer(CompressionLayer::new().compress_when(compress));
     // Outermost, so it sees the bodies as they leave, compressed or not.
     app.layer(middleware::from_fn_with_state(state.clone(), count_sent_body)).with_state(state)
 }
@@ -109,7 +113,7 @@ async fn docs() -> Html<String> {
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
     let todos = state.store.count_todos().await.ok();
-    let history = state.bottlenecks.history.as_ref().map(|h| h.bytes());
+    let history = state.bottlenecks.leaked_bytes();
     let mut text = state.metrics.render(todos, state.store.queries(), history);
     text.push_str(&state.bottlenecks.metrics_text(state.store.rows_scanned()));
     let mut res = text.into_response();
@@ -196,7 +200,7 @@ async fn read_todo(
         return Err(ApiError::NotFound(not_found_detail(n)));
     };
     let mut res = todo_json(StatusCode::OK, &todo)?;
-    if let Some(rounds) = state.bottlenecks.etag_rounds {
+    if let Some(rounds) = state.bottlenecks.etag_rounds() {
         let body = serde_json::to_vec(&todo).map_err(anyhow::Error::from)?;
         let etag = tokio::task::spawn_blocking(move || bottlenecks::expensive_etag(&body, rounds))
             .await
@@ -286,7 +290,7 @@ async fn with_bottlenecks(state: AppState, req: axum::extract::Request, next: Ne
     let active = &state.bottlenecks;
     // Session per request, held until the answer is ready (FastAPI's `Depends(get_db)`), with
     // the session's own database work done first.
-    let session = match &active.sessions {
+    let session = match active.sessions() {
         Some(pool) => match pool.checkout().await {
             Some(permit) => {
                 pool.hold().await;
@@ -297,10 +301,10 @@ async fn with_bottlenecks(state: AppState, req: axum::extract::Request, next: Ne
         None => None,
     };
     let line = format!("{} {}", req.method(), req.uri());
-    if let Some(audit) = &active.audit {
+    if let Some(audit) = active.audit() {
         audit.record(&line);
     }
-    if let Some(history) = &active.history {
+    if let Some(history) = active.history() {
         history.remember(&line);
     }
     let res = next.run(req).await;

@@ -65,6 +65,7 @@ enum MenuItem {
     Lessons,
     Exercises,
     Run,
+    Web,
     Serve,
     Lab,
     Progress,
@@ -78,6 +79,7 @@ impl fmt::Display for MenuItem {
             MenuItem::Lessons => write!(f, "📚 레슨 목록"),
             MenuItem::Exercises => write!(f, "📝 실습 과제와 채점"),
             MenuItem::Run => write!(f, "🚀 부하 테스트 실행"),
+            MenuItem::Web => write!(f, "🖥️ 웹 UI로 실행 (Locust 화면처럼 브라우저에서)"),
             MenuItem::Serve => write!(f, "🌐 실습 서버 시작"),
             MenuItem::Lab => write!(f, "🕵️ 병목 실험실 (실습 3 질문, 병목 찾기)"),
             MenuItem::Progress => write!(f, "📊 진행 상황"),
@@ -236,6 +238,7 @@ impl<'h> App<'h> {
                 MenuItem::Lessons,
                 MenuItem::Exercises,
                 MenuItem::Run,
+                MenuItem::Web,
                 MenuItem::Serve,
                 MenuItem::Lab,
                 MenuItem::Progress,
@@ -254,6 +257,7 @@ impl<'h> App<'h> {
                 MenuItem::Lessons => self.lesson_list(&progress)?,
                 MenuItem::Exercises => self.exercises()?,
                 MenuItem::Run => self.load_test()?,
+                MenuItem::Web => self.web_ui()?,
                 MenuItem::Serve => {
                     println!("{SERVE_NOTE}");
                     self.run_command(["serve", "--port", "8000"].map(String::from).to_vec());

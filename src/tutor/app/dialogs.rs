@@ -8,6 +8,10 @@ use anyhow::Result;
 use inquire::{CustomType, Text};
 use std::fmt;
 
+const WEB_NOTE_OPEN: &str = "브라우저에서 이 주소를 여세요: ";
+const WEB_NOTE_HOW: &str = "사용자 수와 투입 속도를 적고 '시작'을 누르면 돼요.\n\
+                            멈추려면 Ctrl-C를 누르세요. 대시보드가 닫히면 메뉴로 돌아와요.";
+
 enum ExerciseAction {
     CheckAll,
     Check,
@@ -72,6 +76,31 @@ impl App<'_> {
     }
 
     /// Asks the run's parameters (Locust's defaults for 실습 1) and runs it.
+    /// "웹 UI로 실행": the dashboard for the chosen scenarios, until Ctrl-C, with its address
+    /// as a link the terminal can open.
+    pub(super) fn web_ui(&self) -> Result<()> {
+        let sources = vec![
+            Labelled { label: "완성된 정답 시나리오 (solutions/)".to_string(), value: true },
+            Labelled { label: "내가 작성한 시나리오 (exercises/)".to_string(), value: false },
+        ];
+        let Some(source) = select("어떤 시나리오로 대시보드를 열까요?", sources, 0)? else {
+            return Ok(());
+        };
+        let url = format!("http://127.0.0.1:{}", crate::web::DEFAULT_PORT);
+        let link = if crate::tutor::render::hyperlinks_supported() && self.color {
+            format!("\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\")
+        } else {
+            url
+        };
+        println!("{WEB_NOTE_OPEN}{link}\n{WEB_NOTE_HOW}");
+        let mut args = vec!["web".to_string()];
+        if source.value {
+            args.push("--solutions".to_string());
+        }
+        self.run_command(args);
+        Ok(())
+    }
+
     pub(super) fn load_test(&self) -> Result<()> {
         let sources = vec![
             Labelled { label: "완성된 정답 시나리오 (solutions/)".to_string(), value: true },
