@@ -183,6 +183,7 @@ pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origi
         interrupt: Some(Box::pin(async {
             let _ = tokio::signal::ctrl_c().await;
         })),
+        control: None,
     };
     let result = ops::run::run_on(&mut prepared, &target, hooks).await;
     display.finish();

@@ -174,6 +174,9 @@ impl Target {
 pub struct RunHooks {
     pub observer: Option<crate::engine::runner::Observer>,
     pub interrupt: Option<Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
+    /// The engine's end of a [`crate::engine::control::channel`]: the web UI's Edit and Reset,
+    /// a Locust master's spawn messages.
+    pub control: Option<crate::engine::control::ControlReceiver>,
 }
 
 /// The engine's configuration for `prepared` against `target`.
@@ -195,6 +198,7 @@ pub async fn engine_config(
     config.sample_server = target.is_embedded() || crate::engine::server_metrics::probe(&config.host).await;
     config.observer = hooks.observer;
     config.interrupt = hooks.interrupt;
+    config.control = hooks.control;
     Ok(config)
 }
 

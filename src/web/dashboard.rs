@@ -220,14 +220,9 @@ impl Dashboard {
             let hooks = RunHooks {
                 observer: Some(Box::new(move |status: &LiveStatus<'_>| observer.observe(run, status))),
                 interrupt: Some(Box::pin(async move { stop.notified().await })),
+                control: Some(receiver.into_engine()),
             };
-            let result = match crate::ops::run::engine_config(&mut prepared, &target, hooks).await {
-                Ok(mut config) => {
-                    super::steer::attach(&mut config, receiver);
-                    crate::engine::run(config).await
-                }
-                Err(error) => Err(error),
-            };
+            let result = crate::ops::run::run_on(&mut prepared, &target, hooks).await;
             target.stop().await;
             dashboard.finish(run, result, &prepared.settings);
         });

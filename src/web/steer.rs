@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::engine::RunConfig;
 use crate::engine::control::{self, RunControl};
 use crate::server::Bottleneck;
 use crate::server::bottlenecks::Active as Switchboard;
@@ -89,7 +88,9 @@ impl Steering {
     }
 }
 
-/// Plugs the engine side of the steering into a run's configuration.
-pub fn attach(config: &mut RunConfig, receiver: ControlReceiver) {
-    config.control = Some(receiver.0);
+impl ControlReceiver {
+    /// The engine's end, for [`crate::ops::run::RunHooks::control`].
+    pub fn into_engine(self) -> control::ControlReceiver {
+        self.0
+    }
 }
