@@ -22,6 +22,7 @@ pub mod report;
 pub mod server;
 pub mod text;
 pub mod tutor;
+pub mod worker;
 
 /// The guide's finished scenarios, compiled into `loadlab` so demos need no build step.
 #[path = "../solutions/mod.rs"]

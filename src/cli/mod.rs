@@ -15,6 +15,7 @@ pub mod run;
 mod serve;
 mod solution;
 mod watch;
+mod worker;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -64,6 +65,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// 두 결과(JSON)를 요청별로 비교해요 (회귀 테스트)
     Compare(compare::CompareArgs),
+    /// Locust 마스터(locust --master)에 워커로 붙어 부하를 나눠 맡아요
+    Worker(worker::WorkerArgs),
 }
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
@@ -104,6 +107,14 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Watch(args)) => block_on(watch::exec(args)),
         Some(Command::Explain(args)) => usage_result(explain::exec(args)),
         Some(Command::Compare(args)) => usage_result(compare::exec(args)),
+        Some(Command::Worker(args)) if args.solutions => {
+            block_on(worker::exec(args, crate::solutions::workbook()))
+        }
+        Some(Command::Worker(_)) => {
+            let mut learner = vec![worker::EXERCISES_MODE.to_string()];
+            learner.extend(after_subcommand(args, "worker"));
+            usage_result(run::exec_learner(learner))
+        }
     }
 }
 
@@ -212,6 +223,10 @@ struct ExercisesCli {
 /// `main` of the exercises target (`exercises/main.rs`).
 pub fn exercises_main(workbook: Workbook) -> ExitCode {
     configure_color();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(worker::EXERCISES_MODE) {
+        return ExitCode::from(worker::exercises_mode(&args[1..], workbook).clamp(0, 255) as u8);
+    }
     let code = match ExercisesCli::try_parse() {
         Ok(ExercisesCli { print_release_criteria: true, .. }) => {
             println!("{}", serde_json::to_string((workbook.release_criteria)()).unwrap_or_default());

@@ -6,6 +6,7 @@ use super::shape::ShapeClass;
 use super::user::UserClass;
 
 /// Everything a scenario folder offers to `run`, `check`, the web UI and the worker.
+#[derive(Clone)]
 pub struct Workbook {
     pub classes: Vec<UserClass>,
     pub shapes: Vec<ShapeClass>,
