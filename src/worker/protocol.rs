@@ -182,10 +182,10 @@ pub enum Incoming {
 }
 
 #[derive(Deserialize)]
-struct Head(String, IgnoredAny, #[serde(default)] IgnoredAny);
+struct Head(String, IgnoredAny, IgnoredAny);
 
 #[derive(Deserialize)]
-struct Body<T>(IgnoredAny, T, #[serde(default)] IgnoredAny);
+struct Body<T>(IgnoredAny, T, IgnoredAny);
 
 #[derive(Deserialize)]
 struct AckData {
