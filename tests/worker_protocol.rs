@@ -30,7 +30,10 @@ fn outgoing_messages_are_locusts_bytes() {
     );
     same(Outgoing::ClientStopped, "client_stopped");
     same(Outgoing::Quit, "quit");
-    same(Outgoing::Exception { message: "boom".into(), traceback: "src/x.rs:1 (task t)".into() }, "exception");
+    same(
+        Outgoing::Exception { message: "boom".into(), traceback: "src/x.rs:1 (task t)".into() },
+        "exception",
+    );
     let entry = |name: &str, method: &str| StatsEntry {
         name: name.into(),
         method: method.into(),
@@ -100,7 +103,8 @@ fn malformed_frames_are_errors_not_panics() {
     trailing.push(0);
     assert!(Incoming::decode(&trailing).is_err());
     // A spawn whose counts are not numbers.
-    let bad = rmp_serde::to_vec(&("spawn", std::collections::HashMap::from([("timestamp", "soon")]), NODE)).unwrap();
+    let bad = rmp_serde::to_vec(&("spawn", std::collections::HashMap::from([("timestamp", "soon")]), NODE))
+        .unwrap();
     assert!(Incoming::decode(&bad).is_err());
 }
 
@@ -119,7 +123,8 @@ async fn fake_master(frames: Vec<Vec<u8>>) -> (i32, Vec<String>) {
     };
     let worker = tokio::spawn(loadlab::worker::run(options, loadlab::solutions::workbook()));
     let mut kinds = Vec::new();
-    let first = tokio::time::timeout(Duration::from_secs(10), master.recv()).await.expect("client_ready").unwrap();
+    let first =
+        tokio::time::timeout(Duration::from_secs(10), master.recv()).await.expect("client_ready").unwrap();
     let identity = first.get(0).unwrap().to_vec();
     let (kind, ..): (String, rmpv_free::Any, String) = rmp_serde::from_slice(first.get(1).unwrap()).unwrap();
     kinds.push(kind);
@@ -131,7 +136,9 @@ async fn fake_master(frames: Vec<Vec<u8>>) -> (i32, Vec<String>) {
     // Listen a little, then go away: no heartbeat answers from here on.
     let _ = tokio::time::timeout(Duration::from_millis(1500), async {
         while let Ok(message) = master.recv().await {
-            if let Ok((kind, ..)) = rmp_serde::from_slice::<(String, rmpv_free::Any, String)>(message.get(1).unwrap()) {
+            if let Ok((kind, ..)) =
+                rmp_serde::from_slice::<(String, rmpv_free::Any, String)>(message.get(1).unwrap())
+            {
                 kinds.push(kind);
             }
         }

@@ -57,6 +57,8 @@ struct Test {
     run: JoinHandle<anyhow::Result<RunResult>>,
     /// The last `spawn`'s timestamp: older ones are discarded, as Locust does.
     last_spawn: f64,
+    /// Requests reported to the master so far.
+    reported: u64,
 }
 
 fn log(message: impl std::fmt::Display) {
@@ -188,8 +190,8 @@ pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i
                 });
             }
             _ = report.tick() => {
-                if let Some(test) = &test {
-                    outgoing.extend(deltas(&test.control));
+                if let Some(test) = &mut test {
+                    outgoing.extend(deltas(test));
                 }
             }
         }
@@ -243,7 +245,7 @@ async fn start_or_steer(
         control.report_intervals();
         let run = tokio::spawn(crate::engine::run(config));
         log(format!("부하를 시작해요: {host}"));
-        *test = Some(Test { control, run, last_spawn: spawn.timestamp });
+        *test = Some(Test { control, run, last_spawn: spawn.timestamp, reported: 0 });
     }
     let test = test.as_mut().expect("started above");
     test.last_spawn = spawn.timestamp;
@@ -253,8 +255,10 @@ async fn start_or_steer(
 }
 
 /// The `stats` message and one `exception` message per new panic since the last report.
-fn deltas(control: &RunControl) -> Vec<Outgoing> {
+fn deltas(test: &mut Test) -> Vec<Outgoing> {
+    let control = &test.control;
     let Some(mut interval) = control.take_interval() else { return Vec::new() };
+    test.reported += interval.total.requests;
     let mut messages = Vec::new();
     for exception in std::mem::take(&mut interval.exceptions) {
         let traceback = format!("{} ({} / {})", exception.location, exception.user_class, exception.task);
@@ -271,14 +275,15 @@ fn deltas(control: &RunControl) -> Vec<Outgoing> {
 }
 
 /// Stops `test` (its users run `on_stop`) and returns its last deltas.
-async fn finish(test: Test) -> Vec<Outgoing> {
+async fn finish(mut test: Test) -> Vec<Outgoing> {
     test.control.stop();
-    match test.run.await {
+    match (&mut test.run).await {
         Ok(Ok(_)) => {}
         Ok(Err(error)) => log(format!("부하 실행이 실패했어요: {error:#}")),
         Err(error) => log(format!("부하 실행이 중단됐어요: {error}")),
     }
-    let mut messages = deltas(&test.control);
+    let mut messages = deltas(&mut test);
+    log(format!("이번 테스트에서 마스터에 보고한 요청: {}개", test.reported));
     // The users are gone: the last report says so.
     if let Some(Outgoing::Stats(report)) = messages.first_mut() {
         for (_, count) in &mut report.user_classes_count {
