@@ -11,7 +11,7 @@ use crate::report::json;
 
 #[derive(Args, Debug, Clone)]
 pub struct ExplainArgs {
-    /// run --json 으로 저장한 결과 파일
+    /// run --json 으로 저장한 결과 파일, 또는 Locust --csv의 PREFIX_stats.csv (분산 실행의 마스터)
     #[arg(value_name = "RESULT.json")]
     pub file: PathBuf,
     /// 요청 통계표는 빼고 해설만 출력해요
@@ -20,7 +20,11 @@ pub struct ExplainArgs {
 }
 
 pub fn exec(args: ExplainArgs) -> anyhow::Result<i32> {
-    let result = json::read(&args.file)?;
+    let result = if crate::report::locust_csv::is_stats_csv(&args.file) {
+        crate::report::locust_csv::read(&args.file)?
+    } else {
+        json::read(&args.file)?
+    };
     println!(
         "{} — {} (사용자 {}명, {}초)\n",
         args.file.display(),

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod kinds;
+pub mod locust_csv;
 pub mod thresholds;
 
 pub(crate) use crate::text::{columns, short_number};
