@@ -22,3 +22,6 @@ impl std::fmt::Display for UsageError {
 }
 
 impl std::error::Error for UsageError {}
+
+/// A `worker` lost its Locust master: no heartbeat within the timeout, or it never answered.
+pub const MASTER_LOST: i32 = 4;

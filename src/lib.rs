@@ -25,6 +25,7 @@ pub mod server;
 pub mod text;
 pub mod tutor;
 pub mod web;
+pub mod worker;
 
 /// The guide's finished scenarios, compiled into `loadlab` so demos need no build step.
 #[path = "../solutions/mod.rs"]

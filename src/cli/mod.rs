@@ -16,6 +16,7 @@ mod serve;
 mod solution;
 mod watch;
 mod web;
+mod worker;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -67,6 +68,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Locust처럼 웹 대시보드를 열어요 (http://127.0.0.1:8089): 시작·중지·실시간 차트·해설
     Web(web::WebArgs),
+    /// Locust 마스터(locust --master)에 워커로 붙어 부하를 나눠 맡아요
+    Worker(worker::WorkerArgs),
 }
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
@@ -112,6 +115,14 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Compare(args)) => usage_result(compare::exec(args)),
         Some(Command::Web(args)) if args.solutions => block_on(web::exec(args)),
         Some(Command::Web(args)) => usage_result(run::exec_learner(args.address.learner_args())),
+        Some(Command::Worker(args)) if args.solutions => {
+            block_on(worker::exec(args, crate::solutions::workbook()))
+        }
+        Some(Command::Worker(_)) => {
+            let mut learner = vec![worker::EXERCISES_MODE.to_string()];
+            learner.extend(after_subcommand(args, "worker"));
+            usage_result(run::exec_learner(learner))
+        }
     }
 }
 
@@ -220,6 +231,10 @@ struct ExercisesCli {
 /// `main` of the exercises target (`exercises/main.rs`).
 pub fn exercises_main(workbook: Workbook) -> ExitCode {
     configure_color();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(worker::EXERCISES_MODE) {
+        return ExitCode::from(worker::exercises_mode(&args[1..], workbook).clamp(0, 255) as u8);
+    }
     let code = match ExercisesCli::try_parse() {
         Ok(ExercisesCli { print_release_criteria: true, .. }) => {
             println!("{}", serde_json::to_string((workbook.release_criteria)()).unwrap_or_default());

@@ -1,0 +1,295 @@
+//! A loadlab worker for a real Locust 2.x master: it connects to the master's ZeroMQ port as a
+//! DEALER, announces itself, runs the user counts each `spawn` asks for with loadlab's engine
+//! (live control, [`crate::engine::control`]), reports statistics deltas every 3 s in Locust's
+//! wire format, heartbeats every second, and handles `stop`, `quit` and `reconnect`. The
+//! master aggregates: its web UI, `--csv` and `--html` show these requests as a Python worker's.
+//!
+//! - [`protocol`]: the messages and their bytes.
+//! - [`report`]: statistics deltas as Locust's `stats` message.
+//!
+//! Promises: a malformed or unknown message is logged and skipped; a master silent for the
+//! heartbeat timeout ends the worker with [`crate::exit::MASTER_LOST`] and a Korean message; a
+//! `quit` ends it with 0 after a last report.
+
+pub mod protocol;
+pub mod report;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use zeromq::{Socket, SocketRecv, SocketSend};
+
+use crate::engine::RunResult;
+use crate::engine::control::{self, RunControl};
+use crate::engine::shape::Schedule;
+use crate::engine::workbook::Workbook;
+use crate::ops::run::{RunHooks, RunSettings, Target};
+use protocol::{Incoming, Outgoing};
+
+/// Locust's `WORKER_REPORT_INTERVAL`.
+pub const REPORT_EVERY: Duration = Duration::from_secs(3);
+/// Locust's `HEARTBEAT_INTERVAL`.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(1);
+/// Locust's `MASTER_HEARTBEAT_TIMEOUT`.
+pub const MASTER_TIMEOUT: Duration = Duration::from_secs(60);
+
+const MASTER_LOST: &str = "마스터가 응답하지 않아요";
+const MASTER_LOST_HINT: &str = "마스터(locust --master)가 아직 떠 있는지, 주소와 포트(--master-host, --master-port)가 맞는지 확인해 보세요";
+
+/// How a worker is started.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    pub master_host: String,
+    pub master_port: u16,
+    /// User classes this worker may run (empty: all of the workbook's).
+    pub classes: Vec<String>,
+    /// The target when the master was started without `-H`.
+    pub host: Option<String>,
+    /// How long the master may stay silent before the worker gives up.
+    pub master_timeout: Duration,
+}
+
+/// One test the master started on this worker.
+struct Test {
+    control: RunControl,
+    run: JoinHandle<anyhow::Result<RunResult>>,
+    /// The last `spawn`'s timestamp: older ones are discarded, as Locust does.
+    last_spawn: f64,
+    /// Requests reported to the master so far.
+    reported: u64,
+}
+
+fn log(message: impl std::fmt::Display) {
+    eprintln!("[loadlab worker] {message}");
+}
+
+/// A name unique to this process, like Locust's `hostname_uuid`.
+fn node_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+    let host = if host.is_empty() { "loadlab".to_string() } else { host };
+    format!("{host}_{:016x}{:08x}", rand::random::<u64>(), std::process::id())
+}
+
+async fn connect(endpoint: &str, node_id: &str, timeout: Duration) -> anyhow::Result<zeromq::DealerSocket> {
+    let mut options = zeromq::SocketOptions::default();
+    options.peer_identity(node_id.as_bytes().to_vec().try_into().context("워커 이름이 너무 길어요")?);
+    options.connect_timeout(timeout);
+    let mut socket = zeromq::DealerSocket::with_options(options);
+    socket.connect(endpoint).await.with_context(|| format!("마스터 {endpoint}에 연결할 수 없어요"))?;
+    Ok(socket)
+}
+
+/// Runs the worker until the master says `quit` (0) or goes silent ([`crate::exit::MASTER_LOST`]).
+pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i32> {
+    // Check the classes before connecting: a typo is a usage error, not a lost master.
+    let prepared = crate::ops::run::prepare(settings(&options, None), workbook.clone())?;
+    let class_names: Vec<String> = prepared.classes.iter().map(|class| class.name.to_string()).collect();
+    let endpoint = format!("tcp://{}:{}", options.master_host, options.master_port);
+    let node_id = node_id();
+    let mut socket = match connect(&endpoint, &node_id, options.master_timeout).await {
+        Ok(socket) => socket,
+        Err(error) => {
+            log(format!("{MASTER_LOST}: {error:#}"));
+            log(MASTER_LOST_HINT);
+            return Ok(crate::exit::MASTER_LOST);
+        }
+    };
+    socket
+        .send(Outgoing::ClientReady.encode(&node_id).into())
+        .await
+        .context("client_ready를 보낼 수 없어요")?;
+    log(format!("마스터 {endpoint}에 연결했어요 (클래스: {})", class_names.join(", ")));
+    let mut test: Option<Test> = None;
+    let mut last_heard = Instant::now();
+    let mut heartbeat = tokio::time::interval(HEARTBEAT_EVERY);
+    let mut report = tokio::time::interval(REPORT_EVERY);
+    report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let mut outgoing: Vec<Outgoing> = Vec::new();
+        tokio::select! {
+            frame = socket.recv() => {
+                let frame = match frame {
+                    Ok(message) => message.into_vec().into_iter().next_back().unwrap_or_default(),
+                    Err(error) => {
+                        log(format!("마스터에서 받은 데이터를 읽을 수 없어요: {error}"));
+                        continue;
+                    }
+                };
+                last_heard = Instant::now();
+                match Incoming::decode(&frame) {
+                    Err(malformed) => log(format!("잘못된 메시지를 건너뛰어요: {malformed}")),
+                    Ok(Incoming::Ack { index }) => {
+                        log(format!("마스터가 받아 줬어요 (워커 번호 {})", index.unwrap_or(-1)));
+                    }
+                    Ok(Incoming::Heartbeat | Incoming::SpawningComplete) => {}
+                    Ok(Incoming::Unknown(kind)) => log(format!("모르는 메시지 '{kind}'를 건너뛰어요")),
+                    Ok(Incoming::Spawn(spawn)) => {
+                        outgoing.push(Outgoing::Spawning);
+                        let fresh = test.as_ref().is_none_or(|test| spawn.timestamp > test.last_spawn);
+                        if fresh {
+                            match start_or_steer(&mut test, &spawn, &options, &workbook, &class_names).await {
+                                Ok(counts) => outgoing.push(Outgoing::SpawningComplete {
+                                    user_count: counts.iter().map(|(_, n)| n).sum(),
+                                    user_classes_count: counts,
+                                }),
+                                Err(error) => log(format!("부하를 시작할 수 없어요: {error:#}")),
+                            }
+                        }
+                    }
+                    Ok(Incoming::Stop) => {
+                        if let Some(finished) = test.take() {
+                            outgoing.extend(finish(finished).await);
+                        }
+                        outgoing.push(Outgoing::ClientStopped);
+                        outgoing.push(Outgoing::ClientReady);
+                        log("마스터가 테스트를 멈췄어요. 다음 테스트를 기다려요");
+                    }
+                    Ok(Incoming::Quit) => {
+                        if let Some(finished) = test.take() {
+                            outgoing.extend(finish(finished).await);
+                        }
+                        outgoing.push(Outgoing::Quit);
+                        for message in outgoing {
+                            let _ = socket.send(message.encode(&node_id).into()).await;
+                        }
+                        log("마스터가 끝내라고 해서 워커를 끝내요");
+                        return Ok(0);
+                    }
+                    Ok(Incoming::Reconnect) => {
+                        log("마스터가 다시 연결하라고 해서 연결을 새로 맺어요");
+                        match connect(&endpoint, &node_id, options.master_timeout).await {
+                            Ok(fresh) => {
+                                socket = fresh;
+                                outgoing.push(Outgoing::ClientReady);
+                            }
+                            Err(error) => log(format!("다시 연결하지 못했어요: {error:#}")),
+                        }
+                    }
+                }
+            }
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > options.master_timeout {
+                    log(format!("{MASTER_LOST}: {}초 동안 아무 소식이 없었어요", options.master_timeout.as_secs()));
+                    log(MASTER_LOST_HINT);
+                    if let Some(finished) = test.take() {
+                        finish(finished).await;
+                    }
+                    return Ok(crate::exit::MASTER_LOST);
+                }
+                let state = match &test {
+                    None => "ready",
+                    Some(test) if test.control.state().spawning => "spawning",
+                    Some(_) => "running",
+                };
+                outgoing.push(Outgoing::Heartbeat {
+                    state,
+                    cpu_percent: 0.0,
+                    memory_bytes: 0,
+                });
+            }
+            _ = report.tick() => {
+                if let Some(test) = &mut test {
+                    outgoing.extend(deltas(test));
+                }
+            }
+        }
+        for message in outgoing {
+            // With the master away the message is dropped, as Locust's NOBLOCK send drops it.
+            if let Err(error) = socket.send(message.encode(&node_id).into()).await {
+                log(format!("마스터에 보내지 못했어요: {error}"));
+            }
+        }
+    }
+}
+
+/// The run settings for `options`, against `host` (`None`: a placeholder, for checks only).
+fn settings(options: &WorkerOptions, host: Option<String>) -> RunSettings {
+    RunSettings {
+        classes: options.classes.clone(),
+        host: Some(host.unwrap_or_else(|| "http://127.0.0.1".to_string())),
+        ..RunSettings::default()
+    }
+}
+
+/// Starts a test for the first `spawn`, or steers the running one; returns the users per class
+/// once they run.
+async fn start_or_steer(
+    test: &mut Option<Test>,
+    spawn: &protocol::Spawn,
+    options: &WorkerOptions,
+    workbook: &Workbook,
+    class_names: &[String],
+) -> anyhow::Result<Vec<(String, usize)>> {
+    for (name, count) in &spawn.user_classes_count {
+        if *count > 0 && !class_names.contains(name) {
+            log(format!("이 워커에는 '{name}' 클래스가 없어서 그 사용자 {count}명은 띄우지 않아요"));
+        }
+    }
+    if test.is_none() {
+        let host = spawn
+            .host
+            .clone()
+            .filter(|host| !host.is_empty())
+            .or_else(|| options.host.clone())
+            .context("대상 서버를 모르겠어요: 마스터를 -H와 함께 띄우거나 워커에 -H를 주세요")?;
+        let mut run_settings = settings(options, Some(host.clone()));
+        run_settings.stop_timeout = Duration::from_secs_f64(spawn.stop_timeout.unwrap_or(0.0).max(0.0));
+        let mut prepared = crate::ops::run::prepare(run_settings, workbook.clone())?;
+        let target = Target { host: host.clone(), lab: None };
+        let mut config = crate::ops::run::engine_config(&mut prepared, &target, RunHooks::default()).await?;
+        let (control, receiver) = control::channel();
+        config.schedule = Schedule::controlled(None);
+        config.control = Some(receiver);
+        control.report_intervals();
+        let run = tokio::spawn(crate::engine::run(config));
+        log(format!("부하를 시작해요: {host}"));
+        *test = Some(Test { control, run, last_spawn: spawn.timestamp, reported: 0 });
+    }
+    let test = test.as_mut().expect("started above");
+    test.last_spawn = spawn.timestamp;
+    let counts = spawn.user_classes_count.iter().map(|(name, n)| (name.clone(), *n)).collect();
+    test.control.set_class_counts(counts, f64::INFINITY);
+    Ok(test.control.settled().await.class_users)
+}
+
+/// The `stats` message and one `exception` message per new panic since the last report.
+fn deltas(test: &mut Test) -> Vec<Outgoing> {
+    let control = &test.control;
+    let Some(mut interval) = control.take_interval() else { return Vec::new() };
+    test.reported += interval.total.requests;
+    let mut messages = Vec::new();
+    for exception in std::mem::take(&mut interval.exceptions) {
+        let traceback = format!("{} ({} / {})", exception.location, exception.user_class, exception.task);
+        for _ in 0..exception.count {
+            messages.push(Outgoing::Exception {
+                message: exception.message.clone(),
+                traceback: traceback.clone(),
+            });
+        }
+    }
+    let report = report::stats_report(interval, control.state().class_users);
+    messages.insert(0, Outgoing::Stats(Box::new(report)));
+    messages
+}
+
+/// Stops `test` (its users run `on_stop`) and returns its last deltas.
+async fn finish(mut test: Test) -> Vec<Outgoing> {
+    test.control.stop();
+    match (&mut test.run).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => log(format!("부하 실행이 실패했어요: {error:#}")),
+        Err(error) => log(format!("부하 실행이 중단됐어요: {error}")),
+    }
+    let mut messages = deltas(&mut test);
+    log(format!("이번 테스트에서 마스터에 보고한 요청: {}개", test.reported));
+    // The users are gone: the last report says so.
+    if let Some(Outgoing::Stats(report)) = messages.first_mut() {
+        for (_, count) in &mut report.user_classes_count {
+            *count = 0;
+        }
+        report.user_count = 0;
+    }
+    messages
+}
