@@ -67,6 +67,35 @@ fn thread_ticks(stat: &str) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
+/// This process's resident memory in bytes (`/proc/self/statm`; `None` where it is absent).
+pub fn resident_memory_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+    Some(pages * page)
+}
+
+/// The generator's CPU share since the previous call, in percent of all usable cores: what a
+/// Locust worker reports in its heartbeat (the master warns above 90, as the engine does).
+#[derive(Debug, Default)]
+pub struct CpuMeter {
+    last: Option<(std::time::Instant, f64)>,
+}
+
+impl CpuMeter {
+    pub fn percent(&mut self) -> f64 {
+        let Some(now) = generator_cpu_seconds() else { return 0.0 };
+        let wall = std::time::Instant::now();
+        let percent = match self.last {
+            Some((then, before)) => share(now - before, (wall - then).as_secs_f64(), usable_cores()) * 100.0,
+            None => 0.0,
+        };
+        self.last = Some((wall, now));
+        percent
+    }
+}
+
 /// The share of the usable CPU used between two readings: CPU seconds over wall seconds times
 /// cores (1.0 = every usable core busy all the time).
 pub fn share(cpu_seconds: f64, wall_seconds: f64, cores: usize) -> f64 {
@@ -124,6 +153,27 @@ impl CpuWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_meter_reports_the_cpu_burnt_since_its_last_reading() {
+        let mut meter = CpuMeter::default();
+        assert_eq!(meter.percent(), 0.0, "a first reading has nothing to compare with");
+        let start = generator_cpu_seconds().unwrap();
+        let mut spin = 0u64;
+        while generator_cpu_seconds().unwrap() - start < 0.05 {
+            spin = std::hint::black_box(spin.wrapping_add(1));
+        }
+        assert!(meter.percent() > 0.0);
+    }
+
+    #[test]
+    fn resident_memory_grows_with_touched_pages() {
+        let before = resident_memory_bytes().unwrap();
+        let touched = std::hint::black_box(vec![1u8; 64 << 20]);
+        let after = resident_memory_bytes().unwrap();
+        assert!(after >= before + (32 << 20), "{before} → {after}");
+        drop(touched);
+    }
 
     #[test]
     fn share_counts_every_usable_core() {

@@ -104,6 +104,7 @@ pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i
     let mut test: Option<Test> = None;
     let mut last_heard = Instant::now();
     let mut heartbeat = tokio::time::interval(HEARTBEAT_EVERY);
+    let mut cpu = crate::engine::cpu::CpuMeter::default();
     let mut report = tokio::time::interval(REPORT_EVERY);
     report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -185,8 +186,8 @@ pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i
                 };
                 outgoing.push(Outgoing::Heartbeat {
                     state,
-                    cpu_percent: 0.0,
-                    memory_bytes: 0,
+                    cpu_percent: cpu.percent(),
+                    memory_bytes: crate::engine::cpu::resident_memory_bytes().unwrap_or(0),
                 });
             }
             _ = report.tick() => {
