@@ -109,8 +109,10 @@ fn malformed_frames_are_errors_not_panics() {
 }
 
 /// A fake master on a free loopback port: answers the first `client_ready`, sends `frames`,
+/// listens until the worker has sent every kind in `awaited` as often as it is named there (in
+/// any order, the first `client_ready` included; at most 20 s),
 /// then goes away. Returns the worker's exit code and the types it sent.
-async fn fake_master(frames: Vec<Vec<u8>>) -> (i32, Vec<String>) {
+async fn fake_master(frames: Vec<Vec<u8>>, awaited: &[&str]) -> (i32, Vec<String>) {
     let mut master = zeromq::RouterSocket::new();
     let endpoint = master.bind("tcp://127.0.0.1:0").await.expect("bind");
     let port: u16 = endpoint.to_string().rsplit(':').next().unwrap().parse().unwrap();
@@ -133,9 +135,16 @@ async fn fake_master(frames: Vec<Vec<u8>>) -> (i32, Vec<String>) {
         message.push_back(frame.into());
         master.send(message).await.unwrap();
     }
-    // Listen a little, then go away: no heartbeat answers from here on.
-    let _ = tokio::time::timeout(Duration::from_millis(1500), async {
-        while let Ok(message) = master.recv().await {
+    // Listen until the awaited messages came, then go away: no heartbeat answers from here on.
+    // Each kind as many times as `awaited` names it.
+    let seen_all = |kinds: &[String]| {
+        awaited.iter().all(|want| {
+            kinds.iter().filter(|k| k == want).count() >= awaited.iter().filter(|w| *w == want).count()
+        })
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(20), async {
+        while !seen_all(&kinds) {
+            let Ok(message) = master.recv().await else { break };
             if let Ok((kind, ..)) =
                 rmp_serde::from_slice::<(String, rmpv_free::Any, String)>(message.get(1).unwrap())
             {
@@ -160,14 +169,53 @@ mod rmpv_free {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_unknown_messages_are_skipped_and_a_lost_master_ends_the_worker() {
-    let (code, kinds) = fake_master(vec![
-        capture("master_ack"),
-        b"\xc1 not msgpack".to_vec(),
-        capture("master_unknown"),
-        capture("master_heartbeat"),
-    ])
+    let (code, kinds) = fake_master(
+        vec![
+            capture("master_ack"),
+            b"\xc1 not msgpack".to_vec(),
+            capture("master_unknown"),
+            capture("master_heartbeat"),
+        ],
+        &["heartbeat"],
+    )
     .await;
     assert_eq!(kinds.first().map(String::as_str), Some("client_ready"));
     assert!(kinds.iter().any(|kind| kind == "heartbeat"), "still heartbeating after bad frames: {kinds:?}");
     assert_eq!(code, loadlab::exit::MASTER_LOST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnect_makes_the_worker_announce_itself_again() {
+    let (code, kinds) = fake_master(
+        vec![capture("master_ack"), capture("master_reconnect")],
+        &["client_ready", "client_ready"],
+    )
+    .await;
+    let announced = kinds.iter().filter(|kind| *kind == "client_ready").count();
+    assert!(announced >= 2, "client_ready again on the fresh connection: {kinds:?}");
+    assert_eq!(code, loadlab::exit::MASTER_LOST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_test_reports_and_waits_for_the_next_and_quit_ends_cleanly() {
+    let (code, kinds) = fake_master(
+        vec![capture("master_ack"), capture("master_spawn"), capture("master_stop")],
+        &["spawning", "client_stopped", "client_ready", "client_ready"],
+    )
+    .await;
+    for expected in ["spawning", "client_stopped"] {
+        assert!(kinds.iter().any(|kind| kind == expected), "{expected} missing: {kinds:?}");
+    }
+    let stopped_at = kinds.iter().position(|kind| kind == "client_stopped").unwrap();
+    assert!(
+        kinds[stopped_at..].iter().any(|kind| kind == "client_ready"),
+        "ready for the next test: {kinds:?}"
+    );
+    assert_eq!(code, loadlab::exit::MASTER_LOST, "the master went away afterwards");
+
+    let (code, kinds) =
+        fake_master(vec![capture("master_ack"), capture("master_spawn"), capture("master_quit")], &["quit"])
+            .await;
+    assert!(kinds.iter().any(|kind| kind == "quit"), "{kinds:?}");
+    assert_eq!(code, 0, "quit ends the worker cleanly");
 }
