@@ -8,6 +8,8 @@
 //! about 160 MB for buffers that held nothing. Here the buffers live only while a request is on
 //! the wire; an idle connection is its socket and nothing else.
 
+use std::io::Write as _;
+
 use bytes::{Buf, Bytes, BytesMut};
 use http::header::{self, HeaderName, HeaderValue};
 use http::response::Parts;
@@ -66,17 +68,12 @@ fn encode(request: &Request<Bytes>) -> Vec<u8> {
     let framed =
         headers.contains_key(header::CONTENT_LENGTH) || headers.contains_key(header::TRANSFER_ENCODING);
     if (expects_body || !body.is_empty()) && !framed {
-        out.extend_from_slice(b"content-length: ");
-        out.extend_from_slice(itoa(body.len()).as_bytes());
-        out.extend_from_slice(b"\r\n");
+        // Writing into a Vec cannot fail.
+        let _ = write!(out, "content-length: {}\r\n", body.len());
     }
     out.extend_from_slice(b"\r\n");
     out.extend_from_slice(body);
     out
-}
-
-fn itoa(value: usize) -> String {
-    value.to_string()
 }
 
 /// Reads bytes into `buffer`; `Ok(false)` at the end of the stream.
