@@ -31,3 +31,84 @@ pub fn workbook_dir() -> PathBuf {
 pub fn progress_dir() -> PathBuf {
     from_env(PROGRESS_ENV).unwrap_or_else(workbook_dir)
 }
+
+/// Where the running binary was built: the cargo target directory and the profile folder inside
+/// it (`release`, `debug`, …). `None` for an installed binary (`cargo install`, a copy on the
+/// PATH): cargo marks every target directory it creates with `CACHEDIR.TAG`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildDir {
+    pub target_dir: PathBuf,
+    pub profile: String,
+}
+
+/// The build folder of the running binary (`target/release/loadlab`, a test's
+/// `target/debug/deps/name-hash`, or the learner's `target/release/exercises`).
+pub fn running_build_dir() -> Option<BuildDir> {
+    build_dir_of(&std::env::current_exe().ok()?)
+}
+
+fn build_dir_of(executable: &std::path::Path) -> Option<BuildDir> {
+    let mut profile_dir = executable.parent()?;
+    if profile_dir.ends_with("deps") || profile_dir.ends_with("examples") {
+        profile_dir = profile_dir.parent()?;
+    }
+    let target_dir = profile_dir.parent()?;
+    let profile = profile_dir.file_name()?.to_str()?.to_string();
+    target_dir
+        .join("CACHEDIR.TAG")
+        .is_file()
+        .then(|| BuildDir { target_dir: target_dir.to_path_buf(), profile })
+}
+
+/// How the learner types a loadlab command, for every command loadlab prints: from a checkout
+/// (the binary sits in a cargo target directory) the README's `cargo run --release --`, which
+/// works wherever the checkout is; an installed binary is called by its name.
+pub fn command_prefix() -> &'static str {
+    static PREFIX: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+    PREFIX.get_or_init(|| if running_build_dir().is_some() { CHECKOUT_PREFIX } else { INSTALLED_PREFIX })
+}
+
+/// The README's form, from a checkout.
+pub const CHECKOUT_PREFIX: &str = "cargo run --release --";
+/// An installed binary's form.
+pub const INSTALLED_PREFIX: &str = "loadlab";
+
+/// A loadlab command as the learner pastes it: `command("hint update_todo")`.
+pub fn command(arguments: &str) -> String {
+    format!("{} {arguments}", command_prefix())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binary_in_a_cargo_target_directory_knows_its_build_folder() {
+        let target = tempfile::tempdir().unwrap();
+        std::fs::write(target.path().join("CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55")
+            .unwrap();
+        let release = target.path().join("release");
+        assert_eq!(
+            build_dir_of(&release.join("loadlab")),
+            Some(BuildDir { target_dir: target.path().to_path_buf(), profile: "release".into() })
+        );
+        assert_eq!(
+            build_dir_of(&target.path().join("debug/deps/cli-0123abcd")),
+            Some(BuildDir { target_dir: target.path().to_path_buf(), profile: "debug".into() })
+        );
+    }
+
+    #[test]
+    fn an_installed_binary_has_no_build_folder() {
+        let home = tempfile::tempdir().unwrap();
+        assert_eq!(build_dir_of(&home.path().join(".cargo/bin/loadlab")), None);
+        assert_eq!(build_dir_of(std::path::Path::new("/loadlab")), None);
+    }
+
+    #[test]
+    fn commands_carry_the_prefix_of_how_loadlab_was_started() {
+        // The unit-test binary runs from target/debug/deps: a checkout.
+        assert_eq!(command_prefix(), CHECKOUT_PREFIX);
+        assert_eq!(command("hint update_todo"), "cargo run --release -- hint update_todo");
+    }
+}

@@ -99,7 +99,7 @@ pub fn print_verdict(verdict: &Verdict) {
             Some(line) => format!("exercises/{}:{line}", item.file),
             None => format!("exercises/{}", item.file),
         };
-        println!("   → {place} (힌트: loadlab hint {})", verdict.item);
+        println!("   → {place} (힌트: {})", crate::places::command(&format!("hint {}", verdict.item)));
     }
 }
 

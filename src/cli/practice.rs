@@ -8,7 +8,7 @@ use clap::Args;
 use colored::Colorize;
 
 use crate::grader::practice::{
-    Answers, NO_LIMIT_SEEN, judge_practice3, latest_stress, only_stress_without_limit,
+    Answers, judge_practice3, latest_stress, no_limit_seen, only_stress_without_limit,
 };
 use crate::progress::Progress;
 
@@ -46,20 +46,25 @@ fn parse_users(text: &str) -> Result<Option<usize>, String> {
     }
 }
 
-const NO_STRESS_RUN: &str = "아직 실습 3용 스트레스 실행이 없어요. 먼저 이렇게 실행하세요:\n  \
-cargo run --release -- run StressTestUser --shape stress --quick --html stress.html";
+fn no_stress_run() -> String {
+    format!(
+        "아직 실습 3용 스트레스 실행이 없어요. 먼저 이렇게 실행하세요:\n  {}",
+        crate::places::command("run StressTestUser --shape stress --quick --html stress.html")
+    )
+}
 
 pub fn exec(args: PracticeArgs) -> anyhow::Result<i32> {
     if args.number != 3 {
         return Err(super::UsageError(format!(
-            "질문이 있는 실습은 3뿐이에요 (입력: 실습 {}): 실습 1·2·4는 실행과 채점으로 자동 체크돼요 (loadlab progress)",
-            args.number
+            "질문이 있는 실습은 3뿐이에요 (입력: 실습 {}): 실습 1·2·4는 실행과 채점으로 자동 체크돼요 ({})",
+            args.number,
+            crate::places::command("progress")
         ))
         .into());
     }
     let (progress, _) = Progress::load();
     let Some(record) = latest_stress(&progress) else {
-        println!("{}", if only_stress_without_limit(&progress) { NO_LIMIT_SEEN } else { NO_STRESS_RUN });
+        println!("{}", if only_stress_without_limit(&progress) { no_limit_seen() } else { no_stress_run() });
         return Ok(1);
     };
     println!(

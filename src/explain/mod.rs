@@ -372,8 +372,13 @@ fn against_secret_bottleneck(result: &RunResult) -> bool {
 }
 
 const HIDDEN_TITLE: &str = "병목 징후가 보여요 — 이름은 아래 숫자를 읽고 추리해 보세요";
-const HIDDEN_ADVICE: &str = "무엇인지 알 것 같으면 `loadlab hunt guess 이름`으로 맞혀 보세요 (이름 목록: `loadlab hunt`). \
-     맞히면 고치는 방법도 알려 드려요.";
+fn hidden_advice() -> String {
+    format!(
+        "무엇인지 알 것 같으면 `{}`으로 맞혀 보세요 (이름 목록: `{}`). 맞히면 고치는 방법도 알려 드려요.",
+        crate::places::command("hunt guess 이름"),
+        crate::places::command("hunt")
+    )
+}
 
 /// In the hunt, a finding that would name the bottleneck keeps its evidence and loses its name
 /// and its cure (the cure names it too).
@@ -381,7 +386,7 @@ fn conceal(finding: &mut Finding) {
     if FindingId::BOTTLENECKS.contains(&finding.id) {
         finding.id = FindingId::Undisclosed;
         finding.title = HIDDEN_TITLE.to_string();
-        finding.advice = vec![HIDDEN_ADVICE.to_string()];
+        finding.advice = vec![hidden_advice()];
     }
 }
 

@@ -135,9 +135,13 @@ pub fn only_stress_without_limit(progress: &Progress) -> bool {
 }
 
 /// What to do when a stress run ended before any limit.
-pub const NO_LIMIT_SEEN: &str = "실습 3: 이번 스트레스 실행에서는 한계(p95 급증·처리량 정체·실패)가 나타나지 않았어요. \
-실습 3은 한계를 찾는 실습이라, 한계가 보이는 실행이 있어야 질문에 답할 수 있어요. 병목을 켜거나 더 무거운 클래스로 다시 실행해 보세요:\n  \
-cargo run --release -- run StressTestUser --shape stress --quick --bottleneck pool-starvation";
+pub fn no_limit_seen() -> String {
+    format!(
+        "실습 3: 이번 스트레스 실행에서는 한계(p95 급증·처리량 정체·실패)가 나타나지 않았어요. \
+실습 3은 한계를 찾는 실습이라, 한계가 보이는 실행이 있어야 질문에 답할 수 있어요. 병목을 켜거나 더 무거운 클래스로 다시 실행해 보세요:\n  {}",
+        crate::places::command("run StressTestUser --shape stress --quick --bottleneck pool-starvation")
+    )
+}
 
 /// Records a learner's run and ticks what it proves; returns the Korean lines to show.
 pub fn record_run(result: &RunResult, settings: &Settings) -> anyhow::Result<Vec<String>> {
@@ -157,10 +161,12 @@ pub fn record_run(result: &RunResult, settings: &Settings) -> anyhow::Result<Vec
         }
         if record.stepped_stress() {
             news.push(if record.found_a_limit() {
-                "실습 3: 이 결과를 읽고 `cargo run --release -- practice 3` 으로 질문에 답해 보세요."
-                    .to_string()
+                format!(
+                    "실습 3: 이 결과를 읽고 `{}` 으로 질문에 답해 보세요.",
+                    crate::places::command("practice 3")
+                )
             } else {
-                NO_LIMIT_SEEN.to_string()
+                no_limit_seen()
             });
         }
         let all = records(progress);

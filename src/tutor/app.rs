@@ -134,7 +134,11 @@ fn confirm(prompt: &str, default: bool) -> Result<Option<bool>> {
         .with_formatter(&|yes| {
             if yes { "예".into() } else { "아니요".into() }
         })
-        .with_help_message("y 예 · n 아니요 · Esc 건너뛰기");
+        .with_help_message(if default {
+            "y 또는 n을 입력하고 Enter · Enter만 누르면 예 · Esc 건너뛰기"
+        } else {
+            "y 또는 n을 입력하고 Enter · Enter만 누르면 아니요 · Esc 건너뛰기"
+        });
     answered(prompt.prompt())
 }
 
@@ -265,7 +269,7 @@ impl<'h> App<'h> {
                 MenuItem::Lab => self.lab()?,
                 MenuItem::Progress => self.show(&self.progress_markdown(&self.progress()))?,
                 MenuItem::Quit => {
-                    println!("{}", super::GOODBYE);
+                    println!("{}", super::goodbye());
                     return Ok(());
                 }
             }
@@ -458,7 +462,7 @@ impl<'h> App<'h> {
             return Ok(());
         };
         println!("{}", "예측을 적어 뒀어요. 이제 실제로 돌려서 확인해 볼게요.".dimmed());
-        println!("{}", format!("$ {} {}", super::command::COMMAND_PREFIX, drill.run_line).dimmed());
+        println!("{}", format!("$ {}", crate::places::command(&drill.run_line)).dimmed());
         match drill.run(&prediction, self.hooks) {
             Ok(outcome) => {
                 if let Err(err) = drill.record(&prediction, &outcome) {

@@ -4,10 +4,8 @@
 
 use anyhow::{Result, bail};
 
-/// How a learner types a loadlab command.
-pub const COMMAND_PREFIX: &str = "cargo run --release --";
-
-/// `cargo run --release -- run ...`, with arguments quoted where a shell needs it.
+/// `cargo run --release -- run ...` (see [`crate::places::command`]), with arguments quoted
+/// where a shell needs it.
 pub fn command_line(args: &[String]) -> String {
     let quoted: Vec<String> = args
         .iter()
@@ -17,7 +15,7 @@ pub fn command_line(args: &[String]) -> String {
             if plain { arg.clone() } else { format!("\"{}\"", arg.replace('"', "\\\"")) }
         })
         .collect();
-    format!("{COMMAND_PREFIX} {}", quoted.join(" "))
+    crate::places::command(&quoted.join(" "))
 }
 
 /// Splits a command line into arguments (double and single quotes group words). A leading

@@ -267,7 +267,7 @@ impl Drill {
         if !self.choices.is_empty() {
             md.push('\n');
         }
-        md.push_str(&format!("```bash\n$ {} {}\n```\n", super::command::COMMAND_PREFIX, self.run_line));
+        md.push_str(&format!("```bash\n$ {}\n```\n", crate::places::command(&self.run_line)));
         md
     }
 

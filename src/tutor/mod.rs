@@ -54,18 +54,30 @@ impl std::error::Error for Interrupted {}
 /// Exit code when the tutor cannot run because there is no terminal.
 pub const NOT_A_TERMINAL_EXIT: u8 = 2;
 
-const NOT_A_TERMINAL: &str = "\
-loadlab 튜터는 대화형 터미널에서만 열 수 있어요.
+fn not_a_terminal() -> String {
+    let command = crate::places::command;
+    format!(
+        "loadlab 튜터는 대화형 터미널에서만 열 수 있어요.
 지금은 입력이나 출력이 터미널이 아니에요 (파이프, CI 등).
 
 터미널 없이 쓸 수 있는 명령:
-  cargo run --release -- learn N --print        N번 레슨을 화면에 출력
-  cargo run --release -- check [항목]            실습 과제 채점
-  cargo run --release -- run TodoUser -u 20 -r 5 -t 15s   부하 테스트 실행
-  cargo run --release -- serve --port 8000      실습 서버 시작
-  cargo run --release -- progress               진행 상황 보기";
+  {}        N번 레슨을 화면에 출력
+  {}            실습 과제 채점
+  {}   부하 테스트 실행
+  {}      실습 서버 시작
+  {}               진행 상황 보기",
+        command("learn N --print"),
+        command("check [항목]"),
+        command("run TodoUser -u 20 -r 5 -t 15s"),
+        command("serve --port 8000"),
+        command("progress"),
+    )
+}
 
-const GOODBYE: &str = "👋 진행 상황을 저장했어요. 다음에 cargo run --release 로 이어서 하세요.";
+fn goodbye() -> String {
+    let tutor = crate::places::command_prefix().trim_end_matches(" --");
+    format!("👋 진행 상황을 저장했어요. 다음에 {tutor} 로 이어서 하세요.")
+}
 
 /// The interactive tutor: the main menu.
 pub fn run_tutor(hooks: Hooks) -> Result<ExitCode> {
@@ -134,14 +146,14 @@ fn is_interactive() -> bool {
 
 fn interactive(hooks: &Hooks, body: impl FnOnce(&app::App) -> Result<()>) -> Result<ExitCode> {
     if !is_interactive() {
-        eprintln!("{NOT_A_TERMINAL}");
+        eprintln!("{}", not_a_terminal());
         return Ok(ExitCode::from(NOT_A_TERMINAL_EXIT));
     }
     let app = app::App::new(hooks, color_enabled())?;
     match body(&app) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(err) if err.is::<Interrupted>() => {
-            println!("\n{GOODBYE}");
+            println!("\n{}", goodbye());
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => Err(err),

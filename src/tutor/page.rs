@@ -3,7 +3,7 @@
 //! `loadlab learn N --print` (every page, quizzes with their answers and drills with their
 //! explanations folded at the page's end).
 
-use super::command::{COMMAND_PREFIX, command_line};
+use super::command::command_line;
 use super::lesson::{Exercise, Lesson, Step};
 use super::render::{RenderOptions, render};
 use crate::checklist::{self, ITEMS};
@@ -37,10 +37,9 @@ pub fn exercise_location(exercise: &Exercise, workbook: &Path) -> String {
 pub fn exercise_markdown(exercise: &Exercise, workbook: &Path, progress: &Progress) -> String {
     let title = checklist::find(&exercise.item).map_or("", |item| item.title);
     let mut md = format!(
-        "📝 **실습 — {title}**\n\n**{}**의 빈칸을 채우세요.\n\n채점: `{} check {}`\n",
+        "📝 **실습 — {title}**\n\n**{}**의 빈칸을 채우세요.\n\n채점: `{}`\n",
         exercise_location(exercise, workbook),
-        COMMAND_PREFIX,
-        exercise.item
+        crate::places::command(&format!("check {}", exercise.item))
     );
     if progress.is_item_done(&exercise.item) {
         md.push_str("\n✅ 이미 통과한 항목이에요.\n");
