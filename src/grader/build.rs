@@ -123,8 +123,10 @@ fn cargo_command() -> Command {
         }
     }
     if let Some(paths) = std::env::var_os(LIBRARY_PATH) {
-        let kept: Vec<PathBuf> =
-            std::env::split_paths(&paths).filter(|path| !added_by_cargo_run(path)).collect();
+        let toolchain = std::env::var_os("CARGO").map(PathBuf::from).and_then(|cargo| toolchain_of(&cargo));
+        let kept: Vec<PathBuf> = std::env::split_paths(&paths)
+            .filter(|path| !added_by_cargo_run(path, toolchain.as_deref()))
+            .collect();
         match std::env::join_paths(kept) {
             Ok(joined) if !joined.is_empty() => {
                 command.env(LIBRARY_PATH, joined);
@@ -159,10 +161,15 @@ fn set_by_cargo_for_the_program(name: &str) -> bool {
 const LIBRARY_PATH: &str =
     if cfg!(target_os = "macos") { "DYLD_FALLBACK_LIBRARY_PATH" } else { "LD_LIBRARY_PATH" };
 
-/// A library folder `cargo run` added: inside a cargo target directory or a rustup toolchain.
-fn added_by_cargo_run(path: &Path) -> bool {
+/// The toolchain folder of a cargo binary (`…/toolchains/stable-…/bin/cargo` → `…/stable-…`).
+fn toolchain_of(cargo: &Path) -> Option<PathBuf> {
+    Some(cargo.parent()?.parent()?.to_path_buf())
+}
+
+/// A library folder `cargo run` added: inside a cargo target directory or cargo's toolchain.
+fn added_by_cargo_run(path: &Path, toolchain: Option<&Path>) -> bool {
     path.ancestors().any(|dir| dir.join("CACHEDIR.TAG").is_file())
-        || path.components().any(|part| part.as_os_str() == "toolchains")
+        || toolchain.is_some_and(|toolchain| path.starts_with(toolchain))
 }
 
 /// The Korean progress of a build that compiles more than the learner's code: one line saying
@@ -227,10 +234,13 @@ mod tests {
     fn library_folders_of_a_target_directory_or_a_toolchain_are_dropped() {
         let target = tempfile::tempdir().unwrap();
         std::fs::write(target.path().join("CACHEDIR.TAG"), "").unwrap();
-        assert!(added_by_cargo_run(&target.path().join("release/deps")));
-        assert!(added_by_cargo_run(Path::new(
-            "/root/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/lib"
-        )));
-        assert!(!added_by_cargo_run(Path::new("/usr/local/lib")));
+        let toolchain = toolchain_of(Path::new("/root/.rustup/toolchains/stable/bin/cargo")).unwrap();
+        assert!(added_by_cargo_run(&target.path().join("release/deps"), Some(&toolchain)));
+        assert!(added_by_cargo_run(
+            Path::new("/root/.rustup/toolchains/stable/lib/rustlib/lib"),
+            Some(&toolchain)
+        ));
+        assert!(!added_by_cargo_run(Path::new("/usr/local/lib"), Some(&toolchain)));
+        assert!(!added_by_cargo_run(Path::new("/opt/toolchains/gcc/lib"), None));
     }
 }
