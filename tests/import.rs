@@ -1,0 +1,212 @@
+//! `loadlab import` end to end: a browser recording (Firefox's HAR format), the lab server's own
+//! OpenAPI document fetched from a running lab, and an access log read with that document each
+//! become a scenario in a scratch copy of the workbook; one `loadlab run` then compiles them and
+//! runs them against a fresh embedded lab server: no failure, no exception, one row per endpoint.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::lab::Lab;
+use serde_json::Value;
+
+fn loadlab(workbook: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loadlab"))
+        .args(args)
+        .env("LOADLAB_WORKBOOK", workbook)
+        .env("LOADLAB_PROGRESS_DIR", workbook)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// An access log in nginx's combined format: 60 % reads of single todos, 30 % list reads,
+/// 10 % creates, over two minutes, with some 404s that must not become tasks.
+fn access_log() -> String {
+    let mut lines = Vec::new();
+    for second in 0..120 {
+        let time = format!("04/Dec/2026:10:{:02}:{:02} +0900", second / 60, second % 60);
+        let line = |request: &str, status: u16| {
+            format!("127.0.0.1 - - [{time}] \"{request} HTTP/1.1\" {status} 80 \"-\" \"Mozilla/5.0\"")
+        };
+        for id in 0..6 {
+            lines.push(line(&format!("GET /todos/{}", 100 + second * 6 + id), 200));
+        }
+        for _ in 0..3 {
+            lines.push(line("GET /todos/?skip=0&limit=20", 200));
+        }
+        lines.push(line("POST /todos/", 201));
+        lines.push(line("GET /todos/424242", 404));
+    }
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures() {
+    let workbook = common::workbook::scratch();
+    let lab = Lab::new().await;
+    let document = lab.url("/openapi.json");
+    let har = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/firefox-todo.har");
+    let log = workbook.join("access.log");
+    std::fs::write(&log, access_log()).unwrap();
+
+    let workbook_for_imports = workbook.clone();
+    let (from_document, from_recording, from_log) = tokio::task::spawn_blocking(move || {
+        let workbook = workbook_for_imports;
+        (
+            loadlab(&workbook, &["import", "openapi", &document, "--class", "LabApiUser"]),
+            loadlab(&workbook, &["import", "har", har.to_str().unwrap(), "--class", "RecordedUser"]),
+            loadlab(
+                &workbook,
+                &[
+                    "import",
+                    "access-log",
+                    log.to_str().unwrap(),
+                    "--class",
+                    "LogUser",
+                    "--openapi",
+                    &document,
+                ],
+            ),
+        )
+    })
+    .await
+    .unwrap();
+    for output in [&from_document, &from_recording, &from_log] {
+        assert!(output.status.success(), "{}", text(output));
+    }
+    // The log's table comes before the file is written, shares as in the log.
+    let log_text = text(&from_log);
+    assert!(log_text.contains("GET /todos/{todo_id}") && log_text.contains("60.0%"), "{log_text}");
+    assert!(log_text.contains("4xx 120건"), "{log_text}");
+    let recorded = std::fs::read_to_string(workbook.join("exercises/recorded_user.rs")).unwrap();
+    assert!(
+        recorded.starts_with("//! RecordedUser — 브라우저 기록 firefox-todo.har에서 만든 시나리오예요."),
+        "{recorded}"
+    );
+    assert!(recorded.contains("fonts.googleapis.com 1개"), "{recorded}");
+    assert!(!recorded.contains("/todos/7"), "a recorded id is replayed:\n{recorded}");
+    let main = std::fs::read_to_string(workbook.join("exercises/main.rs")).unwrap();
+    for class in ["lab_api_user::LabApiUser", "recorded_user::RecordedUser", "log_user::LogUser"] {
+        assert!(main.contains(&format!("UserClass::of::<{class}>()")), "{class} not registered:\n{main}");
+    }
+
+    let result = workbook.join("imported.json");
+    let run_workbook = workbook.clone();
+    let result_path = result.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        loadlab(
+            &run_workbook,
+            &[
+                "run",
+                "LabApiUser",
+                "RecordedUser",
+                "LogUser",
+                "-u",
+                "12",
+                "-r",
+                "12",
+                "-t",
+                "8s",
+                "--only-summary",
+                "--no-explain",
+                "--json",
+                result_path.to_str().unwrap(),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(run.status.success(), "{}", text(&run));
+    let result: Value = serde_json::from_str(&std::fs::read_to_string(&result).unwrap()).unwrap();
+    assert_eq!(result["total"]["num_failures"], 0, "{}", text(&run));
+    assert_eq!(result["exceptions"].as_array().map(Vec::len), Some(0), "{}", text(&run));
+    let rows: Vec<(String, String)> = result["stats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["method"].as_str().unwrap().to_string(), row["name"].as_str().unwrap().to_string()))
+        .collect();
+    let mut unique = rows.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), rows.len(), "{rows:?}");
+    assert!(
+        rows.iter().all(|(_, name)| !name.chars().any(|ch| ch.is_ascii_digit())),
+        "an id in a row name: {rows:?}"
+    );
+    // The recording is one ordered flow: every one of its endpoints ran.
+    for (method, name) in
+        [("POST", "/todos/"), ("GET", "/todos/{id}"), ("PUT", "/todos/{id}"), ("DELETE", "/todos/{id}")]
+    {
+        assert!(rows.contains(&(method.to_string(), name.to_string())), "{method} {name} not in {rows:?}");
+    }
+    assert!(rows.iter().any(|(method, name)| method == "GET" && name == "/todos/{todo_id}"), "{rows:?}");
+}
+
+#[test]
+fn bad_input_is_named_and_nothing_is_written() {
+    let workbook = tempfile::tempdir().unwrap();
+    std::fs::create_dir(workbook.path().join("exercises")).unwrap();
+    let main = include_str!("../exercises/main.rs");
+    std::fs::write(workbook.path().join("exercises/main.rs"), main).unwrap();
+    let not_json = workbook.path().join("broken.har");
+    std::fs::write(&not_json, "<html>").unwrap();
+    let cases: [(Vec<String>, &str); 4] = [
+        (
+            vec![
+                "import".into(),
+                "har".into(),
+                not_json.display().to_string(),
+                "--class".into(),
+                "BrokenUser".into(),
+            ],
+            "JSON으로 읽을 수 없어요",
+        ),
+        (
+            vec![
+                "import".into(),
+                "openapi".into(),
+                "/nonexistent/openapi.yaml".into(),
+                "--class".into(),
+                "ApiUser".into(),
+            ],
+            "/nonexistent/openapi.yaml을(를) 열 수 없어요",
+        ),
+        (
+            vec![
+                "import".into(),
+                "har".into(),
+                not_json.display().to_string(),
+                "--class".into(),
+                "TodoUser".into(),
+            ],
+            "이미 있어요",
+        ),
+        (
+            vec![
+                "import".into(),
+                "har".into(),
+                not_json.display().to_string(),
+                "--class".into(),
+                "lower".into(),
+            ],
+            "쓸 수 없어요",
+        ),
+    ];
+    for (args, expected) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = loadlab(workbook.path(), &args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(workbook.path().join("exercises/main.rs")).unwrap(), main);
+    assert_eq!(std::fs::read_dir(workbook.path().join("exercises")).unwrap().count(), 1);
+}
