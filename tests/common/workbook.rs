@@ -39,6 +39,7 @@ pub fn scratch() -> PathBuf {
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).unwrap();
     }
+    std::fs::create_dir_all(&scratch).unwrap();
     for entry in WORKBOOK_ENTRIES {
         copy_tree(&root.join(entry), &scratch.join(entry));
     }
