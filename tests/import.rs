@@ -51,7 +51,7 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
     let workbook = common::workbook::scratch();
     let lab = Lab::new().await;
     let document = lab.url("/openapi.json");
-    let har = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/firefox-todo.har");
+    let har = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/recordings/todo-app.har");
     let log = workbook.join("access.log");
     std::fs::write(&log, access_log()).unwrap();
 
@@ -86,7 +86,7 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
     assert!(log_text.contains("4xx 120건"), "{log_text}");
     let recorded = std::fs::read_to_string(workbook.join("exercises/recorded_user.rs")).unwrap();
     assert!(
-        recorded.starts_with("//! RecordedUser — 브라우저 기록 firefox-todo.har에서 만든 시나리오예요."),
+        recorded.starts_with("//! RecordedUser — 브라우저 기록 todo-app.har에서 만든 시나리오예요."),
         "{recorded}"
     );
     assert!(recorded.contains("fonts.googleapis.com 1개"), "{recorded}");

@@ -10,6 +10,15 @@ use serde_json::Value;
 
 use super::{Capture, Flow, JsonTemplate, Part, Scenario, Source, Step, Template};
 
+/// What the first line of every generated file says after the class and the origin; the grader
+/// knows an imported scenario by it.
+pub const GENERATED_MARK: &str = "에서 만든 시나리오예요.";
+
+/// Whether a scenario file was written by `import` (and still opens with its comment).
+pub fn is_generated(source: &str) -> bool {
+    source.lines().next().is_some_and(|line| line.starts_with("//! ") && line.ends_with(GENERATED_MARK))
+}
+
 /// The scenario as a formatted Rust file.
 pub fn render(scenario: &Scenario) -> anyhow::Result<String> {
     let mut code = String::new();
@@ -61,7 +70,7 @@ pub fn render(scenario: &Scenario) -> anyhow::Result<String> {
         );
     }
     let mut out = String::new();
-    writeln!(out, "//! {} — {}에서 만든 시나리오예요.", scenario.class, scenario.origin).unwrap();
+    writeln!(out, "//! {} — {}{GENERATED_MARK}", scenario.class, scenario.origin).unwrap();
     for note in &scenario.notes {
         if note.is_empty() {
             out.push_str("//!\n");
@@ -311,7 +320,9 @@ mod tests {
     fn a_sequence_reads_each_value_from_the_response_before_the_request_that_needs_it() {
         let code = squeeze(&render(&lab_scenario(Flow::Sequence(vec![create(), read()]))).unwrap());
         assert!(
-            code.starts_with(&squeeze("//! LabUser — 테스트에서 만든 시나리오예요.\n//! 검토할 것: 가중치\n")),
+            code.starts_with(&squeeze(
+                "//! LabUser — 테스트에서 만든 시나리오예요.\n//! 검토할 것: 가중치\n"
+            )),
             "{code}"
         );
         let captured = code.find("letSome(todo_id)=response").expect(&code);

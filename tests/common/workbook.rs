@@ -6,8 +6,17 @@
 use std::path::{Path, PathBuf};
 
 /// The workbook as a learner's checkout has it (tests and target left out).
-const WORKBOOK_ENTRIES: [&str; 9] =
-    ["Cargo.toml", "Cargo.lock", "build.rs", "rustfmt.toml", "src", "exercises", "solutions", "lessons", "benches"];
+const WORKBOOK_ENTRIES: [&str; 9] = [
+    "Cargo.toml",
+    "Cargo.lock",
+    "build.rs",
+    "rustfmt.toml",
+    "src",
+    "exercises",
+    "solutions",
+    "lessons",
+    "benches",
+];
 
 /// This build's target directory (`target/`): cargo gives integration tests `target/tmp`.
 pub fn target_dir() -> PathBuf {
