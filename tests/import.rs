@@ -1,9 +1,15 @@
-//! `loadlab import` end to end: a browser recording (Firefox's HAR format), the lab server's own
-//! OpenAPI document fetched from a running lab, and an access log read with that document each
-//! become a scenario in a scratch copy of the workbook; one `loadlab run` then compiles them and
-//! runs them against a fresh embedded lab server: no failure, no exception, one row per endpoint.
+//! `loadlab import` end to end: a browser recording (Firefox's HAR format, shipped with lesson 14),
+//! a recording headless Chromium makes here of a page that calls the TODO API with `fetch`, the
+//! lab server's own OpenAPI document fetched from a running lab, and an access log read with
+//! that document each become a scenario in a scratch copy of the workbook; one `loadlab run`
+//! then compiles them and runs them against a fresh embedded lab server: no failure, no
+//! exception, one row per endpoint, and the capstone's checklist item ticked.
 
+#[path = "web_support/browser.rs"]
+mod browser;
 mod common;
+#[path = "web_support/mod.rs"]
+mod web_support;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -55,7 +61,7 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
     let log = workbook.join("access.log");
     std::fs::write(&log, access_log()).unwrap();
 
-    let workbook_for_imports = workbook.clone();
+    let workbook_for_imports = workbook.to_path_buf();
     let (from_document, from_recording, from_log) = tokio::task::spawn_blocking(move || {
         let workbook = workbook_for_imports;
         (
@@ -97,7 +103,7 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
     }
 
     let result = workbook.join("imported.json");
-    let run_workbook = workbook.clone();
+    let run_workbook = workbook.to_path_buf();
     let result_path = result.clone();
     let run = tokio::task::spawn_blocking(move || {
         loadlab(
@@ -108,9 +114,9 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
                 "RecordedUser",
                 "LogUser",
                 "-u",
-                "12",
+                "30",
                 "-r",
-                "12",
+                "30",
                 "-t",
                 "8s",
                 "--only-summary",
@@ -209,4 +215,137 @@ fn bad_input_is_named_and_nothing_is_written() {
     }
     assert_eq!(std::fs::read_to_string(workbook.path().join("exercises/main.rs")).unwrap(), main);
     assert_eq!(std::fs::read_dir(workbook.path().join("exercises")).unwrap().count(), 1);
+}
+
+/// What the page does, as a learner would in the TODO app: create, open, complete, list, delete.
+const TODO_FLOW: &str = r#"(async () => {
+  const json = { 'Content-Type': 'application/json' };
+  const created = await (await fetch('/todos/', { method: 'POST', headers: json,
+    body: JSON.stringify({ title: '브라우저에서 만든 할 일', completed: false }) })).json();
+  await new Promise(done => setTimeout(done, 300));
+  await fetch('/todos/' + created.id);
+  await fetch('/todos/' + created.id, { method: 'PUT', headers: json, body: JSON.stringify({ completed: true }) });
+  await new Promise(done => setTimeout(done, 300));
+  await fetch('/todos/?skip=0&limit=10');
+  await fetch('/todos/' + created.id, { method: 'DELETE' });
+  return created.id;
+})()"#;
+
+/// A HAR 1.2 document from the page's Network events, as DevTools' "Save all as HAR with
+/// content" writes it (the fields `import har` reads, and Chrome's `_resourceType`).
+async fn har_from_network_events(page: &mut browser::Page, page_url: &str) -> Value {
+    let events = std::mem::take(&mut page.events);
+    let mut entries = Vec::new();
+    for sent in events.iter().filter(|event| event["method"] == "Network.requestWillBeSent") {
+        let params = &sent["params"];
+        let id = &params["requestId"];
+        let Some(received) = events.iter().find(|event| {
+            event["method"] == "Network.responseReceived" && event["params"]["requestId"] == *id
+        }) else {
+            continue;
+        };
+        let response = &received["params"]["response"];
+        let body = page.call("Network.getResponseBody", serde_json::json!({ "requestId": id })).await;
+        let headers = |object: &Value| -> Vec<Value> {
+            object
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(name, value)| serde_json::json!({ "name": name, "value": value }))
+                .collect()
+        };
+        let request = &params["request"];
+        let mut har_request = serde_json::json!({
+            "method": request["method"], "url": request["url"], "httpVersion": "HTTP/1.1",
+            "headers": headers(&request["headers"]), "queryString": [], "cookies": [],
+        });
+        if let Some(text) = request["postData"].as_str() {
+            let mime = request["headers"]["Content-Type"].as_str().unwrap_or("application/json");
+            har_request["postData"] = serde_json::json!({ "mimeType": mime, "text": text });
+        }
+        let started =
+            chrono::DateTime::from_timestamp_millis((params["wallTime"].as_f64().unwrap() * 1000.0) as i64)
+                .unwrap();
+        entries.push(serde_json::json!({
+            "startedDateTime": started.to_rfc3339(),
+            "time": 1.0,
+            "_resourceType": params["type"].as_str().unwrap_or("other").to_ascii_lowercase(),
+            "request": har_request,
+            "response": {
+                "status": response["status"], "httpVersion": "HTTP/1.1", "headers": headers(&response["headers"]),
+                "content": { "mimeType": response["mimeType"], "text": body["body"],
+                             "encoding": if body["base64Encoded"] == true { "base64" } else { "" } },
+            },
+        }));
+    }
+    serde_json::json!({ "log": { "version": "1.2", "creator": { "name": "loadlab test", "version": "1" },
+        "pages": [{ "id": "page_1", "title": page_url }], "entries": entries } })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_chromium_made_imports_and_runs_with_no_failures() {
+    let Some(chromium) = browser::chromium_or_skip() else { return };
+    let lab = Lab::new().await;
+    let browser = browser::Browser::launch(&chromium);
+    let mut page = browser::Page::open(&browser).await;
+    page.call("Network.enable", serde_json::json!({})).await;
+    page.call("Page.enable", serde_json::json!({})).await;
+    let page_url = lab.url("/docs");
+    page.call("Page.navigate", serde_json::json!({ "url": page_url })).await;
+    page.wait_for("the docs page", "document.readyState === 'complete'").await;
+    let id = page.eval(TODO_FLOW).await;
+    assert!(id.is_number(), "the page's create answered {id}");
+    // One more round trip, so the last responses' events have arrived.
+    page.eval("1").await;
+    let har = har_from_network_events(&mut page, &page_url).await;
+    let methods: Vec<&str> = har["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["request"]["method"].as_str())
+        .collect();
+    for method in ["POST", "GET", "PUT", "DELETE"] {
+        assert!(methods.contains(&method), "Chromium recorded no {method}: {methods:?}");
+    }
+
+    let workbook = common::workbook::scratch();
+    let recording = workbook.join("chromium.har");
+    std::fs::write(&recording, serde_json::to_string_pretty(&har).unwrap()).unwrap();
+    let imported =
+        loadlab(&workbook, &["import", "har", recording.to_str().unwrap(), "--class", "ChromiumUser"]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    let source = std::fs::read_to_string(workbook.join("exercises/chromium_user.rs")).unwrap();
+    assert!(source.contains("recorded_flow"), "the flow is one ordered task:\n{source}");
+    assert!(!source.contains(&format!("/todos/{id}")), "the recorded id is replayed:\n{source}");
+
+    let result = workbook.join("chromium.json");
+    let run = loadlab(
+        &workbook,
+        &[
+            "run",
+            "ChromiumUser",
+            "-u",
+            "4",
+            "-r",
+            "4",
+            "-t",
+            "6s",
+            "--only-summary",
+            "--no-explain",
+            "--json",
+            result.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{}\n{source}", text(&run));
+    let result: Value = serde_json::from_str(&std::fs::read_to_string(&result).unwrap()).unwrap();
+    assert_eq!(result["total"]["num_failures"], 0, "{}", text(&run));
+    let rows: Vec<String> = result["stats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| format!("{} {}", row["method"].as_str().unwrap(), row["name"].as_str().unwrap()))
+        .collect();
+    for expected in ["POST /todos/", "GET /todos/{id}", "PUT /todos/{id}", "DELETE /todos/{id}"] {
+        assert!(rows.contains(&expected.to_string()), "{expected} not in {rows:?}");
+    }
 }

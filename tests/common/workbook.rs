@@ -37,12 +37,28 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A fresh copy of the workbook at `target/tmp/scratch-workbook`.
+/// The scratch copy, held by one test at a time (tests of one binary run in parallel).
+pub struct Scratch {
+    path: PathBuf,
+    _turn: std::sync::MutexGuard<'static, ()>,
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A fresh copy of the workbook at `target/tmp/scratch-workbook`, this test's until dropped.
 ///
 /// Its `loadlab` has another version: cargo hashes a path package relative to its workspace
 /// root, so with the same version the copy would share this checkout's artifacts and each would
 /// rebuild over the other.
-pub fn scratch() -> PathBuf {
+pub fn scratch() -> Scratch {
+    let turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scratch-workbook");
     if scratch.exists() {
@@ -59,5 +75,5 @@ pub fn scratch() -> PathBuf {
     std::fs::write(&manifest, scratch_text).unwrap();
     let modified = std::fs::metadata(root.join("Cargo.toml")).unwrap().modified().unwrap();
     std::fs::File::options().write(true).open(&manifest).unwrap().set_modified(modified).unwrap();
-    scratch
+    Scratch { path: scratch, _turn: turn }
 }
