@@ -7,3 +7,4 @@
 
 pub mod glossary;
 pub mod lab;
+pub mod workbook;
