@@ -25,8 +25,12 @@ fn main() {
     code.push_str("pub static EMBEDDED: &[(&str, &str)] = &[\n");
     for path in &files {
         let name = path.file_name().and_then(|name| name.to_str()).expect("lesson file names are UTF-8");
-        let full = path.to_str().expect("lesson paths are UTF-8");
-        writeln!(code, "    ({name:?}, include_str!({full:?})),").unwrap();
+        // Relative to the package, not this checkout's absolute path: two checkouts that share a
+        // target directory share this file too (cargo hashes path packages relative to the
+        // workspace root), so an absolute path would point into the other checkout.
+        let relative = format!("/lessons/{name}");
+        writeln!(code, "    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {relative:?}))),")
+            .unwrap();
     }
     code.push_str("];\n");
 

@@ -2,7 +2,7 @@
 //! line, `cargo run -- check ITEM` again, then a plain `cargo run` — in a scratch copy of the
 //! workbook that shares this build's target directory, from an environment like a learner's
 //! shell. Only the learner's `exercises` may be compiled after the edit, and nothing by the run
-//! after it. Today the child cargo inherited what `cargo run` sets for loadlab
+//! after it. Until the grader cleaned its environment, the child cargo inherited what `cargo run` sets for loadlab
 //! (`CARGO_MANIFEST_DIR`, …), ring's build script watches it, and every check recompiled ring,
 //! rustls and loadlab twice.
 //!
@@ -10,40 +10,14 @@
 //! more in CI. The child cargo follows the profile of the running binary, so the path is the
 //! same; `benches/learner_loop.sh` times the `--release` form from a fresh clone.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::SystemTime;
 
-/// The workbook as a learner's checkout has it (tests and target left out).
-const WORKBOOK_ENTRIES: [&str; 9] = [
-    "Cargo.toml",
-    "Cargo.lock",
-    "build.rs",
-    "rustfmt.toml",
-    "src",
-    "exercises",
-    "solutions",
-    "lessons",
-    "benches",
-];
-
-fn copy_tree(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_tree(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
-}
-
-/// This build's target directory (`target/`): cargo gives integration tests `target/tmp`.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_path_buf()
-}
+use common::workbook::target_dir;
 
 /// `cargo ARGS` as a learner's shell starts it: none of the variables `cargo test` set for this
 /// test, only where the toolchain is, offline, without colour.
@@ -103,23 +77,19 @@ fn text(output: &Output) -> String {
 
 #[test]
 fn a_check_after_an_edit_compiles_only_the_exercises_and_the_next_run_nothing() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let scratch = tempfile::tempdir().unwrap();
-    for entry in WORKBOOK_ENTRIES {
-        copy_tree(&root.join(entry), &scratch.path().join(entry));
-    }
+    let scratch = common::workbook::scratch();
     let check = ["run", "--", "check", "create_todo"];
 
     // The first check may compile anything: loadlab from this new folder, the exercises.
-    let first = learner_cargo(scratch.path(), &check);
+    let first = learner_cargo(&scratch, &check);
     assert!(text(&first).contains("create_todo"), "the check graded nothing:\n{}", text(&first));
     let settled = fingerprints();
 
-    let exercise = scratch.path().join("exercises/todo_user.rs");
+    let exercise = &scratch.join("exercises/todo_user.rs");
     let mut source = std::fs::read_to_string(&exercise).unwrap();
     source.push_str("// 한 줄 고쳤어요\n");
     std::fs::write(&exercise, source).unwrap();
-    let second = learner_cargo(scratch.path(), &check);
+    let second = learner_cargo(&scratch, &check);
     assert!(text(&second).contains("create_todo"), "the check graded nothing:\n{}", text(&second));
     let after_check = fingerprints();
     assert_eq!(
@@ -129,7 +99,7 @@ fn a_check_after_an_edit_compiles_only_the_exercises_and_the_next_run_nothing() 
         text(&second)
     );
 
-    let tutor_again = learner_cargo(scratch.path(), &["run", "--", "progress"]);
+    let tutor_again = learner_cargo(&scratch, &["run", "--", "progress"]);
     assert!(tutor_again.status.success(), "{}", text(&tutor_again));
     assert_eq!(
         compiled_between(&after_check, &fingerprints()),
