@@ -153,6 +153,11 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
         assert!(rows.contains(&(method.to_string(), name.to_string())), "{method} {name} not in {rows:?}");
     }
     assert!(rows.iter().any(|(method, name)| method == "GET" && name == "/todos/{todo_id}"), "{rows:?}");
+    // The capstone's checklist item: imported classes ran their writes without a failure.
+    let progress: Value =
+        serde_json::from_str(&std::fs::read_to_string(workbook.join("loadlab-progress.json")).unwrap())
+            .unwrap();
+    assert!(progress.to_string().contains("\"own_service\""), "own_service not ticked: {progress}");
 }
 
 #[test]
@@ -182,7 +187,7 @@ fn bad_input_is_named_and_nothing_is_written() {
                 "--class".into(),
                 "ApiUser".into(),
             ],
-            "/nonexistent/openapi.yaml을(를) 열 수 없어요",
+            "파일을 열 수 없어요: /nonexistent/openapi.yaml",
         ),
         (
             vec![
@@ -348,4 +353,153 @@ async fn a_recording_chromium_made_imports_and_runs_with_no_failures() {
     for expected in ["POST /todos/", "GET /todos/{id}", "PUT /todos/{id}", "DELETE /todos/{id}"] {
         assert!(rows.contains(&expected.to_string()), "{expected} not in {rows:?}");
     }
+}
+
+/// nginx from the PATH or `/usr/sbin`, the place Debian's package puts it.
+fn find_nginx() -> Option<std::path::PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join("nginx")).collect::<Vec<_>>())
+        .unwrap_or_default();
+    on_path.into_iter().chain([std::path::PathBuf::from("/usr/sbin/nginx")]).find(|path| path.is_file())
+}
+
+/// nginx in front of `upstream`, on a free loopback port, logging in the combined format;
+/// stopped when dropped.
+struct Nginx {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Nginx {
+    fn start(binary: &Path, upstream: &str) -> Nginx {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let path = dir.path().display();
+        let config = format!(
+            "worker_processes 1;\ndaemon off;\nmaster_process off;\npid {path}/nginx.pid;\nerror_log {path}/error.log;\n\
+             events {{ worker_connections 256; }}\n\
+             http {{\n  access_log {path}/access.log combined;\n  client_body_temp_path {path}/body;\n  proxy_temp_path {path}/proxy;\n\
+             fastcgi_temp_path {path}/fastcgi;\n  uwsgi_temp_path {path}/uwsgi;\n  scgi_temp_path {path}/scgi;\n\
+             server {{\n    listen 127.0.0.1:{port};\n    location / {{ proxy_pass {upstream}; proxy_http_version 1.1; proxy_set_header Connection \"\"; }}\n  }}\n}}\n"
+        );
+        let config_path = dir.path().join("nginx.conf");
+        std::fs::write(&config_path, config).unwrap();
+        let child = Command::new(binary)
+            .args(["-p", &path.to_string(), "-c"])
+            .arg(&config_path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + web_support::PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nginx never listened: {:?}",
+                std::fs::read_to_string(dir.path().join("error.log"))
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Nginx { child, dir, port }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("access.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_access_log_a_real_nginx_wrote_becomes_the_traffic_mix() {
+    let Some(nginx) = find_nginx() else {
+        eprintln!(
+            "\n!!!!!!!!!! SKIPPED: no nginx (Debian's package: apt-get install nginx) — the access-log test did not run !!!!!!!!!!\n"
+        );
+        return;
+    };
+    let lab = Lab::new().await;
+    let proxy = Nginx::start(&nginx, &lab.server.url());
+    let host = format!("http://127.0.0.1:{}", proxy.port);
+    let workbook = tempfile::tempdir().unwrap();
+    let dir = workbook.path().to_path_buf();
+    let run_host = host.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        loadlab(
+            &dir,
+            &[
+                "run",
+                "--solutions",
+                "TodoUser",
+                "-u",
+                "8",
+                "-r",
+                "8",
+                "-t",
+                "5s",
+                "--only-summary",
+                "--no-explain",
+                "-H",
+                &run_host,
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(run.status.success(), "{}", text(&run));
+    let log = proxy.log();
+    drop(proxy);
+
+    // The log's own shares, counted here from the raw lines.
+    let answered: Vec<&str> = log
+        .lines()
+        .filter(|line| {
+            line.split('"').nth(2).is_some_and(|after| after.trim_start().starts_with(['1', '2', '3']))
+        })
+        .collect();
+    let posts = answered.iter().filter(|line| line.contains("\"POST /todos/ ")).count();
+    assert!(posts > 0 && answered.len() > 20, "{log}");
+    let expected_share = format!("{:.1}%", posts as f64 * 100.0 / answered.len() as f64);
+
+    let scratch = tempfile::tempdir().unwrap();
+    std::fs::create_dir(scratch.path().join("exercises")).unwrap();
+    std::fs::write(scratch.path().join("exercises/main.rs"), include_str!("../exercises/main.rs")).unwrap();
+    let log_file = scratch.path().join("access.log");
+    std::fs::write(&log_file, &log).unwrap();
+    let document = lab.url("/openapi.json");
+    let scratch_dir = scratch.path().to_path_buf();
+    let imported = tokio::task::spawn_blocking(move || {
+        loadlab(
+            &scratch_dir,
+            &[
+                "import",
+                "access-log",
+                log_file.to_str().unwrap(),
+                "--class",
+                "NginxUser",
+                "--openapi",
+                &document,
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    let output = text(&imported);
+    assert!(imported.status.success(), "{output}");
+    let post_row = output
+        .lines()
+        .find(|line| line.trim_start().starts_with("POST /todos/"))
+        .unwrap_or_else(|| panic!("{output}"));
+    assert!(post_row.contains(&expected_share), "{post_row} vs {expected_share}:\n{output}");
+    for route in ["GET /todos/{todo_id}", "PUT /todos/{todo_id}", "DELETE /todos/{todo_id}"] {
+        assert!(output.contains(route), "{route}:\n{output}");
+    }
+    let source = std::fs::read_to_string(scratch.path().join("exercises/nginx_user.rs")).unwrap();
+    assert!(source.contains("todo_id_pool") && source.contains(".json(&json!("), "{source}");
 }

@@ -98,7 +98,7 @@ fn print(written: &Written, class: &str, workbook: &std::path::Path) {
     let shown = written.file.strip_prefix(workbook).unwrap_or(&written.file);
     println!("{} {}", "✅ 시나리오를 만들었어요:".green().bold(), shown.display());
     if written.registered {
-        println!("   exercises/main.rs의 user_classes()에 {class}을(를) 등록했어요.");
+        println!("   exercises/main.rs의 user_classes()에 등록했어요: {class}");
     }
     for note in &written.imported.scenario.notes {
         println!("   - {note}");

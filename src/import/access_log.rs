@@ -265,7 +265,7 @@ pub fn import(
                 if needed && !present {
                     tasks.push((1, operation.step.clone()));
                     notes.push(format!(
-                        "로그에 없는 {}을(를) 가중치 1로 더했어요: 다른 작업이 쓰는 {}를 만들어요.",
+                        "가중치 1로 더한 작업: {} (로그에는 없지만, 다른 작업이 쓰는 값 {}을 만들어요).",
                         operation.step.label(),
                         capture.var
                     ));

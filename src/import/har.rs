@@ -163,7 +163,9 @@ pub fn import(text: &str, origin: &str, class: &str, host_filter: Option<&str>) 
                     path_parts.push(Part::Text("/".into()));
                     name.push('/');
                 }
-                match known.iter().find(|value| !segment.is_empty() && value.text == segment) {
+                // A word segment (`todos`) stays a word even if some field had that value.
+                let may_vary = names::varies(segment) || segment.len() >= 8;
+                match known.iter().find(|value| may_vary && value.text == segment) {
                     Some(value) => {
                         path_parts.push(Part::Var(value.var.clone()));
                         name.push_str(&format!("{{{}}}", value.display));
@@ -538,13 +540,14 @@ fn walk(value: &Value, path: &mut Vec<String>, found: &mut Vec<(Vec<String>, Str
                 path.pop();
             }
         }
-        // The first item of a list stands for the list: `data/0/id`.
+        // Any item of a list is read from its first one at run time (`data/0/id`): the recorded
+        // position need not exist on another server, the first one does whenever the list has any.
         Value::Array(items) => {
-            if let Some(first) = items.first() {
-                path.push("0".into());
-                walk(first, path, found);
-                path.pop();
+            path.push("0".into());
+            for item in items.iter().take(100) {
+                walk(item, path, found);
             }
+            path.pop();
         }
         _ => {}
     }

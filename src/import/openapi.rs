@@ -64,12 +64,16 @@ impl Document {
             .and_then(Value::as_object)
             .ok_or_else(|| ImportError(format!("{origin}: 'paths'가 없어서 만들 작업이 없어요")))?;
         let title = document.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_string();
+        let base = base_path(&document);
         let mut parsed = Self { title, operations: Vec::new(), skipped: Vec::new(), notes: Vec::new() };
         let mut creators = Vec::new();
         for (path, item) in paths {
             let item = resolve(&document, item);
             let Some(item) = item.as_object() else { continue };
-            for (key, operation) in item {
+            // Methods in one order (GET, POST, PUT, PATCH, DELETE), not the map's alphabetical one.
+            let mut entries: Vec<(&String, &Value)> = item.iter().collect();
+            entries.sort_by_key(|(key, _)| (Method::parse(key), key.to_string()));
+            for (key, operation) in entries {
                 if ["parameters", "summary", "description", "servers", "$ref"].contains(&key.as_str()) {
                     continue;
                 }
@@ -80,6 +84,8 @@ impl Document {
                     ));
                     continue;
                 };
+                let full_path = format!("{base}{path}");
+                let path = &full_path;
                 match operation_step(&document, path, method, item.get("parameters"), operation) {
                     Ok((step, created)) => {
                         if let Some(fields) = created {
@@ -149,6 +155,19 @@ impl Document {
             self.operations[creator].step.captures.push(capture);
         }
     }
+}
+
+/// The path part of the first server (`servers: [{url: https://api.example.com/v1}]` → `/v1`):
+/// operations live under it, and the run's `-H` gives the host.
+fn base_path(document: &Value) -> String {
+    let Some(url) = document.pointer("/servers/0/url").and_then(Value::as_str) else { return String::new() };
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |at| &rest[at..]),
+        None => url,
+    };
+    // Server variables (`{version}`) have defaults in the document; a path with one left is
+    // not guessed.
+    if path.contains('{') { String::new() } else { path.trim_end_matches('/').to_string() }
 }
 
 /// Which response field holds the id a parameter names: the parameter itself (`todo_id`), its
@@ -352,6 +371,68 @@ mod tests {
         let delete = tasks.iter().find(|(_, step)| step.label() == "DELETE /todos/{todo_id}").unwrap();
         assert_eq!(delete.1.consumes, ["todo_id"]);
         assert!(imported.skipped.is_empty(), "{:?}", imported.skipped);
+    }
+
+    #[test]
+    fn a_3_0_yaml_document_with_a_server_path_refs_and_nullable() {
+        let text = r#"
+openapi: 3.0.3
+info: {title: Shop, version: "1"}
+servers:
+  - url: https://shop.example.com/api/v1
+paths:
+  /orders:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewOrder'}
+      responses:
+        '201':
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Order'}
+  /orders/{orderId}:
+    parameters:
+      - {name: orderId, in: path, required: true, schema: {type: string, format: uuid}}
+    get:
+      responses: {'200': {description: ok}}
+    delete:
+      responses: {'204': {description: gone}}
+components:
+  schemas:
+    NewOrder:
+      type: object
+      required: [sku, quantity]
+      properties:
+        sku: {type: string, minLength: 3, maxLength: 12}
+        quantity: {type: integer, minimum: 1, maximum: 10}
+        note: {type: string, nullable: true}
+    Order:
+      allOf:
+        - $ref: '#/components/schemas/NewOrder'
+        - type: object
+          properties:
+            orderId: {type: string, format: uuid, readOnly: true}
+"#;
+        let imported = import(text, "shop.yaml", "ShopUser").unwrap();
+        let Flow::Tasks(tasks) = &imported.scenario.flow else { panic!("tasks") };
+        let labels: Vec<String> = tasks.iter().map(|(_, step)| step.label()).collect();
+        assert_eq!(
+            labels,
+            ["POST /api/v1/orders", "GET /api/v1/orders/{orderId}", "DELETE /api/v1/orders/{orderId}"]
+        );
+        let create = &tasks[0].1;
+        assert_eq!(
+            create.body.as_ref().unwrap().0,
+            serde_json::json!({"sku": "load test sk", "quantity": 1})
+        );
+        assert_eq!(
+            create.captures,
+            [Capture { var: "order_id".into(), from: Source::JsonField(vec!["orderId".into()]) }]
+        );
+        assert_eq!(tasks[2].1.consumes, ["order_id"]);
     }
 
     #[test]

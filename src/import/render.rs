@@ -137,14 +137,29 @@ fn task_functions(scenario: &Scenario) -> Vec<(u32, String, String)> {
         }
         Flow::Tasks(steps) => {
             let mut used = BTreeSet::new();
-            steps
+            let names: Vec<String> = steps
                 .iter()
-                .map(|(weight, step)| {
+                .map(|(_, step)| {
                     let mut name = function_name(step);
                     while !used.insert(name.clone()) {
                         name.push('_');
                     }
-                    (*weight, name.clone(), task_function(class, &name, step))
+                    name
+                })
+                .collect();
+            // Which task fills each list: a task that finds its list empty runs it first.
+            let mut creators = std::collections::BTreeMap::new();
+            for ((_, step), name) in steps.iter().zip(&names) {
+                for capture in &step.captures {
+                    creators.entry(capture.var.clone()).or_insert_with(|| name.clone());
+                }
+            }
+            steps
+                .iter()
+                .zip(names)
+                .map(|((weight, step), name)| {
+                    let function = task_function(class, &name, step, &creators);
+                    (*weight, name, function)
                 })
                 .collect()
         }
@@ -156,7 +171,7 @@ fn function_name(step: &super::Step) -> String {
     let mut name = step.method.client_call().to_string();
     for word in step.name.split(|ch: char| !ch.is_ascii_alphanumeric()).filter(|word| !word.is_empty()) {
         name.push('_');
-        name.push_str(&super::names::variable(word).trim_end_matches("_value").to_string());
+        name.push_str(super::names::variable(word).trim_end_matches("_value"));
     }
     if name == step.method.client_call() {
         name.push_str("_root");
@@ -164,7 +179,12 @@ fn function_name(step: &super::Step) -> String {
     name
 }
 
-fn task_function(class: &str, name: &str, step: &Step) -> String {
+fn task_function(
+    class: &str,
+    name: &str,
+    step: &Step,
+    creators: &std::collections::BTreeMap<String, String>,
+) -> String {
     let mut body = String::new();
     let needs = step.needs();
     let uses_user = !needs.is_empty() || !step.captures.is_empty();
@@ -178,6 +198,10 @@ fn task_function(class: &str, name: &str, step: &Step) -> String {
         );
     }
     for var in &needs {
+        if let Some(creator) = creators.get(var).filter(|creator| creator.as_str() != name) {
+            writeln!(body, "if user.{}.is_empty() {{ {creator}(user, client).await; }}", pool_field(var))
+                .unwrap();
+        }
         writeln!(body, "let Some({var}) = choose(&user.{}).cloned() else {{ return }};", pool_field(var))
             .unwrap();
     }
@@ -350,6 +374,10 @@ mod tests {
         assert!(code.contains("let Some(todo_id) = choose(&user.todo_id_pool).cloned() else"), "{code}");
         assert!(code.contains("user.todo_id_pool.retain(|kept| kept != &todo_id);"), "{code}");
         assert!(code.contains("between(1, 3)"), "{code}");
+        assert!(
+            code.contains("if user.todo_id_pool.is_empty() { post_todos(user, client).await; }"),
+            "{code}"
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub async fn import(input: &Input, class: &str, force: bool, workbook: &Path) ->
     let registered_already = main_text.contains(&format!("::{class}>()"));
     if !force && (file.exists() || registered_already) {
         return Err(UsageError(format!(
-            "클래스 {class}이(가) 이미 있어요 ({}). 덮어쓰려면 --force를 붙이세요",
+            "같은 이름의 클래스가 이미 있어요: {class} ({}). 덮어쓰려면 --force를 붙이세요",
             if file.exists() {
                 format!("exercises/{module}.rs")
             } else {
@@ -136,33 +136,33 @@ async fn read_text(location: &str) -> anyhow::Result<String> {
             .timeout(std::time::Duration::from_secs(30))
             .send()
             .await
-            .map_err(|error| UsageError(format!("{location}을(를) 받을 수 없어요: {error}")))?;
+            .map_err(|error| UsageError(format!("문서를 받을 수 없어요: {location} ({error})")))?;
         if !response.status().is_success() {
-            bail!(UsageError(format!("{location}이(가) {}로 답했어요", response.status())));
+            bail!(UsageError(format!("문서를 받을 수 없어요: {location} (HTTP {})", response.status())));
         }
         if response.content_length().is_some_and(|length| length > MAX_INPUT_BYTES) {
-            bail!(UsageError(format!("{location}이(가) 너무 커요 ({} MiB 넘음)", MAX_INPUT_BYTES >> 20)));
+            bail!(UsageError(format!("너무 커요 ({} MiB 넘음): {location}", MAX_INPUT_BYTES >> 20)));
         }
         let bytes = response
             .bytes()
             .await
-            .map_err(|error| UsageError(format!("{location}을(를) 받다가 끊겼어요: {error}")))?;
+            .map_err(|error| UsageError(format!("문서를 받다가 끊겼어요: {location} ({error})")))?;
         return Ok(String::from_utf8_lossy(&bytes).into_owned());
     }
     let path = Path::new(location);
     let metadata = std::fs::metadata(path)
-        .map_err(|error| UsageError(format!("{location}을(를) 열 수 없어요: {error}")))?;
+        .map_err(|error| UsageError(format!("파일을 열 수 없어요: {location} ({error})")))?;
     if !metadata.is_file() {
-        bail!(UsageError(format!("{location}은(는) 파일이 아니에요")));
+        bail!(UsageError(format!("파일이 아니에요: {location}")));
     }
     if metadata.len() > MAX_INPUT_BYTES {
         bail!(UsageError(format!(
-            "{location}이(가) 너무 커요 ({} MiB 넘음): 일부만 잘라서 가져오세요",
+            "너무 커요 ({} MiB 넘음): {location}. 일부만 잘라서 가져오세요",
             MAX_INPUT_BYTES >> 20
         )));
     }
     let bytes = std::fs::read(path)
-        .map_err(|error| UsageError(format!("{location}을(를) 읽을 수 없어요: {error}")))?;
+        .map_err(|error| UsageError(format!("파일을 읽을 수 없어요: {location} ({error})")))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
