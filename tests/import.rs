@@ -27,29 +27,33 @@ fn loadlab(workbook: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `loadlab ARGS` started in `workbook`, as a learner types a lesson's command there.
+fn loadlab_in(workbook: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_loadlab"))
+        .args(args)
+        .current_dir(workbook)
+        .env("LOADLAB_WORKBOOK", workbook)
+        .env("LOADLAB_PROGRESS_DIR", workbook)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
 fn text(output: &Output) -> String {
     format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
-/// An access log in nginx's combined format: 60 % reads of single todos, 30 % list reads,
-/// 10 % creates, over two minutes, with some 404s that must not become tasks.
-fn access_log() -> String {
-    let mut lines = Vec::new();
-    for second in 0..120 {
-        let time = format!("04/Dec/2026:10:{:02}:{:02} +0900", second / 60, second % 60);
-        let line = |request: &str, status: u16| {
-            format!("127.0.0.1 - - [{time}] \"{request} HTTP/1.1\" {status} 80 \"-\" \"Mozilla/5.0\"")
-        };
-        for id in 0..6 {
-            lines.push(line(&format!("GET /todos/{}", 100 + second * 6 + id), 200));
-        }
-        for _ in 0..3 {
-            lines.push(line("GET /todos/?skip=0&limit=20", 200));
-        }
-        lines.push(line("POST /todos/", 201));
-        lines.push(line("GET /todos/424242", 404));
-    }
-    lines.join("\n") + "\n"
+/// The `import` commands of lesson 14's runnable steps, as the lesson writes them.
+fn lesson_imports() -> Vec<Vec<String>> {
+    let lesson = include_str!("../lessons/14-own-service.md");
+    lesson
+        .split("```loadlab-run\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .flat_map(str::lines)
+        .filter(|line| line.starts_with("import "))
+        .map(|line| line.split_whitespace().map(str::to_string).collect())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,39 +61,36 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
     let workbook = common::workbook::scratch();
     let lab = Lab::new().await;
     let document = lab.url("/openapi.json");
-    let har = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/recordings/todo-app.har");
-    let log = workbook.join("access.log");
-    std::fs::write(&log, access_log()).unwrap();
+    let imports = lesson_imports();
+    assert_eq!(imports.len(), 3, "lesson 14's import steps: {imports:?}");
 
-    let workbook_for_imports = workbook.to_path_buf();
-    let (from_document, from_recording, from_log) = tokio::task::spawn_blocking(move || {
-        let workbook = workbook_for_imports;
-        (
-            loadlab(&workbook, &["import", "openapi", &document, "--class", "LabApiUser"]),
-            loadlab(&workbook, &["import", "har", har.to_str().unwrap(), "--class", "RecordedUser"]),
-            loadlab(
-                &workbook,
-                &[
-                    "import",
-                    "access-log",
-                    log.to_str().unwrap(),
-                    "--class",
-                    "LogUser",
-                    "--openapi",
-                    &document,
-                ],
-            ),
-        )
+    // Lesson 14's steps as written (from the workbook folder, where the learner types them), and
+    // the document fetched from a running lab server.
+    let scratch = workbook.to_path_buf();
+    let outputs = tokio::task::spawn_blocking(move || {
+        let mut outputs: Vec<Output> = imports
+            .iter()
+            .map(|args| {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                loadlab_in(&scratch, &args)
+            })
+            .collect();
+        outputs.push(loadlab(&scratch, &["import", "openapi", &document, "--class", "FetchedApiUser"]));
+        outputs
     })
     .await
     .unwrap();
-    for output in [&from_document, &from_recording, &from_log] {
+    for output in &outputs {
         assert!(output.status.success(), "{}", text(output));
     }
+    let from_log = &outputs[2];
     // The log's table comes before the file is written, shares as in the log.
-    let log_text = text(&from_log);
-    assert!(log_text.contains("GET /todos/{todo_id}") && log_text.contains("60.0%"), "{log_text}");
-    assert!(log_text.contains("4xx 120건"), "{log_text}");
+    let log_text = text(from_log);
+    assert!(
+        log_text.contains("GET /todos/{todo_id}") && log_text.contains("DELETE /todos/{todo_id}"),
+        "{log_text}"
+    );
+    assert!(log_text.contains("4xx 16건"), "{log_text}");
     let recorded = std::fs::read_to_string(workbook.join("exercises/recorded_user.rs")).unwrap();
     assert!(
         recorded.starts_with("//! RecordedUser — 브라우저 기록 todo-app.har에서 만든 시나리오예요."),
@@ -98,7 +99,12 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
     assert!(recorded.contains("fonts.googleapis.com 1개"), "{recorded}");
     assert!(!recorded.contains("/todos/7"), "a recorded id is replayed:\n{recorded}");
     let main = std::fs::read_to_string(workbook.join("exercises/main.rs")).unwrap();
-    for class in ["lab_api_user::LabApiUser", "recorded_user::RecordedUser", "log_user::LogUser"] {
+    for class in [
+        "lab_api_user::LabApiUser",
+        "recorded_user::RecordedUser",
+        "log_user::LogUser",
+        "fetched_api_user::FetchedApiUser",
+    ] {
         assert!(main.contains(&format!("UserClass::of::<{class}>()")), "{class} not registered:\n{main}");
     }
 
@@ -113,6 +119,7 @@ async fn imported_scenarios_compile_and_run_against_a_fresh_lab_with_no_failures
                 "LabApiUser",
                 "RecordedUser",
                 "LogUser",
+                "FetchedApiUser",
                 "-u",
                 "30",
                 "-r",
@@ -453,6 +460,30 @@ async fn an_access_log_a_real_nginx_wrote_becomes_the_traffic_mix() {
     .await
     .unwrap();
     assert!(run.status.success(), "{}", text(&run));
+    // One request of each id route by hand, so the log surely has them (the run's mix is random).
+    let created: Value = lab
+        .http
+        .post(format!("{host}/todos/"))
+        .json(&serde_json::json!({"title": "nginx"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().expect("an id");
+    assert!(lab.http.get(format!("{host}/todos/{id}")).send().await.unwrap().status().is_success());
+    let update = serde_json::json!({"completed": true});
+    assert!(
+        lab.http.put(format!("{host}/todos/{id}")).json(&update).send().await.unwrap().status().is_success()
+    );
+    assert!(lab.http.delete(format!("{host}/todos/{id}")).send().await.unwrap().status().is_success());
+    // nginx writes a line after it answered: wait for the last one.
+    let deadline = std::time::Instant::now() + web_support::PATIENCE;
+    while !proxy.log().contains(&format!("\"DELETE /todos/{id} ")) {
+        assert!(std::time::Instant::now() < deadline, "nginx never logged the DELETE:\n{}", proxy.log());
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let log = proxy.log();
     drop(proxy);
 
