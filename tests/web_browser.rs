@@ -15,7 +15,7 @@ mod web_support;
 use std::time::Duration;
 
 use browser::{Browser, Page};
-use serde_json::{Value, json};
+use serde_json::json;
 use web_support::PATIENCE;
 
 /// The page's form filled as a learner would, then Start pressed.
