@@ -85,7 +85,7 @@ fn a_check_after_an_edit_compiles_only_the_exercises_and_the_next_run_nothing() 
     assert!(text(&first).contains("create_todo"), "the check graded nothing:\n{}", text(&first));
     let settled = fingerprints();
 
-    let exercise = &scratch.join("exercises/todo_user.rs");
+    let exercise = scratch.join("exercises/todo_user.rs");
     let mut source = std::fs::read_to_string(&exercise).unwrap();
     source.push_str("// 한 줄 고쳤어요\n");
     std::fs::write(&exercise, source).unwrap();
