@@ -111,4 +111,5 @@ fn print(written: &Written, class: &str, workbook: &std::path::Path) {
     }
     println!("\n파일 맨 위의 주석을 읽고 검토한 뒤 실행해 보세요:");
     println!("  {}", crate::places::command(&format!("run {class} -u 5 -r 1 -t 30s")));
+    println!("-H가 없으면 내장 실습 서버에 걸려요. 내 서비스(스테이징)에는 -H 주소를 붙이세요.");
 }
