@@ -93,8 +93,8 @@ fn json_line(line: &str) -> Option<Line> {
         Value::String(text) => text.parse().ok(),
         _ => None,
     })?;
-    let time =
-        field(&["time", "timestamp", "@timestamp", "time_iso8601", "ts"]).and_then(|time| match time {
+    let time = field(&["time", "timestamp", "@timestamp", "time_iso8601", "time_local", "date", "ts"])
+        .and_then(|time| match time {
             Value::String(text) => DateTime::parse_from_rfc3339(&text)
                 .ok()
                 .or_else(|| DateTime::parse_from_str(&text, "%d/%b/%Y:%H:%M:%S %z").ok()),
