@@ -261,6 +261,14 @@ pub const ITEMS: &[Item] = &[
         "실습 4: 부하·스트레스·스파이크 결과 비교",
         "같은 시나리오로 부하·스트레스·스파이크 결과를 모두 남기면 체크돼요.",
     ),
+    practice(
+        "own_service",
+        "loadlab 추가 과제",
+        "14-own-service",
+        "내 서비스에 적용하기: 가져온 시나리오로 쓰기까지 실패 없이",
+        "import로 만든 시나리오(HAR·OpenAPI·접근 로그)를 run으로 실행해서, 쓰기 요청(POST·PUT·PATCH·DELETE)까지 \
+         실패 0건, 예외 0건으로 요청 50건 넘게 마치면 자동으로 체크돼요.",
+    ),
 ];
 
 /// Finds an item by id.

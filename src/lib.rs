@@ -16,6 +16,7 @@ pub mod engine;
 pub mod exit;
 pub mod explain;
 pub mod grader;
+pub mod import;
 pub mod lab_metrics;
 pub mod ops;
 pub mod places;

@@ -7,6 +7,7 @@ mod compare;
 mod explain;
 mod hint;
 mod hunt;
+mod import;
 mod learn;
 mod practice;
 mod progress;
@@ -70,6 +71,8 @@ enum Command {
     Web(web::WebArgs),
     /// Locust 마스터(locust --master)에 워커로 붙어 부하를 나눠 맡아요
     Worker(worker::WorkerArgs),
+    /// 브라우저 기록(HAR)·OpenAPI 문서·접근 로그에서 시나리오를 만들어 exercises/에 넣어요
+    Import(import::ImportArgs),
 }
 
 /// `loadlab`'s `main`: parses `std::env::args`, runs the command, exits with its code.
@@ -118,6 +121,7 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Worker(args)) if args.solutions => {
             block_on(worker::exec(args, crate::solutions::workbook()))
         }
+        Some(Command::Import(args)) => block_on(import::exec(args)),
         Some(Command::Worker(_)) => {
             let mut learner = vec![worker::EXERCISES_MODE.to_string()];
             learner.extend(after_subcommand(args, "worker"));

@@ -143,6 +143,27 @@ pub fn no_limit_seen() -> String {
     )
 }
 
+/// The capstone's proof: a class `import` wrote ran writes too, with no failure or exception, past
+/// a handful of requests.
+fn own_service(result: &RunResult, classes: &[String]) -> bool {
+    let imported = classes.iter().any(|class| {
+        let file = crate::places::workbook_dir()
+            .join("exercises")
+            .join(format!("{}.rs", crate::import::names::snake_case(class)));
+        std::fs::read_to_string(file).is_ok_and(|source| crate::import::render::is_generated(&source))
+    });
+    imported && proves_own_service(result)
+}
+
+/// The behaviour half of [`own_service`].
+fn proves_own_service(result: &RunResult) -> bool {
+    let wrote = result
+        .stats
+        .iter()
+        .any(|row| row.num_requests > 0 && ["POST", "PUT", "PATCH", "DELETE"].contains(&row.method.as_str()));
+    wrote && result.total.num_failures == 0 && result.exceptions.is_empty() && result.total.num_requests >= 50
+}
+
 /// Records a learner's run and ticks what it proves; returns the Korean lines to show.
 pub fn record_run(result: &RunResult, settings: &Settings) -> anyhow::Result<Vec<String>> {
     let record = RunRecord::of(result, settings);
@@ -168,6 +189,13 @@ pub fn record_run(result: &RunResult, settings: &Settings) -> anyhow::Result<Vec
             } else {
                 no_limit_seen()
             });
+        }
+        if !progress.is_item_done("own_service") && own_service(result, &record.classes) {
+            progress.mark_item_done("own_service");
+            news.push(
+                "🎉 내 서비스에 적용하기 완료: 가져온 시나리오가 쓰기 요청까지 실패 없이 돌았어요."
+                    .to_string(),
+            );
         }
         let all = records(progress);
         let same_scenario: Vec<&RunRecord> = all.iter().filter(|r| r.classes == record.classes).collect();
@@ -229,6 +257,41 @@ pub fn judge_practice3(record: &RunRecord, answers: &Answers) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_capstone_needs_writes_and_no_failure_or_exception() {
+        use crate::explain::testing::{endpoint, result};
+        let read = endpoint("GET", "/todos/{todo_id}", 60, 0, 2.0);
+        let write = endpoint("POST", "/todos/", 20, 0, 3.0);
+        assert!(proves_own_service(&result(
+            vec![read.clone(), write.clone()],
+            endpoint("", "Aggregated", 80, 0, 2.0)
+        )));
+        // Reads alone, a failure, too few requests, or an exception: not yet.
+        assert!(!proves_own_service(&result(vec![read.clone()], endpoint("", "Aggregated", 60, 0, 2.0))));
+        assert!(!proves_own_service(&result(
+            vec![read.clone(), write.clone()],
+            endpoint("", "Aggregated", 80, 1, 2.0)
+        )));
+        assert!(!proves_own_service(&result(vec![write.clone()], endpoint("", "Aggregated", 20, 0, 2.0))));
+        let mut panicked = result(vec![read, write], endpoint("", "Aggregated", 80, 0, 2.0));
+        panicked.exceptions.push(crate::engine::result::ExceptionRow {
+            count: 1,
+            message: "not yet implemented".into(),
+            location: "exercises/x.rs:1".into(),
+            task: "post_todos".into(),
+            user_class: "ShopUser".into(),
+        });
+        assert!(!proves_own_service(&panicked));
+    }
+
+    #[test]
+    fn only_a_file_import_wrote_counts_as_imported() {
+        assert!(crate::import::render::is_generated(
+            "//! ShopUser — OpenAPI 문서 shop.json에서 만든 시나리오예요.\n"
+        ));
+        assert!(!crate::import::render::is_generated("//! TodoUser — 가이드 locustfile의 기본 사용자\n"));
+    }
 
     fn stress_record() -> RunRecord {
         RunRecord {

@@ -6,7 +6,9 @@
 //! - [`run`]: one load test from settings to report files, with the embedded lab server.
 //! - [`lab`]: the embedded lab server on its own runtime.
 //! - [`check`]: grading checklist items and recording the outcome in the progress file.
+//! - [`import`]: a scenario from a recording, a document or a log, written into `exercises/`.
 
 pub mod check;
+pub mod import;
 pub mod lab;
 pub mod run;
