@@ -87,9 +87,14 @@ fn print(written: &Written, class: &str, workbook: &std::path::Path) {
         println!("{}", "접근 로그의 트래픽".bold());
         print!("{}", crate::text::columns(&rows, &[true, false, false, false], "  "));
         println!(
-            "  4xx {}건, 5xx {}건은 작업으로 만들지 않았어요. 평균 {:.2} req/s, 가장 바쁜 1분 {:.2} req/s",
-            traffic.errors_4xx, traffic.errors_5xx, traffic.average_rps, traffic.peak_rps
+            "  4xx {}건, 5xx {}건, 정적 파일 {}건은 작업으로 만들지 않았어요.",
+            traffic.errors_4xx, traffic.errors_5xx, traffic.static_files
         );
+        if traffic.span_seconds > 0.0 {
+            println!("  평균 {:.2} req/s, 가장 바쁜 1분 {:.2} req/s", traffic.average_rps, traffic.peak_rps);
+        } else {
+            println!("  로그에 시간이 없어 초당 요청 수는 계산하지 않았어요.");
+        }
         if !traffic.unreadable.is_empty() {
             println!("  읽지 못한 줄: {}", traffic.unreadable.join(", "));
         }

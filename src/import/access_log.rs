@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
 use super::openapi::{DEFAULT_WAIT, Document};
-use super::{Flow, ImportError, ImportResult, Imported, Method, Part, Scenario, Step, Template, names};
+use super::{Flow, ImportError, ImportResult, Imported, Method, Scenario, Step, Template, names};
 
 /// One request of the log.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,10 +40,18 @@ pub struct Traffic {
     pub errors_4xx: u64,
     pub errors_5xx: u64,
     pub unreadable: Vec<String>,
+    /// Answered requests for scripts, styles, images, fonts and media: left out like a
+    /// recording's static assets.
+    pub static_files: u64,
     pub average_rps: f64,
     pub peak_rps: f64,
     pub span_seconds: f64,
 }
+
+/// Why a write from a log is a `todo!()`.
+pub const MISSING_BODY: &str = "접근 로그에는 요청 본문이 없어요. 이 작업이 보낼 JSON 본문을 채우세요 (--openapi로 API 문서를 주면 자동으로 만들어요)";
+/// Why a request that needs an id from a log is a `todo!()`.
+pub const MISSING_ID: &str = "접근 로그에는 이 id가 어디서 오는지 없어요. 테스트 서버에 있는 id를 쓰거나, 만드는 작업의 응답에서 읽게 채우세요 (--openapi로 API 문서를 주면 자동으로 연결해요)";
 
 /// The wait time the suggested user counts assume (the guide's `between(1, 3)`, 2 s on average).
 const MEAN_WAIT_SECONDS: f64 = 2.0;
@@ -140,6 +148,7 @@ pub fn traffic(text: &str, origin: &str, document: Option<&Document>) -> ImportR
         errors_4xx: 0,
         errors_5xx: 0,
         unreadable: Vec::new(),
+        static_files: 0,
         average_rps: 0.0,
         peak_rps: 0.0,
         span_seconds: 0.0,
@@ -166,6 +175,7 @@ pub fn traffic(text: &str, origin: &str, document: Option<&Document>) -> ImportR
         match parsed.status {
             400..=499 => traffic.errors_4xx += 1,
             500..=599 => traffic.errors_5xx += 1,
+            _ if super::har::is_static_path(&parsed.path) => traffic.static_files += 1,
             _ => {
                 let Some(method) = Method::parse(&parsed.method) else { continue };
                 let route = route_of(&parsed.path, document, method);
@@ -227,11 +237,12 @@ pub fn import(
     let traffic = traffic(text, origin, document.as_ref())?;
     let mut tasks = Vec::new();
     let mut notes = vec![format!(
-        "접근 로그의 요청 {}건(성공 {}건, 4xx {}건과 5xx {}건은 작업으로 만들지 않았어요)을 경로별로 묶었어요.",
+        "접근 로그의 요청 {}건(성공 {}건, 4xx {}건과 5xx {}건은 작업으로 만들지 않았어요)을 경로별로 묶었어요. 정적 파일 요청 {}건은 뺐어요.",
         traffic.lines,
         traffic.routes.iter().map(|route| route.requests).sum::<u64>(),
         traffic.errors_4xx,
-        traffic.errors_5xx
+        traffic.errors_5xx,
+        traffic.static_files
     )];
     notes.push("가중치는 경로마다 로그에서 차지한 비율(%)이에요. 쿼리 문자열의 값은 뺐어요.".to_string());
     let mut todo_routes = Vec::new();
@@ -245,7 +256,7 @@ pub fn import(
             None => {
                 let mut step = Step::new(route.method, route_template(&route.name), route.name.clone());
                 if !route.method.is_read() && route.method != Method::Delete {
-                    step.missing_body = true;
+                    step.todo = Some(MISSING_BODY.to_string());
                     todo_routes.push(format!("{} {}", route.method.upper(), route.name));
                 }
                 step
@@ -273,24 +284,21 @@ pub fn import(
             }
         }
     }
+    // Without a source for an id, a fixed one would be a replay: reads of ids that do not exist,
+    // or a DELETE of a record nobody chose. The task says what to fill instead.
+    let mut todo_ids = Vec::new();
     for (_, step) in &mut tasks {
-        let needs = step.needs();
-        let unknown: Vec<String> = needs.iter().filter(|var| !produced.contains(var)).cloned().collect();
-        if !unknown.is_empty() && document.is_none() {
-            // Without a document nobody creates the ids: the log's route is sent with one of
-            // its shapes, and the learner is told.
-            for part in &mut step.path.0 {
-                if let Part::Var(var) = part
-                    && unknown.contains(var)
-                {
-                    *part = Part::Text("1".to_string());
-                }
-            }
-            notes.push(format!(
-                "검토: {}의 id 자리에 1을 넣었어요. 로그에는 그 id를 만든 요청이 없어요: 테스트 서버에 있는 id로 바꾸거나 --openapi를 주세요.",
-                step.label()
-            ));
+        let unknown = step.needs().iter().any(|var| !produced.contains(var));
+        if unknown && step.todo.is_none() {
+            step.todo = Some(MISSING_ID.to_string());
+            todo_ids.push(step.label());
         }
+    }
+    if !todo_ids.is_empty() {
+        notes.push(format!(
+            "id가 필요한 작업은 todo!()로 남겼어요: {}. 로그에는 그 id를 만든 요청의 응답이 없어요. 테스트 서버에 있는 id를 쓰거나, --openapi로 API 문서를 주면 만드는 작업의 응답에서 읽어요.",
+            todo_ids.join(", ")
+        ));
     }
     if traffic.average_rps > 0.0 {
         notes.push(format!(
@@ -403,7 +411,10 @@ mod tests {
         let (_, imported) = import(&log(), "access.log", "LogUser", None).unwrap();
         let Flow::Tasks(tasks) = &imported.scenario.flow else { panic!("tasks") };
         let create = tasks.iter().find(|(_, step)| step.label() == "POST /todos/").unwrap();
-        assert!(create.1.missing_body);
+        assert_eq!(create.1.todo.as_deref(), Some(MISSING_BODY));
+        // A DELETE of an id nobody created is never sent with a fixed id.
+        let read = tasks.iter().find(|(_, step)| step.label() == "GET /todos/{id}").unwrap();
+        assert_eq!(read.1.todo.as_deref(), Some(MISSING_ID));
     }
 
     #[test]

@@ -214,6 +214,11 @@ pub fn import(text: &str, origin: &str, class: &str, host_filter: Option<&str>) 
                 step.headers.push((key.to_string(), template));
             }
         }
+        if let Some(text) = entry.json.pointer("/request/postData/text").and_then(Value::as_str)
+            && ["password", "passwd", "secret"].iter().any(|word| text.to_ascii_lowercase().contains(word))
+        {
+            credentials.push(format!("{} {}의 본문", entry.method.upper(), step.name));
+        }
         if let Some(post) = entry.json.pointer("/request/postData") {
             let mime = post.get("mimeType").and_then(Value::as_str).unwrap_or_default();
             let body = post.get("text").and_then(Value::as_str).unwrap_or_default();
@@ -258,7 +263,7 @@ pub fn import(text: &str, origin: &str, class: &str, host_filter: Option<&str>) 
     )];
     let mut dropped = Vec::new();
     if dropped_static > 0 {
-        dropped.push(format!("정적 파일(스크립트·스타일·이미지·글꼴·미디어) {dropped_static}개: 부하 테스트는 API를 재요, CDN이 맡는 파일은 빼요"));
+        dropped.push(format!("정적 파일(스크립트·스타일시트·이미지·글꼴·미디어) {dropped_static}개: 부하 테스트는 API를 재요, CDN이 맡는 파일은 빼요"));
     }
     if !other_hosts.is_empty() {
         let hosts: Vec<String> =
@@ -276,7 +281,7 @@ pub fn import(text: &str, origin: &str, class: &str, host_filter: Option<&str>) 
     notes.push(format!("뺀 것: {}.", dropped.join("; ")));
     if correlated {
         notes.push(
-            "응답에서 받은 값(JSON의 id, Location 헤더, 토큰)을 뒤의 요청이 쓰기 때문에, 기록된 순서를 지키는 작업 하나(recorded_flow)로 만들었어요. 값은 실행할 때 응답에서 읽어요(기록된 값을 그대로 보내지 않아요)."
+            "응답에서 받은 값(JSON의 id, Location 헤더, 토큰)을 뒤의 요청이 쓰기 때문에, 기록된 순서를 지키는 작업 하나(recorded_flow)로 만들었어요. 값은 실행할 때 응답에서 읽어요(기록된 값을 그대로 보내지 않아요). 로그인처럼 한 번이면 되는 요청도 바퀴마다 다시 보내니, 그런 요청은 on_start로 옮기세요."
                 .to_string(),
         );
     } else {
@@ -285,13 +290,17 @@ pub fn import(text: &str, origin: &str, class: &str, host_filter: Option<&str>) 
                 .to_string(),
         );
     }
-    let wait = recorded_wait(&kept);
-    notes.push(match wait {
-        Some(wait) => format!(
-            "대기 시간: 기록된 요청 사이의 쉬는 시간(최소 {:.1}초, 최대 {:.1}초)이에요.",
-            wait.min, wait.max
+    let pauses = recorded_pauses(&kept);
+    let wait = wait_for(&pauses, correlated);
+    notes.push(match (wait, correlated) {
+        (Some(wait), true) => format!(
+            "대기 시간: 흐름 한 바퀴의 요청은 이어서 보내고, 기록에서 요청 사이에 쉰 시간을 모두 더한 만큼(약 {:.1}초) 바퀴 사이에 쉬어요. 요청이 몰려 나가지만, 사용자 한 명이 1분에 보내는 요청 수는 기록과 같아요.",
+            (wait.min + wait.max) / 2.0
         ),
-        None => "대기 시간: 기록에 쉬는 시간이 없어 가이드의 between(1, 3)을 썼어요.".to_string(),
+        (Some(wait), false) => {
+            format!("대기 시간: 기록된 요청 사이의 쉬는 시간(최소 {:.1}초, 최대 {:.1}초)이에요.", wait.min, wait.max)
+        }
+        (None, _) => "대기 시간: 기록에 쉬는 시간이 없어 가이드의 between(1, 3)을 썼어요.".to_string(),
     });
     notes.push(
         "경로는 상대 경로라서 실행의 -H가 대상을 정해요. 검토할 것: 인증 정보, 테스트 데이터(운영 데이터에 섞이지 않게), 가중치.".to_string(),
@@ -382,11 +391,16 @@ fn resource_type<'a>(entry: &'a Entry) -> Option<&'a str> {
     entry.json.get("_resourceType").and_then(Value::as_str)
 }
 
+/// A path that names a static file by its ending (`/static/app.js`, `/favicon.ico`).
+pub fn is_static_path(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or(path).to_ascii_lowercase();
+    STATIC_ENDINGS.iter().any(|ending| path.ends_with(ending))
+}
+
 fn is_static(entry: &Entry) -> bool {
-    let path = entry.url.path().to_ascii_lowercase();
     let mime = entry.json.pointer("/response/content/mimeType").and_then(Value::as_str).unwrap_or_default();
     resource_type(entry).is_some_and(|kind| STATIC_TYPES.contains(&kind))
-        || STATIC_ENDINGS.iter().any(|ending| path.ends_with(ending))
+        || is_static_path(entry.url.path())
         || STATIC_MIME_PREFIXES.iter().any(|prefix| mime.starts_with(prefix))
         || mime.contains("javascript")
 }
@@ -571,8 +585,8 @@ fn base64_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The pauses between one request's end and the next request's start, as a wait time.
-fn recorded_wait(entries: &[Entry]) -> Option<Wait> {
+/// The pauses between one request's end and the next request's start, in seconds.
+fn recorded_pauses(entries: &[Entry]) -> Vec<f64> {
     let times: Vec<(f64, f64)> = entries
         .iter()
         .filter_map(|entry| {
@@ -582,17 +596,28 @@ fn recorded_wait(entries: &[Entry]) -> Option<Wait> {
             Some((started.timestamp_millis() as f64 / 1000.0, took))
         })
         .collect();
-    let pauses: Vec<f64> = times
+    times
         .windows(2)
         .map(|pair| (pair[1].0 - (pair[0].0 + pair[0].1)).max(0.0))
         .filter(|pause| pause.is_finite())
-        .collect();
+        .collect()
+}
+
+/// The wait time from the pauses: between the shortest and the longest for separate tasks; for
+/// one ordered flow, their sum around each turn (±20 %), so a user's request rate stays the
+/// recording's.
+fn wait_for(pauses: &[f64], one_flow: bool) -> Option<Wait> {
     if pauses.is_empty() || pauses.iter().all(|pause| *pause < 0.05) {
         return None;
     }
+    let round = |seconds: f64| (seconds * 10.0).round() / 10.0;
+    if one_flow {
+        let total = pauses.iter().sum::<f64>().clamp(0.1, 600.0);
+        return Some(Wait { min: round(total * 0.8), max: round(total * 1.2) });
+    }
     let min = pauses.iter().copied().fold(f64::INFINITY, f64::min).clamp(0.1, 30.0);
     let max = pauses.iter().copied().fold(0.0, f64::max).clamp(min, 30.0);
-    Some(Wait { min: (min * 10.0).round() / 10.0, max: (max * 10.0).round() / 10.0 })
+    Some(Wait { min: round(min), max: round(max) })
 }
 
 #[cfg(test)]
@@ -665,8 +690,9 @@ mod tests {
         assert_eq!(steps[1].headers, [("X-Tenant".to_string(), Template::text("lab"))]);
         let notes = imported.scenario.notes.join("\n");
         assert!(notes.contains("www.googletagmanager.com 1개"), "{notes}");
-        assert!(notes.contains("정적 파일(스크립트·스타일·이미지·글꼴·미디어) 1개"), "{notes}");
-        assert_eq!(imported.scenario.wait, Wait { min: 0.5, max: 2.0 });
+        assert!(notes.contains("정적 파일(스크립트·스타일시트·이미지·글꼴·미디어) 1개"), "{notes}");
+        // One ordered flow: the pauses' sum (about 8 s) around each turn, ±20 %.
+        assert_eq!(imported.scenario.wait, Wait { min: 6.4, max: 9.6 });
     }
 
     #[test]

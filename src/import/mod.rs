@@ -144,9 +144,10 @@ pub struct Step {
     /// The statistics row: the route with `{param}` where values vary.
     pub name: String,
     pub captures: Vec<Capture>,
-    /// A write whose body nobody knows (an access log without a document): the task is a Korean
-    /// `todo!()` that names its route instead of a request that would be refused.
-    pub missing_body: bool,
+    /// What the generator could not know (an access log has no bodies and no source for ids):
+    /// the task is a Korean `todo!()` that names its route and says what to fill, instead of a
+    /// request that would be refused, or would change data it was never given.
+    pub todo: Option<String>,
     /// The variables this request uses up (a DELETE of the thing an id names).
     pub consumes: Vec<String>,
 }
@@ -161,7 +162,7 @@ impl Step {
             body: None,
             name: name.into(),
             captures: Vec::new(),
-            missing_body: false,
+            todo: None,
             consumes: Vec::new(),
         }
     }

@@ -3,18 +3,45 @@
 
 use super::{ImportError, ImportResult};
 
-/// A class name a learner can type: `CheckoutUser` (ASCII, starts upper-case, letters and digits).
+/// Names a class cannot take: what the scenario file imports (`use loadlab::prelude::*`) and
+/// what Rust reserves, as the class or as its module (`Main` → `main.rs`, `Mod` → `mod mod;`).
+const TAKEN_CLASSES: [&str; 16] = [
+    "User",
+    "UserClass",
+    "Task",
+    "WaitTime",
+    "Client",
+    "RequestBuilder",
+    "Response",
+    "LoadShape",
+    "ShapeClass",
+    "Workbook",
+    "Value",
+    "Duration",
+    "Self",
+    "String",
+    "Vec",
+    "Option",
+];
+
+/// A class name a learner can type: `CheckoutUser` (ASCII, starts upper-case, letters and
+/// digits), not taken by the scenario API or Rust, and with a module name of its own.
 pub fn check_class(name: &str) -> ImportResult<()> {
     let mut chars = name.chars();
     let valid = chars.next().is_some_and(|first| first.is_ascii_uppercase())
         && chars.all(|ch| ch.is_ascii_alphanumeric());
-    if valid {
-        Ok(())
-    } else {
-        Err(ImportError(format!(
-            "클래스 이름 '{name}'은 쓸 수 없어요: 영문 대문자로 시작하고 영문자와 숫자만 쓰는 이름이어야 해요 (예: CheckoutUser)"
-        )))
+    if !valid {
+        return Err(ImportError(format!(
+            "쓸 수 없는 클래스 이름이에요: {name} (영문 대문자로 시작하고 영문자와 숫자만 써요. 예: CheckoutUser)"
+        )));
     }
+    let module = snake_case(name);
+    if TAKEN_CLASSES.contains(&name) || KEYWORDS.contains(&module.as_str()) || module == "main" {
+        return Err(ImportError(format!(
+            "쓸 수 없는 클래스 이름이에요: {name} (loadlab의 시나리오 API나 Rust가 이미 쓰는 이름이에요). 끝에 User를 붙여 보세요: {name}User"
+        )));
+    }
+    Ok(())
 }
 
 /// `CheckoutUser` → `checkout_user` (the file and module name).
@@ -114,7 +141,21 @@ mod tests {
         assert_eq!(snake_case("CheckoutUser"), "checkout_user");
         assert_eq!(snake_case("APIUser2"), "api_user2");
         assert!(check_class("CheckoutUser").is_ok());
-        for bad in ["checkoutUser", "Checkout-User", "", "한글"] {
+        for bad in [
+            "checkoutUser",
+            "Checkout-User",
+            "",
+            "한글",
+            "User",
+            "Client",
+            "Value",
+            "Task",
+            "Self",
+            "Main",
+            "Mod",
+            "Type",
+            "Async",
+        ] {
             assert!(check_class(bad).is_err(), "{bad}");
         }
     }

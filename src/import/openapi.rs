@@ -280,6 +280,19 @@ fn response_fields(document: &Value, operation: &Value) -> Vec<String> {
     fields
 }
 
+/// A path a service answers for itself rather than for users (`/`, `/health`, `/metrics`):
+/// a read, but weighted like a write.
+fn is_housekeeping(template: &str) -> bool {
+    let last = template.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    last.is_empty()
+        || ["health", "healthz", "ping", "status", "ready", "readyz", "live", "livez", "metrics", "version"]
+            .contains(&last.to_ascii_lowercase().as_str())
+}
+
+fn text_mentions_security(text: &str) -> bool {
+    text.contains("securitySchemes")
+}
+
 /// `/todos/{todo_id}` → text `/todos/` and variable `todo_id`.
 pub fn path_template(path: &str) -> Template {
     let mut parts = Vec::new();
@@ -309,19 +322,34 @@ pub fn import(text: &str, origin: &str, class: &str) -> ImportResult<Imported> {
         .operations
         .iter()
         .map(|operation| {
-            let weight = if operation.step.method.is_read() { READ_WEIGHT } else { WRITE_WEIGHT };
+            let weight = if operation.step.method.is_read() && !is_housekeeping(&operation.template) {
+                READ_WEIGHT
+            } else {
+                WRITE_WEIGHT
+            };
             (weight, operation.step.clone())
         })
         .collect();
     let mut notes = vec![
         format!("API 문서 '{}'의 작업 {}개를 작업(task) 하나씩으로 만들었어요.", document.title, tasks.len()),
         format!(
-            "가중치: 읽기(GET) {READ_WEIGHT}, 쓰기 {WRITE_WEIGHT}. 실제 트래픽 비율을 알면 접근 로그로 다시 만들거나(import access-log --openapi) 직접 고치세요."
+            "가중치: 읽기(GET) {READ_WEIGHT}, 쓰기와 상태 확인(/, /health 같은 경로) {WRITE_WEIGHT}. 실제 트래픽 비율을 알면 접근 로그로 다시 만들거나(import access-log --openapi) 직접 고치세요."
         ),
-        "경로 매개변수는 그 값을 만드는 POST의 응답에서 읽어 사용자마다 목록에 모아 두고, DELETE한 값은 목록에서 빼요. 목록이 비어 있으면 그 작업은 건너뛰어요.".to_string(),
+        "경로 매개변수는 그 값을 만드는 POST의 응답에서 읽어 사용자마다 목록에 모아 두고, DELETE한 값은 목록에서 빼요. 목록이 비어 있으면 만드는 작업을 먼저 해요.".to_string(),
         "검토할 것: 요청 본문의 값(스키마의 필수 필드와 예시로 만들었어요), 인증 헤더, 테스트 데이터가 운영 데이터에 섞이지 않는지.".to_string(),
     ];
     notes.extend(document.notes.iter().cloned());
+    if text_mentions_security(text) {
+        notes.push(
+            "주의: 문서에 인증(securitySchemes)이 있어요. 토큰이나 API 키를 .header(\"Authorization\", ..)로 붙이세요. 값은 코드에 적지 말고 std::env::var로 환경 변수에서 읽으세요.".to_string(),
+        );
+    }
+    if text.contains("\"pattern\"") || text.contains("pattern:") {
+        notes.push(
+            "주의: 문서의 pattern(정규식) 제한은 지키지 못했을 수 있어요. 그런 필드의 값은 직접 확인하세요."
+                .to_string(),
+        );
+    }
     if !document.skipped.is_empty() {
         notes.push(format!("만들지 못한 작업: {}", document.skipped.join("; ")));
     }
@@ -350,6 +378,8 @@ mod tests {
         let labels: Vec<String> =
             tasks.iter().map(|(weight, step)| format!("{weight} {}", step.label())).collect();
         for expected in [
+            "1 GET /",
+            "1 GET /health",
             "3 GET /todos/",
             "1 POST /todos/",
             "3 GET /todos/{todo_id}",

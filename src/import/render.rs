@@ -75,7 +75,9 @@ pub fn render(scenario: &Scenario) -> anyhow::Result<String> {
         if note.is_empty() {
             out.push_str("//!\n");
         } else {
-            for line in textwrap::wrap(note, 96) {
+            // Break at spaces only: Unicode line breaking would split Hangul words mid-word.
+            let options = textwrap::Options::new(96).word_separator(textwrap::WordSeparator::AsciiSpace);
+            for line in textwrap::wrap(note, options) {
                 writeln!(out, "//! {line}").unwrap();
             }
         }
@@ -189,12 +191,11 @@ fn task_function(
     let needs = step.needs();
     let uses_user = !needs.is_empty() || !step.captures.is_empty();
     let user = if uses_user { "user" } else { "_user" };
-    if step.missing_body {
+    if let Some(reason) = &step.todo {
         return format!(
-            "/// {label}\npub async fn {name}({user}: &mut {class}, client: &Client) {{\n\
-             todo!(\"{label}: 접근 로그에는 요청 본문이 없어요. 이 작업이 보낼 JSON 본문을 채우세요 (--openapi로 API 문서를 주면 자동으로 만들어요)\")\n}}\n",
+            "/// {label}\npub async fn {name}(_user: &mut {class}, _client: &Client) {{\n    todo!({message:?})\n}}\n",
             label = step.label(),
-            user = "_user",
+            message = format!("{}: {reason}", step.label()),
         );
     }
     for var in &needs {
@@ -383,7 +384,7 @@ mod tests {
     #[test]
     fn a_write_without_a_known_body_is_a_korean_todo_naming_its_route() {
         let mut write = Step::new(Method::Post, Template::text("/orders/"), "/orders/");
-        write.missing_body = true;
+        write.todo = Some(super::super::access_log::MISSING_BODY.to_string());
         let code = render(&lab_scenario(Flow::Tasks(vec![(1, write)]))).unwrap();
         assert!(
             squeeze(&code).contains(&squeeze("todo!(\"POST /orders/: 접근 로그에는 요청 본문이 없어요")),
