@@ -1,7 +1,8 @@
-//! Every command a lesson, a hint or an exercise comment prints works as printed: each
-//! `cargo run --release -- …` line in a shell block, each one in inline code in the prose or in
-//! an exercise's comments, each runnable (`loadlab-run`) step and each drill's `run:` line is
-//! parsed with the real command-line definition (nothing is run). The workbook spells commands
+//! Every command a lesson, a hint, the README, an exercise comment or a message of the binary
+//! prints works as printed: each `cargo run --release -- …` line in a shell block, each one in
+//! inline code in the prose or in an exercise's comments, each runnable (`loadlab-run`) step,
+//! each drill's `run:` line and each one inside a string of `src/` (the tutor's, `hunt`'s,
+//! `check`'s hints) is parsed with the real command-line definition (nothing is run). The workbook spells commands
 //! one way (`cargo run --release -- …`), so a shell line that starts with a bare `loadlab` —
 //! which a fresh clone cannot run — is an error too.
 
@@ -67,6 +68,41 @@ fn commands_in_comments(source: &str) -> Vec<String> {
         .collect()
 }
 
+/// Commands inside the strings of a Rust source (`"… cargo run --release -- run -u 5 …"`): up to
+/// the end of the string, a backtick, an escaped newline, two spaces or ` (`. Doc comments are
+/// left to [`commands_in_comments`].
+fn commands_in_strings(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in source.lines().filter(|line| !line.trim_start().starts_with("//")) {
+        for (_, rest) in line.match_indices(PREFIX).map(|(at, _)| line.split_at(at)) {
+            let rest = &rest[PREFIX.len()..];
+            let end = ['`', '"', '\\'].iter().filter_map(|stop| rest.find(*stop)).min().unwrap_or(rest.len());
+            let command =
+                rest[..end].split("  ").next().unwrap_or("").split(" (").next().unwrap_or("").trim();
+            // A placeholder in a sentence (`cargo run --release -- 하위명령`) names no command.
+            if command.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+                found.push(command.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            paths.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    paths
+}
+
 fn files(dir: &str, ext: &str) -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
@@ -90,8 +126,9 @@ fn every_command_in_lessons_hints_and_exercises_works_as_printed() {
             rejected.push(format!("{origin}: `{command}` — {error}"));
         }
     };
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     for dir in ["lessons", "lessons/hints"] {
-        for path in files(dir, "md") {
+        for path in files(dir, "md").into_iter().chain((dir == "lessons").then(|| readme.clone())) {
             let found = commands_in(&std::fs::read_to_string(&path).unwrap());
             for command in &found.commands {
                 check(path.display().to_string(), command);
@@ -109,6 +146,17 @@ fn every_command_in_lessons_hints_and_exercises_works_as_printed() {
             check(path.display().to_string(), &command);
         }
     }
+    let before_src = checked;
+    for path in rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src")) {
+        for command in commands_in_strings(&std::fs::read_to_string(&path).unwrap()) {
+            check(path.display().to_string(), &command);
+        }
+    }
+    assert!(
+        checked - before_src >= 15,
+        "only {} commands in src/: is the extraction broken?",
+        checked - before_src
+    );
     rejected.extend(unrunnable);
     assert!(checked >= 120, "only {checked} commands found: is the extraction broken?");
     assert!(rejected.is_empty(), "commands that do not work as printed:\n{}", rejected.join("\n"));
@@ -126,5 +174,12 @@ fn a_wrong_or_unrunnable_command_is_caught() {
     assert_eq!(
         commands_in_comments("//! 채점:  cargo run --release -- check   (항목 하나만)\nfn f() {}\n"),
         ["check"]
+    );
+    assert_eq!(
+        commands_in_strings(
+            "const A: &str = \"먼저 `cargo run --release -- hunt guess 이름`으로 맞혀요\";\n\
+             println!(\"  cargo run --release -- run -u 5 -t 5s\\n다음\");\n// cargo run --release -- nope\n"
+        ),
+        ["hunt guess 이름", "run -u 5 -t 5s"]
     );
 }
