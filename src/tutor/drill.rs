@@ -24,6 +24,8 @@ pub enum Measure {
     TotalRps,
     /// Failed requests as a percentage of all requests.
     FailPercent,
+    /// The `Aggregated` row's median response time, in ms.
+    MedianMs,
     /// Which of the drill's choices (request names) has the highest median response time.
     Slowest,
 }
@@ -34,9 +36,10 @@ impl Measure {
             "rps" | "steady_rps" => Measure::SteadyRps,
             "total_rps" => Measure::TotalRps,
             "fail" | "fail_percent" => Measure::FailPercent,
+            "median" | "median_ms" => Measure::MedianMs,
             "slowest" => Measure::Slowest,
             other => {
-                bail!("drill의 measure를 모르겠어요: `{other}` (rps, total_rps, fail, slowest 중 하나)")
+                bail!("drill의 measure를 모르겠어요: `{other}` (rps, total_rps, fail, median, slowest 중 하나)")
             }
         })
     }
@@ -46,7 +49,22 @@ impl Measure {
         match self {
             Measure::SteadyRps | Measure::TotalRps => "req/s",
             Measure::FailPercent => "%",
+            Measure::MedianMs => "ms",
             Measure::Slowest => "",
+        }
+    }
+
+    /// What exactly is read, in the words of the result a learner sees: the steady window is
+    /// not the `Aggregated` row's figure, and the learner compares the two.
+    fn what(self) -> &'static str {
+        match self {
+            Measure::SteadyRps => {
+                "사용자가 모두 활동한 구간의 초당 요청 수 (램프업과 마지막 1초는 빼요. 합계 행의 req/s는 실행 전체의 평균이라 이 값과 다를 수 있어요)"
+            }
+            Measure::TotalRps => "실행 전체의 초당 요청 수 (합계 행의 req/s와 같은 값)",
+            Measure::FailPercent => "전체 요청 중 실패의 비율 (합계 행의 실패 수 ÷ 요청 수)",
+            Measure::MedianMs => "합계 행의 응답 시간 중앙값",
+            Measure::Slowest => "보기 중 응답 시간 중앙값이 가장 큰 행",
         }
     }
 }
@@ -90,6 +108,8 @@ pub struct Observed {
     pub steady_rps: f64,
     pub total_rps: f64,
     pub fail_percent: f64,
+    /// The `Aggregated` row's median, in ms.
+    pub median_ms: f64,
     /// (request name, median ms, requests) of every row.
     pub rows: Vec<(String, f64, u64)>,
 }
@@ -116,6 +136,7 @@ impl Observed {
             },
             total_rps,
             fail_percent: result.total.failure_ratio() * 100.0,
+            median_ms: result.total.median_response_time,
             rows: result
                 .stats
                 .iter()
@@ -224,6 +245,7 @@ impl Drill {
             Measure::SteadyRps => Measured::Number(observed.steady_rps),
             Measure::TotalRps => Measured::Number(observed.total_rps),
             Measure::FailPercent => Measured::Number(observed.fail_percent),
+            Measure::MedianMs => Measured::Number(observed.median_ms),
             Measure::Slowest => Measured::Choice(
                 self.choices
                     .iter()
@@ -268,6 +290,7 @@ impl Drill {
             md.push('\n');
         }
         md.push_str(&format!("```bash\n$ {} {}\n```\n", super::command::COMMAND_PREFIX, self.run_line));
+        md.push_str(&format!("\n잴 값: {}\n", self.measure.what()));
         md
     }
 
@@ -287,7 +310,11 @@ impl Drill {
             (_, true) => "✅ **예측이 맞았어요.**".to_string(),
             (_, false) => "❌ **예측과 달랐어요.** 어디서 어긋났는지 해설과 견줘 보세요.".to_string(),
         };
-        format!("{verdict}\n\n- 내 예측: {said}\n- 측정값: {got}\n\n**해설:** {}\n", self.explain)
+        format!(
+            "{verdict}\n\n- 내 예측: {said}\n- 측정값: {got}\n  ({})\n\n**해설:** {}\n",
+            self.measure.what(),
+            self.explain
+        )
     }
 
     /// The prediction as a learner reads it back (`약 10 req/s`, `` `/todos/ [GET - List]` ``).
@@ -398,6 +425,7 @@ explain: 개별 조회만 비싼 계산을 해요.
             steady_rps: 19.0,
             total_rps: 15.0,
             fail_percent: 0.0,
+            median_ms: 1.0,
             rows: rows.iter().map(|(name, median, count)| (name.to_string(), *median, *count)).collect(),
         }
     }
@@ -424,6 +452,18 @@ explain: 개별 조회만 비싼 계산을 해요.
         for bad in [no_explain, choices_on_a_number, one_choice, not_a_run, unknown] {
             assert!(Drill::parse_block(&bad, "x", 0).is_err(), "accepted {bad:?}");
         }
+    }
+
+    #[test]
+    fn the_question_and_the_outcome_say_what_is_measured() {
+        let drill = Drill::parse_block(RPS, "02-why", 0).unwrap();
+        assert!(drill.question_markdown().contains("잴 값: 사용자가 모두 활동한 구간"));
+        let prediction = drill.parse_prediction("20").unwrap();
+        let text = drill.outcome_markdown(&prediction, &drill.judge(&prediction, &observed(&[])));
+        assert!(text.contains("측정값: 19.0 req/s"), "{text}");
+        assert!(text.contains("램프업과 마지막 1초는 빼요") && text.contains("합계 행의 req/s"), "{text}");
+        let median = Drill::parse_block(&RPS.replace("measure: rps", "measure: median"), "02-why", 0).unwrap();
+        assert_eq!(median.measure(&observed(&[])), Measured::Number(1.0));
     }
 
     #[test]
