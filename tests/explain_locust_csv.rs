@@ -41,7 +41,10 @@ fn explain_speaks_about_a_locust_run() {
     // Locust's percentiles are Locust's rounded ones: no HDR promise over them, and the median's
     // clamping is told.
     assert!(!stdout.contains("오차 0.1% 이내"), "{stdout}");
-    assert!(stdout.contains("Locust가 반올림한 값") && stdout.contains("50% 열과 다를 수 있어요"), "{stdout}");
+    assert!(
+        stdout.contains("Locust가 반올림한 값") && stdout.contains("50% 열과 다를 수 있어요"),
+        "{stdout}"
+    );
 }
 
 #[test]
