@@ -120,8 +120,9 @@ pub(crate) fn figure(result: &RunResult, bottleneck: crate::server::Bottleneck) 
             ms(lab.per_request(|s| s.async_blocked_seconds_total) * 1000.0)
         ),
         B::SlowEndpoint => {
+            let rows = lab.db_rows();
             let mut medians: Vec<(f64, &str)> =
-                lab.db_rows().iter().map(|s| (s.median_response_time, s.name.as_str())).collect();
+                rows.iter().map(|s| (s.median_response_time, s.name.as_str())).collect();
             medians.sort_by(|a, b| b.0.total_cmp(&a.0));
             match medians.as_slice() {
                 [(slowest, name), (next, _), ..] => format!(
