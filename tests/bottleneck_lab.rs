@@ -126,7 +126,7 @@ fn prove_is_won_by_the_fix(bottleneck: Bottleneck, on: &RunResult, off: &RunResu
     }
     let fixed = judge(&before, off, bottleneck);
     assert!(fixed.proved, "{bottleneck}: a right fix must prove it: {:?}", fixed.lines);
-    assert!(fixed.lines[0].starts_with(&format!("{bottleneck}의 흔적: before ")), "{:?}", fixed.lines);
+    assert!(fixed.lines[0].starts_with(&format!("{bottleneck}의 흔적 — ")), "{:?}", fixed.lines);
     // The same bottleneck still on after the "fix": its evidence is still there.
     let unfixed = judge(&before, on, bottleneck);
     assert!(!unfixed.proved, "{bottleneck}: no fix must not prove it");

@@ -52,9 +52,9 @@ pub fn trace(result: &RunResult, bottleneck: Bottleneck) -> Trace {
     }
 }
 
-/// The figure that tells `bottleneck` apart, with its value in Korean; `None` without server
-/// samples.
-pub fn figure(result: &RunResult, bottleneck: Bottleneck) -> Option<String> {
+/// The figure that tells `bottleneck` apart, in Korean, and its value in `result`; `None`
+/// without server samples.
+pub fn figure(result: &RunResult, bottleneck: Bottleneck) -> Option<(&'static str, String)> {
     super::bottlenecks::figure(result, bottleneck)
 }
 

@@ -40,12 +40,9 @@ pub fn judge(before: &RunResult, after: &RunResult, bottleneck: Bottleneck) -> P
         (_, Trace::NoServerData) => return fail(format!("after.json{NO_SERVER_DATA}")),
         (before, after) => (before, after),
     };
-    let figures = format!(
-        "{name}의 흔적: before {} → after {}",
-        figure(before, bottleneck).unwrap_or_default(),
-        figure(after, bottleneck).unwrap_or_default()
-    );
-    let mut lines = vec![figures];
+    let (label, before_value) = figure(before, bottleneck).unwrap_or_default();
+    let (_, after_value) = figure(after, bottleneck).unwrap_or_default();
+    let mut lines = vec![format!("{name}의 흔적 — {label}: before {before_value} → after {after_value}")];
     if let (Some(start_before), Some(start_after)) = (starting_todos(before), starting_todos(after))
         && start_after > start_before + 100.max(start_before / 2)
     {
