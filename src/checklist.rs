@@ -230,14 +230,14 @@ pub const ITEMS: &[Item] = &[
         "loadlab 추가 과제",
         "09-optimization",
         "병목 찾기 — 수수께끼 병목을 맞히고 개선을 증명 (hunt)",
-        "cargo run --release -- hunt 의 단계를 따라 병목을 맞히고 개선을 증명하면 체크돼요.",
+        "`cargo run --release -- hunt`의 단계를 따라 병목을 맞히고 개선을 증명하면 체크돼요.",
     ),
     practice(
         "practice1",
         "실습",
         "08-practice",
         "실습 1: TodoUser 20명, 초당 5명, 15초, 실패 0%",
-        "cargo run --release -- run TodoUser -u 20 -r 5 -t 15s 를 실패 0%, 예외 0건으로 마치면 자동으로 체크돼요. \
+        "`cargo run --release -- run TodoUser -u 20 -r 5 -t 15s`(또는 대시보드 `cargo run --release -- web`에서 같은 값)를 실패 0%, 예외 0건으로 마치면 자동으로 체크돼요. \
          todo!()가 남은 update_todo·delete_todo도 예외로 세니, 두 과제를 먼저 끝내세요.",
     ),
     practice(
@@ -245,7 +245,7 @@ pub const ITEMS: &[Item] = &[
         "실습",
         "08-practice",
         "실습 2: locustfile의 모든 항목 완성",
-        "cargo run --release -- check 로 모든 항목이 통과하면 자동으로 체크돼요.",
+        "`cargo run --release -- check`로 모든 항목이 통과하면 자동으로 체크돼요.",
     ),
     practice(
         "practice3",

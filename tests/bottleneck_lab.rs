@@ -17,6 +17,7 @@ use loadlab::engine::server_metrics::ServerSample;
 use loadlab::engine::stats::EndpointStats;
 use loadlab::engine::{RunConfig, RunResult, run};
 use loadlab::explain::{Explanation, Finding, FindingId, explain};
+use loadlab::grader::hunt::judge;
 use loadlab::prelude::*;
 use loadlab::server::bottlenecks::{BLOCKING_STALL, LEAK_PER_REQUEST, POOL_HOLD};
 use loadlab::server::{Bottleneck, LabServer, ServerConfig, start};
@@ -114,6 +115,30 @@ async fn on_and_off(bottleneck: Bottleneck, load: Load) -> (RunResult, &'static 
     (on, off)
 }
 
+/// `hunt prove` on these runs, with `on` as the hunt's secret server: won by the fix (the healthy
+/// server), judged by the bottleneck's own evidence, and lost without it.
+fn prove_is_won_by_the_fix(bottleneck: Bottleneck, on: &RunResult, off: &RunResult) {
+    let mut before = on.clone();
+    for point in &mut before.history {
+        if let Some(sample) = point.server.as_mut() {
+            sample.secret_bottleneck = true;
+        }
+    }
+    let fixed = judge(&before, off, bottleneck);
+    assert!(fixed.proved, "{bottleneck}: a right fix must prove it: {:?}", fixed.lines);
+    assert!(fixed.lines[0].starts_with(&format!("{bottleneck}의 흔적 — ")), "{:?}", fixed.lines);
+    // The same bottleneck still on after the "fix": its evidence is still there.
+    let unfixed = judge(&before, on, bottleneck);
+    assert!(!unfixed.proved, "{bottleneck}: no fix must not prove it");
+    assert!(unfixed.lines.iter().any(|line| line.contains("after.json에도")), "{:?}", unfixed.lines);
+    // The mystery server again as "after": not a fix either.
+    let again = judge(&before, &before, bottleneck);
+    assert!(!again.proved && again.lines[0].contains("수수께끼"), "{:?}", again.lines);
+    // A "before" from a server without the secret proves nothing.
+    let not_secret = judge(on, off, bottleneck);
+    assert!(!not_secret.proved, "{bottleneck}: before must come from the mystery server");
+}
+
 fn bottleneck_ids(explanation: &Explanation) -> Vec<&'static str> {
     explanation
         .findings
@@ -162,6 +187,7 @@ const DB_ROWS: [&str; 5] =
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn n_plus_one_sends_a_query_per_listed_todo() {
     let (on, off) = on_and_off(Bottleneck::NPlusOne, EASY).await;
+    prove_is_won_by_the_fix(Bottleneck::NPlusOne, &on, off);
     let queries = |r: &RunResult| per_request(r, |s| s.db_queries_total as f64);
     assert!(queries(off) <= 1.05, "healthy: {} queries a request", queries(off));
     // A list of 10–50 todos costs 11–51 queries, and a quarter of the requests are lists.
@@ -173,6 +199,7 @@ async fn n_plus_one_sends_a_query_per_listed_todo() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_index_scans_the_table_for_each_lookup() {
     let (on, off) = on_and_off(Bottleneck::MissingIndex, EASY).await;
+    prove_is_won_by_the_fix(Bottleneck::MissingIndex, &on, off);
     let scanned = |r: &RunResult| per_request(r, |s| s.db_rows_scanned_total as f64);
     let rows = samples(&on).last().unwrap().1.todos as f64;
     // Healthy: only the lists' pages are read in order. Broken: lookups read up to their row.
@@ -185,6 +212,7 @@ async fn missing_index_scans_the_table_for_each_lookup() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_pagination_sends_the_whole_table_whatever_the_limit() {
     let (on, off) = on_and_off(Bottleneck::NoPagination, EASY).await;
+    prove_is_won_by_the_fix(Bottleneck::NoPagination, &on, off);
     let todo = row(off, "/todos/ [POST - Create]").avg_content_length;
     let items = |r: &RunResult| row(r, LIST).avg_content_length / todo;
     // TodoUser asks for 10–50.
@@ -197,6 +225,7 @@ async fn no_pagination_sends_the_whole_table_whatever_the_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pool_starvation_caps_throughput_at_one_request_per_hold() {
     let (on, off) = on_and_off(Bottleneck::PoolStarvation, BUSY).await;
+    prove_is_won_by_the_fix(Bottleneck::PoolStarvation, &on, off);
     let ceiling = 1.0 / POOL_HOLD.as_secs_f64();
     let steady = |r: &RunResult| {
         let mut rps: Vec<f64> = r.history.iter().skip(1).map(|p| p.requests_per_second).collect();
@@ -218,6 +247,7 @@ async fn pool_starvation_caps_throughput_at_one_request_per_hold() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn blocking_io_slows_every_endpoint_together() {
     let (on, off) = on_and_off(Bottleneck::BlockingIo, EASY).await;
+    prove_is_won_by_the_fix(Bottleneck::BlockingIo, &on, off);
     for name in DB_ROWS {
         let (broken, fine) = (row(&on, name).median_response_time, row(off, name).median_response_time);
         assert!(broken >= BLOCKING_STALL.as_secs_f64() * 1000.0, "{name}: {broken} ms");
@@ -229,6 +259,7 @@ async fn blocking_io_slows_every_endpoint_together() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_endpoint_slows_one_route_only() {
     let (on, off) = on_and_off(Bottleneck::SlowEndpoint, EASY).await;
+    prove_is_won_by_the_fix(Bottleneck::SlowEndpoint, &on, off);
     let single = row(&on, SINGLE).median_response_time;
     assert!(single >= row(off, SINGLE).median_response_time * 10.0, "{single} ms");
     for name in DB_ROWS.iter().filter(|n| **n != SINGLE) {
@@ -247,6 +278,7 @@ async fn slow_endpoint_slows_one_route_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_leak_grows_memory_with_every_request() {
     let (on, off) = on_and_off(Bottleneck::MemoryLeak, LONG).await;
+    prove_is_won_by_the_fix(Bottleneck::MemoryLeak, &on, off);
     // After the users' own warm-up: from the first sample read two seconds in.
     let growth = |r: &RunResult| {
         let all: Vec<_> = samples(r).into_iter().filter(|(t, _)| *t >= 3.0).collect();
@@ -263,6 +295,7 @@ async fn memory_leak_grows_memory_with_every_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_compression_sends_as_many_bytes_as_the_bodies_hold() {
     let (on, off) = on_and_off(Bottleneck::NoCompression, EASY).await;
+    prove_is_won_by_the_fix(Bottleneck::NoCompression, &on, off);
     let body = |r: &RunResult| r.total.total_content_length as f64 / r.total.num_requests as f64;
     // Bytes on the wire against the same bodies before compression, from the server's counters.
     let wire_share = |r: &RunResult| {

@@ -377,29 +377,48 @@ fn the_bottleneck_hunt_keeps_its_secret_checks_the_guess_and_the_proof() {
     assert_eq!(run(&["hunt", "guess", "no-such-thing"]).status.code(), Some(2));
     let right = run(&["hunt", "guess", &secret]);
     assert_eq!(right.status.code(), Some(0), "{}", stdout(&right));
+    assert!(stdout(&right).contains("고치는 방법:"), "a right guess explains the fix: {}", stdout(&right));
 
-    // Proof: "before" is the fixture made three times slower; "after" is the fixture itself.
-    let after_text = include_str!("fixtures/report/result.json");
-    let mut before: serde_json::Value = serde_json::from_str(after_text).unwrap();
-    let slow_down = |row: &mut serde_json::Value| {
-        for key in ["avg_response_time", "median_response_time", "max_response_time"] {
-            row[key] = serde_json::json!(row[key].as_f64().unwrap() * 3.0 + 20.0);
+    // Proof by evidence, with N+1 as the secret (the drawn one is random; the real runs of every
+    // bottleneck are proved in tests/bottleneck_lab.rs): "before" carries the mystery server's
+    // counters, nine queries a request; "after" a healthy server's, one a request. The users'
+    // view is the same fixture in both: latency alone would prove nothing.
+    let mut progress: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.path().join("loadlab-progress.json")).unwrap())
+            .unwrap();
+    progress["mystery_bottleneck"] = serde_json::json!("n-plus-one");
+    std::fs::write(home.path().join("loadlab-progress.json"), progress.to_string()).unwrap();
+    assert_eq!(run(&["hunt", "guess", "n-plus-one"]).status.code(), Some(0));
+    let fixture = include_str!("fixtures/report/result.json");
+    let with_server = |queries_per_request: u64, secret: bool| {
+        let mut result: serde_json::Value = serde_json::from_str(fixture).unwrap();
+        for (second, point) in result["history"].as_array_mut().unwrap().iter_mut().enumerate() {
+            let requests = 50 * second as u64;
+            point["server"] = serde_json::json!({
+                "memory_bytes": 50 << 20, "open_connections": 10, "todos": 400,
+                "requests_total": requests, "db_queries_total": requests * queries_per_request,
+                "secret_bottleneck": secret,
+            });
         }
-        for percentile in row["percentiles"].as_array_mut().unwrap() {
-            percentile["response_time"] =
-                serde_json::json!(percentile["response_time"].as_f64().unwrap() * 3.0 + 20.0);
-        }
+        result.to_string()
     };
-    before["stats"].as_array_mut().unwrap().iter_mut().for_each(slow_down);
-    slow_down(&mut before["total"]);
     let before_path = home.path().join("before.json");
     let after_path = home.path().join("after.json");
-    std::fs::write(&before_path, before.to_string()).unwrap();
-    std::fs::write(&after_path, after_text).unwrap();
-    let no_gain = run(&["hunt", "prove", after_path.to_str().unwrap(), after_path.to_str().unwrap()]);
-    assert_eq!(no_gain.status.code(), Some(1), "{}", stdout(&no_gain));
-    let proved = run(&["hunt", "prove", before_path.to_str().unwrap(), after_path.to_str().unwrap()]);
+    let unfixed_path = home.path().join("unfixed.json");
+    std::fs::write(&before_path, with_server(9, true)).unwrap();
+    std::fs::write(&after_path, with_server(1, false)).unwrap();
+    std::fs::write(&unfixed_path, with_server(9, false)).unwrap();
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let no_fix = run(&["hunt", "prove", &path(&before_path), &path(&unfixed_path)]);
+    assert_eq!(no_fix.status.code(), Some(1), "{}", stdout(&no_fix));
+    assert!(stdout(&no_fix).contains("after.json에도 n-plus-one의 흔적이 그대로예요"), "{}", stdout(&no_fix));
+    let proved = run(&["hunt", "prove", &path(&before_path), &path(&after_path)]);
     assert_eq!(proved.status.code(), Some(0), "{}", stdout(&proved));
+    assert!(
+        stdout(&proved).contains("요청 1건당 DB 쿼리: before 9.0개 → after 1.0개"),
+        "{}",
+        stdout(&proved)
+    );
     let progress = std::fs::read_to_string(home.path().join("loadlab-progress.json")).unwrap();
     assert!(progress.contains("bottleneck_hunt"), "{progress}");
 }

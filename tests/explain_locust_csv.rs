@@ -38,6 +38,13 @@ fn explain_speaks_about_a_locust_run() {
     // 51 of 325 failed: the explanation must say so, in Korean.
     assert!(stdout.contains("실패"), "{stdout}");
     assert!(stdout.contains("15.7%") || stdout.contains("15.69%"), "the failure share:\n{stdout}");
+    // Locust's percentiles are Locust's rounded ones: no HDR promise over them, and the median's
+    // clamping is told.
+    assert!(!stdout.contains("오차 0.1% 이내"), "{stdout}");
+    assert!(
+        stdout.contains("Locust가 반올림한 값") && stdout.contains("50% 열과 다를 수 있어요"),
+        "{stdout}"
+    );
 }
 
 #[test]

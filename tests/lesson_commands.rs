@@ -1,7 +1,8 @@
-//! Every command a lesson, a hint or an exercise comment prints works as printed: each
-//! `cargo run --release -- …` line in a shell block, each one in inline code in the prose or in
-//! an exercise's comments, each runnable (`loadlab-run`) step and each drill's `run:` line is
-//! parsed with the real command-line definition (nothing is run). The workbook spells commands
+//! Every command a lesson, a hint, the README, an exercise comment or a message of the binary
+//! prints works as printed: each `cargo run --release -- …` line in a shell block, each one in
+//! inline code in the prose or in an exercise's comments, each runnable (`loadlab-run`) step,
+//! each drill's `run:` line and each one inside a string of `src/` (the tutor's, `hunt`'s,
+//! `check`'s hints) is parsed with the real command-line definition (nothing is run). The workbook spells commands
 //! one way (`cargo run --release -- …`), so a shell line that starts with a bare `loadlab` —
 //! which a fresh clone cannot run — is an error too.
 
@@ -67,6 +68,57 @@ fn commands_in_comments(source: &str) -> Vec<String> {
         .collect()
 }
 
+/// Commands inside the strings of a Rust source (`"… cargo run --release -- run -u 5 …"`): up to
+/// the end of the string (an escaped `\"` is a quote inside it), a backtick, an escaped newline,
+/// two spaces or ` (`. A command with a placeholder in capitals
+/// (`learn N --print`) is a synopsis, not a line to copy, and is left out; so are doc comments
+/// (see [`commands_in_comments`]) and the unit tests at the end of a file (`#[cfg(test)]`).
+fn commands_in_strings(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+    for line in code.lines().filter(|line| !line.trim_start().starts_with("//")) {
+        for (at, _) in line.match_indices(PREFIX) {
+            let mut command = String::new();
+            let mut chars = line[at + PREFIX.len()..].chars().peekable();
+            while let Some(ch) = chars.next() {
+                match ch {
+                    '\\' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        command.push('"');
+                    }
+                    '\\' | '"' | '`' => break,
+                    _ => command.push(ch),
+                }
+            }
+            let command = command.split("  ").next().unwrap_or("").split(" (").next().unwrap_or("");
+            let words: Vec<&str> = command.split(' ').collect();
+            let placeholder = words.iter().any(|word| {
+                word.len() <= 8 && word.chars().all(|c| c.is_ascii_uppercase()) && !word.is_empty()
+            });
+            let command = words.join(" ").trim().to_string();
+            if command.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !placeholder {
+                found.push(command);
+            }
+        }
+    }
+    found
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            paths.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    paths
+}
+
 fn files(dir: &str, ext: &str) -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
@@ -90,8 +142,9 @@ fn every_command_in_lessons_hints_and_exercises_works_as_printed() {
             rejected.push(format!("{origin}: `{command}` — {error}"));
         }
     };
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     for dir in ["lessons", "lessons/hints"] {
-        for path in files(dir, "md") {
+        for path in files(dir, "md").into_iter().chain((dir == "lessons").then(|| readme.clone())) {
             let found = commands_in(&std::fs::read_to_string(&path).unwrap());
             for command in &found.commands {
                 check(path.display().to_string(), command);
@@ -108,6 +161,19 @@ fn every_command_in_lessons_hints_and_exercises_works_as_printed() {
         for command in commands_in_comments(&std::fs::read_to_string(&path).unwrap()) {
             check(path.display().to_string(), &command);
         }
+    }
+    let in_src: Vec<(String, String)> = rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .into_iter()
+        .flat_map(|path| {
+            let origin = path.display().to_string();
+            commands_in_strings(&std::fs::read_to_string(&path).unwrap())
+                .into_iter()
+                .map(move |command| (origin.clone(), command))
+        })
+        .collect();
+    assert!(in_src.len() >= 15, "only {} commands in src/: is the extraction broken?", in_src.len());
+    for (origin, command) in &in_src {
+        check(origin.clone(), command);
     }
     rejected.extend(unrunnable);
     assert!(checked >= 120, "only {checked} commands found: is the extraction broken?");
@@ -126,5 +192,15 @@ fn a_wrong_or_unrunnable_command_is_caught() {
     assert_eq!(
         commands_in_comments("//! 채점:  cargo run --release -- check   (항목 하나만)\nfn f() {}\n"),
         ["check"]
+    );
+    assert_eq!(
+        commands_in_strings(
+            "const A: &str = \"먼저 `cargo run --release -- hunt guess missing-index`로 맞혀요\";\n\
+             println!(\"  cargo run --release -- run -u 5 -t 5s\\n다음\");\n// cargo run --release -- nope\n\
+             \"`cargo run --release -- hunt`의 단계를 따라\", \"cargo run --release -- learn N --print\",\n\
+             \"cargo run --release -- run --check \\\"p95<500ms\\\" -t 5s\"\n\
+             #[cfg(test)]\nmod tests { \"cargo run --release -- nope\" }\n"
+        ),
+        ["hunt guess missing-index", "run -u 5 -t 5s", "hunt", "run --check \"p95<500ms\" -t 5s"]
     );
 }

@@ -1,6 +1,6 @@
 //! One voice: the glossary (`lessons/glossary.tsv`) fixes one Korean term per concept, and the
-//! learner-facing text — lessons, hints, the exercises' comments and the tutor's messages
-//! (`src/tutor`) — never uses a variant it rejects, nor the formal register (합쇼체 `…니다`):
+//! learner-facing text — the README, lessons, hints, the exercises' comments and the tutor's
+//! messages (`src/tutor`) — never uses a variant it rejects, nor the formal register (합쇼체 `…니다`):
 //! the workbook speaks 해요체 throughout.
 
 use std::path::{Path, PathBuf};
@@ -11,9 +11,10 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 mod glossary_file;
 use glossary_file::{glossary, rejected};
 
-/// Every file whose text a learner reads: lessons, hints, exercises, the tutor's sources.
+/// Every file whose text a learner reads: the README, lessons, hints, exercises, the tutor's
+/// sources.
 fn learner_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
+    let mut files = vec![Path::new(ROOT).join("README.md")];
     let dirs = [
         ("lessons", "md"),
         ("lessons/hints", "md"),

@@ -189,6 +189,24 @@ fn every_lesson_has_a_quiz() {
 }
 
 #[test]
+fn every_lesson_has_a_runnable_step() {
+    use loadlab::tutor::lesson::Step;
+    for lesson in embedded_lessons() {
+        let runnable = lesson
+            .pages
+            .iter()
+            .flat_map(|page| &page.steps)
+            .filter(|step| matches!(step, Step::Run(_) | Step::Drill(_) | Step::Exercise(_)))
+            .count();
+        assert!(
+            runnable >= 1,
+            "{}: no runnable step (loadlab-run, loadlab-drill or loadlab-exercise)",
+            lesson.label()
+        );
+    }
+}
+
+#[test]
 fn reading_lessons_have_a_predict_then_run_drill() {
     let lessons = embedded_lessons();
     let mut ids = BTreeSet::new();

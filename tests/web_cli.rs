@@ -1,5 +1,6 @@
 //! `loadlab run --solutions --web`: the dashboard opens on the port asked for, starts the run the
-//! flags describe, streams it, and Ctrl-C closes the dashboard with its run.
+//! flags describe, streams it, and Ctrl-C closes the dashboard with its run. And the learner's
+//! dashboard (`loadlab web`) ticks 실습 1 the way a console run does.
 
 #[path = "web_support/mod.rs"]
 mod web_support;
@@ -48,4 +49,35 @@ async fn run_web_starts_the_flags_run_in_the_dashboard_and_ctrl_c_ends_it() {
     assert!(status.success(), "{status:?}");
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|line| line.contains("대시보드를 닫는 중이에요")), "{rest:?}");
+}
+
+/// 실습 1 in the dashboard, as lesson 8 walks it: TodoUser, 20 users, spawn rate 5, host left
+/// empty (the embedded lab server), 15 s. The finished run ticks 실습 1 in the progress file
+/// through the same code as the console's run, and the page says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dashboard_run_that_meets_practice_1_ticks_it() {
+    let progress_dir = tempfile::tempdir().unwrap();
+    // This binary's other test runs the CLI as a child process, which never writes progress.
+    unsafe { std::env::set_var(loadlab::places::PROGRESS_ENV, progress_dir.path()) };
+    // The learner's dashboard records practices; the finished scenarios stand in for theirs.
+    let options = loadlab::web::WebOptions { port: 0, record_practice: true, ..Default::default() };
+    let server = loadlab::web::start(loadlab::solutions::workbook(), options).await.unwrap();
+    let mut events = web_support::Events::open(&server).await;
+    let form = serde_json::json!({
+        "users": 20, "spawn_rate": 5, "host": "", "run_time": "15s",
+        "classes": [{"name": "TodoUser", "weight": 1}],
+    });
+    let (status, body) = web_support::post(&server, "/api/start", form).await;
+    assert_eq!(status, 200, "{body}");
+    let done = events.until("the outcome", |snapshot, _| snapshot["outcome"].is_object()).await;
+    let outcome = &done["outcome"];
+    assert_eq!(outcome["interrupted"], false, "{outcome}");
+    let news: Vec<&str> = outcome["news"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+    assert!(news.iter().any(|line| line.contains("실습 1 완료")), "{news:?}");
+    let (progress, _) = loadlab::progress::Progress::load();
+    assert!(progress.is_item_done("practice1"), "실습 1 is ticked in {:?}", progress_dir.path());
+    let downloads: Vec<&str> =
+        outcome["downloads"].as_array().unwrap().iter().filter_map(|d| d["name"].as_str()).collect();
+    assert!(downloads.contains(&"loadlab_stats.csv"), "the CSV the lesson downloads: {downloads:?}");
+    server.shutdown().await;
 }

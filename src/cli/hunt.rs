@@ -26,14 +26,17 @@ enum HuntStep {
 }
 
 const STEPS: &str = "🕵️ 병목 찾기 실습
-  1. 다른 터미널에서 수수께끼 병목이 켜진 서버를 띄워요:
-       cargo run --release -- serve --bottleneck mystery
+  1. 다른 터미널에서 수수께끼 병목이 켜진 서버를 띄워요 (메모리 DB: 빈 테이블에서 시작해요):
+       cargo run --release -- serve --bottleneck mystery --in-memory
   2. 부하를 걸고 결과를 저장해요:
        cargo run --release -- run --solutions MixedWorkloadUser TodoUser -u 30 -r 10 -t 60s -H http://127.0.0.1:8000 --json before.json
   3. 결과와 해설을 읽고 (explain before.json), 무엇이 병목인지 맞혀 봐요:
        cargo run --release -- hunt guess 병목이름
-  4. 서버를 병목 없이 다시 띄우고 (serve), 같은 부하로 after.json을 남긴 뒤 개선을 증명해요:
-       cargo run --release -- hunt prove before.json after.json";
+  4. 서버를 Ctrl-C로 멈추고 병목 없이 같은 빈 테이블에서 다시 띄운 뒤,
+     같은 부하로 after.json을 남기고 (--json after.json) 개선을 증명해요:
+       cargo run --release -- serve --in-memory
+       cargo run --release -- hunt prove before.json after.json
+     prove는 그 병목이 남기는 흔적(요청당 쿼리 수, 보낸 바이트, 메모리 증가 …)이 사라졌는지로 판정해요.";
 
 pub fn exec(args: HuntArgs) -> anyhow::Result<i32> {
     let (progress, _) = Progress::load();
@@ -73,8 +76,10 @@ fn guess(progress: &Progress, name: &str) -> anyhow::Result<i32> {
     })?;
     if correct {
         println!("{}", format!("🎯 정답: {} — {}", guessed.name(), guessed.describe()).green().bold());
+        println!("🔧 고치는 방법: {}", guessed.fix());
         println!(
-            "이제 병목 없이 서버를 다시 띄우고(serve), 같은 부하로 after.json을 남긴 뒤 `hunt prove before.json after.json`으로 개선을 증명하세요."
+            "loadlab에서는 서버를 병목 없이 다시 띄우는 것이 고친 서버예요: `serve --in-memory`로 띄우고 같은 부하로 after.json을 남긴 뒤 \
+             `hunt prove before.json after.json`으로 개선을 증명하세요."
         );
         Ok(0)
     } else {
@@ -88,26 +93,34 @@ fn guess(progress: &Progress, name: &str) -> anyhow::Result<i32> {
 
 fn prove(before: &std::path::Path, after: &std::path::Path) -> anyhow::Result<i32> {
     let (progress, _) = Progress::load();
-    let guessed_right = progress.bottleneck_guesses.iter().any(|guess| guess["correct"] == true);
-    if !guessed_right {
+    // The guess must name today's secret (a new `serve --bottleneck mystery` draws another).
+    let secret = progress.mystery_bottleneck.as_deref().and_then(|name| name.parse::<Bottleneck>().ok());
+    let guessed = |secret: &Bottleneck| {
+        progress
+            .bottleneck_guesses
+            .iter()
+            .any(|guess| guess["correct"] == true && guess["guess"] == secret.name())
+    };
+    let Some(secret) = secret.filter(guessed) else {
         println!("먼저 병목 이름을 맞혀야 해요: `cargo run --release -- hunt guess 병목이름`");
         return Ok(1);
-    }
-    let comparison = compare(
-        &crate::report::json::read(before)?,
-        &crate::report::json::read(after)?,
-        &CompareOptions::default(),
-    );
+    };
+    let (before, after) = (crate::report::json::read(before)?, crate::report::json::read(after)?);
+    let comparison = compare(&before, &after, &CompareOptions::default());
     print!("{}", comparison.render(colored::control::SHOULD_COLORIZE.should_colorize()));
-    let improved = comparison.total.better() || comparison.rows.iter().any(|row| row.better());
-    if improved && !comparison.total.worse() {
+    let proof = crate::grader::hunt::judge(&before, &after, secret);
+    println!();
+    for line in &proof.lines {
+        println!("{line}");
+    }
+    if proof.proved {
         Progress::update(|progress| progress.mark_item_done("bottleneck_hunt"))?;
-        println!("{}", "🎉 병목 찾기 완료: 고친 뒤의 결과가 더 좋다는 것을 숫자로 보였어요.".green().bold());
+        println!(
+            "{}",
+            "🎉 병목 찾기 완료: 고친 뒤에 병목의 흔적이 사라졌다는 것을 숫자로 보였어요.".green().bold()
+        );
         Ok(0)
     } else {
-        println!(
-            "❌ 개선이 보이지 않아요 — 같은 시나리오와 부하(-u, -r, -t)로, 병목 없는 서버에서 after.json을 다시 남겨 보세요."
-        );
         Ok(1)
     }
 }

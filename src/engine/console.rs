@@ -45,9 +45,21 @@ pub fn request_table(rows: &[EndpointStats], total: &EndpointStats) -> String {
     format!("{}\n{}", "요청 통계 (응답 시간 단위: ms)".bold(), table.render())
 }
 
-/// The response-time percentile table, within 0.1 % of the recorded value (three significant
-/// digits, HDR buckets: see `histogram`), finer than Locust's rounded buckets.
-pub fn percentile_table(rows: &[EndpointStats], total: &EndpointStats) -> String {
+/// The percentile table's heading for `result`: this engine's percentiles are within 0.1 % of
+/// the recorded value (three significant digits, HDR buckets: see `histogram`); a Locust CSV's
+/// are Locust's, rounded before counting, and its median column is clamped between min and max.
+pub fn percentile_heading(result: &RunResult) -> &'static str {
+    if result.from_locust_csv() { PERCENTILE_HEADING_LOCUST } else { PERCENTILE_HEADING }
+}
+
+const PERCENTILE_HEADING: &str = "응답 시간 백분위 (ms, 오차 0.1% 이내)";
+const PERCENTILE_HEADING_LOCUST: &str = "응답 시간 백분위 (ms, Locust가 반올림한 값)\n\
+Locust는 응답 시간을 반올림해서 모아요: 100ms 미만은 1ms 단위, 1000ms 미만은 10ms 단위, 그 위는 100ms 단위예요. \
+그래서 0.5ms 이하의 아주 빠른 응답은 0으로 보여요. 요청 통계표의 중앙값은 Locust가 최소·최대 응답 시간 사이로 맞춘 값이라, \
+아래 50% 열과 다를 수 있어요.";
+
+/// The response-time percentile table under `heading` ([`percentile_heading`]).
+pub fn percentile_table(rows: &[EndpointStats], total: &EndpointStats, heading: &str) -> String {
     let mut header = vec!["종류", "이름"];
     let labels: Vec<String> = PERCENTILES.iter().map(|q| percent_label(*q)).collect();
     header.extend(labels.iter().map(String::as_str));
@@ -68,7 +80,9 @@ pub fn percentile_table(rows: &[EndpointStats], total: &EndpointStats) -> String
     }
     table.rule();
     table.row(cells(total));
-    format!("{}\n{}", "응답 시간 백분위 (ms, 오차 0.1% 이내)".bold(), table.render())
+    let (title, note) = heading.split_once('\n').unwrap_or((heading, ""));
+    let note = if note.is_empty() { String::new() } else { format!("{note}\n") };
+    format!("{}\n{note}{}", title.bold(), table.render())
 }
 
 /// The percentiles measured from each request's intended start, for the rows where they differ
@@ -171,7 +185,7 @@ pub fn summary(result: &RunResult) -> String {
     let mut out = format!(
         "{}\n{}",
         request_table(&result.stats, &result.total),
-        percentile_table(&result.stats, &result.total)
+        percentile_table(&result.stats, &result.total, percentile_heading(result))
     );
     if let Some(corrected) = corrected_table(&result.stats, &result.total) {
         out.push('\n');

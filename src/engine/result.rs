@@ -193,10 +193,22 @@ pub struct RunSettings {
     pub embedded_server: bool,
 }
 
+/// How a result read from Locust's `--csv` files begins its `loadlab_version`: its
+/// percentiles are Locust's rounded ones, not this engine's.
+pub const LOCUST_CSV_ORIGIN: &str = "Locust CSV";
+
+impl RunResult {
+    /// Whether the numbers came from Locust's `--csv` files (Locust's rounding, not HDR's).
+    pub fn from_locust_csv(&self) -> bool {
+        self.loadlab_version.starts_with(LOCUST_CSV_ORIGIN)
+    }
+}
+
 /// Everything about one run: the input of the console tables, the reports, `explain` and
 /// `compare`. Serialized as the `--json` file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RunResult {
+    /// The loadlab that ran it, or [`LOCUST_CSV_ORIGIN`] and the prefix for a Locust `--csv` file.
     pub loadlab_version: String,
     pub settings: RunSettings,
     pub start_time: chrono::DateTime<chrono::Utc>,

@@ -76,6 +76,85 @@ pub(crate) fn all(result: &RunResult) -> Vec<Finding> {
     .collect()
 }
 
+/// The finding of the lab bottleneck `id` (one of [`FindingId::BOTTLENECKS`] but the slow
+/// endpoint), when the run shows it; `None` also when the run has no server samples.
+pub(crate) fn finding(result: &RunResult, id: super::FindingId) -> Option<Finding> {
+    all(result).into_iter().find(|finding| finding.id == id)
+}
+
+/// Whether the run recorded enough of a lab server's counters for the detectors to speak.
+pub(crate) fn has_server_evidence(result: &RunResult) -> bool {
+    Lab::of(result).is_some()
+}
+
+/// The figure the detector of `bottleneck` reads: what it is, in Korean, and its value in this
+/// run (`요청 1건당 DB 쿼리`, `9.0개`); `None` without server samples.
+pub(crate) fn figure(
+    result: &RunResult,
+    bottleneck: crate::server::Bottleneck,
+) -> Option<(&'static str, String)> {
+    use crate::server::Bottleneck as B;
+    let lab = Lab::of(result)?;
+    let per_request =
+        |counter: fn(&crate::engine::server_metrics::ServerSample) -> f64| lab.per_request(counter);
+    Some(match bottleneck {
+        B::NPlusOne => {
+            ("요청 1건당 DB 쿼리", format!("{}개", tenths(per_request(|s| s.db_queries_total as f64))))
+        }
+        B::MissingIndex => (
+            "요청 1건당 전체 스캔으로 훑은 행",
+            format!(
+                "{}개 (테이블 약 {}개)",
+                lab::count(per_request(|s| s.db_rows_scanned_total as f64)),
+                lab::count(lab.rows)
+            ),
+        ),
+        B::NoPagination => {
+            let largest = lab
+                .result
+                .stats
+                .iter()
+                .filter(|s| s.method == "GET" && s.num_requests > 0)
+                .map(|s| s.avg_content_length)
+                .fold(0.0, f64::max);
+            (
+                "가장 큰 GET 응답의 평균 크기",
+                format!("{} (테이블 약 {}개)", lab::bytes(largest), lab::count(lab.rows)),
+            )
+        }
+        B::PoolStarvation => (
+            "요청 1건당 DB 세션을 기다린 시간",
+            ms(per_request(|s| s.db_session_wait_seconds_total.unwrap_or(0.0)) * 1000.0),
+        ),
+        B::BlockingIo => (
+            "요청 1건당 비동기 스레드가 막힌 시간",
+            ms(per_request(|s| s.async_blocked_seconds_total) * 1000.0),
+        ),
+        B::SlowEndpoint => {
+            let rows = lab.db_rows();
+            let mut medians: Vec<(f64, &str)> =
+                rows.iter().map(|s| (s.median_response_time, s.name.as_str())).collect();
+            medians.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let value = match medians.as_slice() {
+                [(slowest, name), (next, _), ..] => format!(
+                    "{name} {} (다음으로 느린 엔드포인트의 {:.0}배)",
+                    ms(*slowest),
+                    slowest / next.max(0.001)
+                ),
+                _ => "비교할 엔드포인트가 모자라요".to_string(),
+            };
+            ("가장 느린 엔드포인트의 중앙값", value)
+        }
+        B::MemoryLeak => {
+            ("요청 1건당 서버 메모리 증가", lab::bytes(per_request(|s| s.memory_bytes as f64).max(0.0)))
+        }
+        B::NoCompression => (
+            "보낸 바이트 ÷ 본문 바이트 (gzip이면 0.3 안팎)",
+            lab.wire_ratio().map_or_else(|| "알 수 없음".to_string(), |ratio| format!("{ratio:.2}")),
+        ),
+    })
+}
+
 /// Bytes sent over the network per byte of body, when the lab server's counters tell.
 pub(crate) fn wire_ratio(result: &RunResult) -> Option<f64> {
     let lab = Lab::of(result)?;

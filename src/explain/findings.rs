@@ -333,7 +333,7 @@ fn task_panics(result: &RunResult) -> Option<Finding> {
     })
 }
 
-fn slow_endpoint(result: &RunResult) -> Option<Finding> {
+pub(crate) fn slow_endpoint(result: &RunResult) -> Option<Finding> {
     let mut rows: Vec<&EndpointStats> =
         result.stats.iter().filter(|s| s.num_requests >= MIN_REQUESTS).collect();
     if rows.len() < 2 {

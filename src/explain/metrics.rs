@@ -260,11 +260,19 @@ fn cycle_sentence(took: f64, wait: f64) -> String {
     let share = took / cycle;
     let most_gain = cycle / wait;
     if share < RESPONSE_SHARE_MINOR {
+        // Whole percents, but never "0%": a share that rounds to nothing is "under 1%".
+        let percent = |ratio: f64| {
+            if ratio * 100.0 < 0.5 { "1% 미만".to_string() } else { format!("{:.0}%", ratio * 100.0) }
+        };
+        let gain = most_gain - 1.0;
+        let ceiling = if gain * 100.0 < 0.5 {
+            "응답이 0 ms가 되어도 RPS는 1%도 늘지 않아요.".to_string()
+        } else {
+            format!("응답이 0 ms가 되어도 RPS는 많아야 {} 늘어요.", percent(gain))
+        };
         format!(
-            " 사용자 한 명의 주기(응답 + 대기) 중 응답은 {:.0}%뿐이라, RPS를 정한 것은 서버 속도보다 사용자 수와 대기 시간이에요: \
-             응답이 0이 되어도 RPS는 {:.0}% 넘게 늘 수 없어요.",
-            share * 100.0,
-            (most_gain - 1.0) * 100.0
+            " 사용자 한 명의 주기(응답 + 대기) 중 응답은 {}뿐이라, RPS를 정한 것은 서버 속도보다 사용자 수와 대기 시간이에요: {ceiling}",
+            percent(share)
         )
     } else {
         format!(
@@ -336,7 +344,11 @@ mod cycle_tests {
     #[test]
     fn a_fast_server_with_long_pauses_barely_decides_rps() {
         let text = cycle_sentence(0.02, 2.0);
-        assert!(text.contains("1%뿐") && text.contains("1% 넘게 늘 수 없어요"), "{text}");
+        assert!(text.contains("1%뿐") && text.contains("많아야 1% 늘어요"), "{text}");
+        // A 0.5 ms answer against 2 s pauses: no "0%" anywhere.
+        let text = cycle_sentence(0.0005, 2.0);
+        assert!(text.contains("1% 미만뿐") && text.contains("1%도 늘지 않아요"), "{text}");
+        assert!(!text.contains(" 0%"), "{text}");
         let text = cycle_sentence(0.05, 0.0);
         assert!(text.contains("서버 속도에 그대로 묶여"), "{text}");
     }

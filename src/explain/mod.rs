@@ -16,6 +16,7 @@ mod bottlenecks;
 mod findings;
 pub(crate) use findings::NO_ANSWER_KINDS;
 mod generator;
+pub mod hunt;
 pub(crate) mod metrics;
 mod rows;
 pub mod saturation;

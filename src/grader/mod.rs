@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod checks;
+pub mod hunt;
 pub mod observe;
 pub mod practice;
 pub mod source;

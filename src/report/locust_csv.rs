@@ -110,7 +110,7 @@ pub fn read(stats_path: &Path) -> anyhow::Result<RunResult> {
     let start_time = end_time - chrono::Duration::milliseconds((duration * 1000.0) as i64);
     let users = history.iter().map(|point| point.users).max().unwrap_or(0);
     Ok(RunResult {
-        loadlab_version: format!("Locust CSV ({prefix})"),
+        loadlab_version: format!("{} ({prefix})", crate::engine::result::LOCUST_CSV_ORIGIN),
         settings: RunSettings {
             users,
             spawn_rate: 0.0,

@@ -107,6 +107,44 @@ impl Bottleneck {
             Bottleneck::NoCompression => "압축 없음: 큰 응답도 gzip 없이 그대로 보내요.",
         }
     }
+
+    /// How the guide's tips fix it, in Korean: what the hunt tells a learner who named it.
+    pub fn fix(self) -> &'static str {
+        match self {
+            Bottleneck::NPlusOne => {
+                "가이드 'DB 병목'의 해결: 목록과 관련 데이터를 한 번에 가져와요. 조인이나 IN (...)으로 쿼리 1~2개로 줄이면 \
+                 요청 1건당 쿼리 수가 TODO 수와 상관없이 일정해져요 (SQLAlchemy라면 joinedload·selectinload)."
+            }
+            Bottleneck::MissingIndex => {
+                "가이드 'DB 병목'의 해결: 자주 찾는 열에 인덱스를 만들어요 (CREATE INDEX ... ON todos(...); id는 기본 키 인덱스). \
+                 그러면 id로 찾을 때 테이블 전체가 아니라 한 행만 읽어요."
+            }
+            Bottleneck::NoPagination => {
+                "가이드 '네트워크 병목'의 해결 '페이지네이션': skip/limit(또는 커서)을 지켜 한 번에 보내는 TODO 수에 상한을 둬요. \
+                 테이블이 커져도 응답 크기가 그대로예요."
+            }
+            Bottleneck::PoolStarvation => {
+                "커넥션 풀을 동시 요청 수에 맞게 키우고(pool_size·max_overflow), 세션은 DB 작업을 하는 동안만 잡아요. \
+                 세션을 잡은 채로 다른 일을 하지 않으면 줄이 생기지 않아요."
+            }
+            Bottleneck::BlockingIo => {
+                "가이드 'API 병목'의 해결 '비동기 처리': async 핸들러 안에서는 await 하는 라이브러리를 쓰고, \
+                 꼭 필요한 동기 작업(파일 쓰기, 동기 DB 드라이버)은 스레드 풀로 넘겨요 (FastAPI: async 없는 def 핸들러, run_in_threadpool)."
+            }
+            Bottleneck::SlowEndpoint => {
+                "가이드 'API 병목'의 해결 '캐싱': 같은 입력에 같은 결과가 나오는 비싼 계산은 한 번만 하고 재사용해요 \
+                 (Python: @lru_cache, 서버가 여러 대면 Redis). 데이터가 바뀌면 그 캐시를 버려요."
+            }
+            Bottleneck::MemoryLeak => {
+                "요청이 끝나면 필요 없는 데이터를 버려요: 요청마다 전역 목록·캐시에 쌓기만 하는 코드를 찾아, \
+                 크기 상한(LRU)이나 만료를 두거나 아예 쌓지 않아요. 고친 뒤에는 내구성 테스트로 메모리가 평평한지 확인해요."
+            }
+            Bottleneck::NoCompression => {
+                "가이드 '네트워크 병목'의 해결 '압축': 큰 응답을 gzip으로 보내요 (FastAPI: app.add_middleware(GZipMiddleware, minimum_size=1000)). \
+                 JSON 목록은 보통 몇 분의 1로 줄어요."
+            }
+        }
+    }
 }
 
 impl fmt::Display for Bottleneck {

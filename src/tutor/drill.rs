@@ -6,7 +6,8 @@
 //! question; `run:` a loadlab command line (`{free_port}` becomes a loopback port nobody
 //! listens on); `measure:` what to read from the result ([`Measure`]); `tolerance:` how close a
 //! number must be (`25%` of the measured value, or `5` in the measure's unit); `choice:` one
-//! line per choice (for `measure: slowest`, the request names); `explain:` why the result is
+//! line per choice (for `measure: slowest`, the request names); `row:` the request name whose
+//! median `measure: median` reads (the `Aggregated` row without it); `explain:` why the result is
 //! what it is. Promises: a drill that parses has a command, a measure it can read, choices
 //! exactly when it needs them, and an explanation; the tutor runs it through [`super::Hooks`]
 //! as it runs any other command (with `--json` to a temporary file), so a drill measures what
@@ -24,6 +25,8 @@ pub enum Measure {
     TotalRps,
     /// Failed requests as a percentage of all requests.
     FailPercent,
+    /// The `Aggregated` row's median response time, in ms.
+    MedianMs,
     /// Which of the drill's choices (request names) has the highest median response time.
     Slowest,
 }
@@ -34,9 +37,12 @@ impl Measure {
             "rps" | "steady_rps" => Measure::SteadyRps,
             "total_rps" => Measure::TotalRps,
             "fail" | "fail_percent" => Measure::FailPercent,
+            "median" | "median_ms" => Measure::MedianMs,
             "slowest" => Measure::Slowest,
             other => {
-                bail!("drill의 measure를 모르겠어요: `{other}` (rps, total_rps, fail, slowest 중 하나)")
+                bail!(
+                    "drill의 measure를 모르겠어요: `{other}` (rps, total_rps, fail, median, slowest 중 하나)"
+                )
             }
         })
     }
@@ -46,7 +52,22 @@ impl Measure {
         match self {
             Measure::SteadyRps | Measure::TotalRps => "req/s",
             Measure::FailPercent => "%",
+            Measure::MedianMs => "ms",
             Measure::Slowest => "",
+        }
+    }
+
+    /// What exactly is read, in the words of the result a learner sees: the steady window is
+    /// not the `Aggregated` row's figure, and the learner compares the two.
+    fn what(self) -> &'static str {
+        match self {
+            Measure::SteadyRps => {
+                "사용자가 모두 활동한 구간의 초당 요청 수 (램프업과 마지막 1초는 빼요. 합계 행의 req/s는 실행 전체의 평균이라 이 값과 다를 수 있어요)"
+            }
+            Measure::TotalRps => "실행 전체의 초당 요청 수 (합계 행의 req/s와 같은 값)",
+            Measure::FailPercent => "전체 요청 중 실패의 비율 (합계 행의 실패 수 ÷ 요청 수)",
+            Measure::MedianMs => "합계 행의 응답 시간 중앙값",
+            Measure::Slowest => "보기 중 응답 시간 중앙값이 가장 큰 행",
         }
     }
 }
@@ -73,6 +94,8 @@ pub struct Drill {
     pub measure: Measure,
     pub tolerance: Tolerance,
     pub choices: Vec<String>,
+    /// For [`Measure::MedianMs`]: the request row to read (`None`: the `Aggregated` row).
+    pub row: Option<String>,
     pub explain: String,
 }
 
@@ -90,6 +113,8 @@ pub struct Observed {
     pub steady_rps: f64,
     pub total_rps: f64,
     pub fail_percent: f64,
+    /// The `Aggregated` row's median, in ms.
+    pub median_ms: f64,
     /// (request name, median ms, requests) of every row.
     pub rows: Vec<(String, f64, u64)>,
 }
@@ -116,6 +141,7 @@ impl Observed {
             },
             total_rps,
             fail_percent: result.total.failure_ratio() * 100.0,
+            median_ms: result.total.median_response_time,
             rows: result
                 .stats
                 .iter()
@@ -146,6 +172,7 @@ impl Drill {
         let (mut ask, mut run, mut measure, mut tolerance, mut explain) = (None, None, None, None, None);
         let mut run_line = String::new();
         let mut choices = Vec::new();
+        let mut row = None;
         for line in body.lines().filter(|line| !line.trim().is_empty()) {
             let Some((key, value)) = line.split_once(':') else {
                 bail!("loadlab-drill 블록의 줄은 `키: 값` 형식이어야 해요: {line:?}");
@@ -160,6 +187,7 @@ impl Drill {
                 "measure" => measure = Some(Measure::parse(&value)?),
                 "tolerance" => tolerance = Some(parse_tolerance(&value)?),
                 "choice" => choices.push(value),
+                "row" => row = Some(value),
                 "explain" => explain = Some(value),
                 other => bail!("loadlab-drill 블록에 모르는 키가 있어요: {other}"),
             }
@@ -173,8 +201,12 @@ impl Drill {
             measure,
             tolerance: tolerance.unwrap_or(Tolerance::Relative(0.25)),
             choices,
+            row,
             explain: explain.context("loadlab-drill 블록에 `explain:` 줄이 없어요")?,
         };
+        if drill.row.is_some() && measure != Measure::MedianMs {
+            bail!("`row:`는 measure: median인 drill에만 써요");
+        }
         match (measure, drill.choices.len()) {
             (Measure::Slowest, 0 | 1) => {
                 bail!("measure: slowest인 drill에는 `choice:`가 둘 이상 있어야 해요")
@@ -186,6 +218,14 @@ impl Drill {
             bail!("loadlab-drill의 명령은 `run ...`이어야 해요: {:?}", drill.run);
         }
         Ok(drill)
+    }
+
+    /// What exactly is read, in the words of the result: the measure's, or the named row's median.
+    fn what(&self) -> String {
+        match &self.row {
+            Some(row) => format!("`{row}` 행의 응답 시간 중앙값"),
+            None => self.measure.what().to_string(),
+        }
     }
 
     /// Whether the learner answers with a number (else they pick one of `choices`).
@@ -224,6 +264,12 @@ impl Drill {
             Measure::SteadyRps => Measured::Number(observed.steady_rps),
             Measure::TotalRps => Measured::Number(observed.total_rps),
             Measure::FailPercent => Measured::Number(observed.fail_percent),
+            Measure::MedianMs => Measured::Number(match &self.row {
+                Some(row) => {
+                    observed.rows.iter().find(|(name, ..)| name == row).map_or(0.0, |(_, median, _)| *median)
+                }
+                None => observed.median_ms,
+            }),
             Measure::Slowest => Measured::Choice(
                 self.choices
                     .iter()
@@ -268,6 +314,7 @@ impl Drill {
             md.push('\n');
         }
         md.push_str(&format!("```bash\n$ {}\n```\n", crate::places::command(&self.run_line)));
+        md.push_str(&format!("\n잴 값: {}\n", self.what()));
         md
     }
 
@@ -287,7 +334,11 @@ impl Drill {
             (_, true) => "✅ **예측이 맞았어요.**".to_string(),
             (_, false) => "❌ **예측과 달랐어요.** 어디서 어긋났는지 해설과 견줘 보세요.".to_string(),
         };
-        format!("{verdict}\n\n- 내 예측: {said}\n- 측정값: {got}\n\n**해설:** {}\n", self.explain)
+        format!(
+            "{verdict}\n\n- 내 예측: {said}\n- 측정값: {got}\n  ({})\n\n**해설:** {}\n",
+            self.what(),
+            self.explain
+        )
     }
 
     /// The prediction as a learner reads it back (`약 10 req/s`, `` `/todos/ [GET - List]` ``).
@@ -398,6 +449,7 @@ explain: 개별 조회만 비싼 계산을 해요.
             steady_rps: 19.0,
             total_rps: 15.0,
             fail_percent: 0.0,
+            median_ms: 1.0,
             rows: rows.iter().map(|(name, median, count)| (name.to_string(), *median, *count)).collect(),
         }
     }
@@ -424,6 +476,26 @@ explain: 개별 조회만 비싼 계산을 해요.
         for bad in [no_explain, choices_on_a_number, one_choice, not_a_run, unknown] {
             assert!(Drill::parse_block(&bad, "x", 0).is_err(), "accepted {bad:?}");
         }
+    }
+
+    #[test]
+    fn the_question_and_the_outcome_say_what_is_measured() {
+        let drill = Drill::parse_block(RPS, "02-why", 0).unwrap();
+        assert!(drill.question_markdown().contains("잴 값: 사용자가 모두 활동한 구간"));
+        let prediction = drill.parse_prediction("20").unwrap();
+        let text = drill.outcome_markdown(&prediction, &drill.judge(&prediction, &observed(&[])));
+        assert!(text.contains("측정값: 19.0 req/s"), "{text}");
+        assert!(text.contains("램프업과 마지막 1초는 빼요") && text.contains("합계 행의 req/s"), "{text}");
+        let median =
+            Drill::parse_block(&RPS.replace("measure: rps", "measure: median"), "02-why", 0).unwrap();
+        assert_eq!(median.measure(&observed(&[])), Measured::Number(1.0));
+        let row = RPS.replace("measure: rps", "measure: median\nrow: /todos/{id} [GET - Single]");
+        let row = Drill::parse_block(&row, "09-optimization", 0).unwrap();
+        let seen = observed(&[("/todos/ [GET - List]", 0.8, 40), ("/todos/{id} [GET - Single]", 51.0, 12)]);
+        assert_eq!(row.measure(&seen), Measured::Number(51.0));
+        assert!(row.question_markdown().contains("`/todos/{id} [GET - Single]` 행의 응답 시간 중앙값"));
+        let wrong = RPS.replace("measure: rps", "measure: rps\nrow: /todos/ [GET - List]");
+        assert!(Drill::parse_block(&wrong, "x", 0).is_err(), "row: belongs to median drills");
     }
 
     #[test]

@@ -106,7 +106,10 @@ pub(super) fn requests(result: &RunResult) -> Markup {
 pub(super) fn percentiles(result: &RunResult) -> Markup {
     html! {
         section #percentiles {
-            h2 { "응답 시간 백분위 (ms, 오차 0.1% 이내)" }
+            @let heading = crate::engine::console::percentile_heading(result);
+            @let (title, note) = heading.split_once('\n').unwrap_or((heading, ""));
+            h2 { (title) }
+            @if !note.is_empty() { p { (note) } }
             div.scroll {
                 table {
                     tr {

@@ -234,11 +234,18 @@ impl App<'_> {
                     value: "mystery".to_string(),
                 }];
                 options.extend(bottlenecks());
+                options.push(Labelled {
+                    label: "(병목 없음)      고친 서버: 병목 찾기의 after.json용".to_string(),
+                    value: String::new(),
+                });
                 if let Some(choice) = select("어떤 병목을 켤까요?", options, 0)? {
                     println!("{SERVE_NOTE}");
-                    self.run_command(
-                        ["serve", "--port", "8000", "--bottleneck", &choice.value].map(String::from).to_vec(),
-                    );
+                    // In memory: the hunt's before and after runs start from the same empty table.
+                    let mut args = ["serve", "--port", "8000", "--in-memory"].map(String::from).to_vec();
+                    if !choice.value.is_empty() {
+                        args.extend(["--bottleneck".to_string(), choice.value]);
+                    }
+                    self.run_command(args);
                 }
             }
             1 => {
