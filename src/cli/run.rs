@@ -69,7 +69,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub stop_timeout: f64,
     /// 부하 모양: load | stress | spike | soak, 단계 "사용자:시간,…", 또는 시나리오의 LoadShape 이름.
-    /// 단계는 앞 단계의 사용자 수에서 그 시간 동안 곧게 늘거나 줄어요: "10:30s,50:1m,0:10s"는
+    /// 단계는 앞 단계의 사용자 수에서 그 시간 동안 일정한 속도로 늘거나 줄어요: "10:30s,50:1m,0:10s"는
     /// 30초 동안 10명까지, 1분 동안 50명까지, 10초 동안 0명으로
     #[arg(long, value_name = "SHAPE")]
     pub shape: Option<String>,

@@ -123,7 +123,7 @@ pub fn corrected_table(rows: &[EndpointStats], total: &EndpointStats) -> Option<
 }
 
 const CORRECTED_TITLE: &str =
-    "고정 속도 사용자의 응답 시간 (ms): 서버가 잰 시간 vs 요청을 보냈어야 할 시각부터 잰 시간";
+    "고정 속도 사용자의 응답 시간 (ms): 실제로 보낸 시각부터 잰 시간 vs 요청을 보냈어야 할 시각부터 잰 시간";
 
 /// The failures table, grouped by method, name and message.
 pub fn error_table(errors: &[ErrorRow]) -> String {

@@ -104,7 +104,7 @@ pub fn prepare(settings: RunSettings, workbook: Workbook) -> anyhow::Result<Prep
         return Err(UsageError("사용자 수(-u)는 1 이상이어야 해요".to_string()).into());
     }
     if !(settings.spawn_rate > 0.0 && settings.spawn_rate.is_finite()) {
-        return Err(UsageError("spawn rate(-r)는 0보다 커야 해요".to_string()).into());
+        return Err(UsageError("투입 속도(-r)는 0보다 커야 해요".to_string()).into());
     }
     let schedule = match &settings.shape {
         Some(name) => match shapes.iter().find(|shape| shape.name == name) {

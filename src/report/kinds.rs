@@ -34,7 +34,7 @@ pub fn render(runs: &[(String, RunResult)]) -> String {
     let header = [
         "시나리오",
         "사용자",
-        "spawn rate",
+        "투입 속도",
         "시간",
         "요청 수",
         "RPS",

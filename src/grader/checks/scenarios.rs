@@ -161,7 +161,7 @@ pub(super) fn check_stress(observation: &Observation, plan: &Plan) -> Verdict {
     let per_user = requests.len() as f64 / plan.users as f64 / plan.run_time.as_secs_f64();
     if per_user < 1.5 {
         problems.push(format!(
-            "사용자 한 명이 초당 {per_user:.1}건만 보냈어요 — 기대: 대기를 최소로 줄여 초당 2건 이상"
+            "사용자 한 명이 초당 {per_user:.1}건만 보냈어요 — 기대: 대기를 최소로 줄여 초당 1.5건 이상"
         ));
     }
     Verdict::judge(
