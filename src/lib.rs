@@ -17,6 +17,7 @@ pub mod exit;
 pub mod explain;
 pub mod grader;
 pub mod lab_metrics;
+pub mod limits;
 pub mod ops;
 pub mod places;
 pub mod progress;

@@ -117,6 +117,8 @@ pub struct RunConfig {
     /// How long a stopped user's task in progress may go on before it is cut off (Locust's
     /// `--stop-timeout`); `on_stop` runs after it either way.
     pub stop_timeout: Duration,
+    /// The most bytes one response's body may have (`--max-body`).
+    pub max_body: usize,
     /// Multiplies every wait time; graders fast-forward with values below 1.
     pub time_scale: f64,
     /// Run only these tasks (by function name); `None` runs all.
@@ -150,6 +152,7 @@ impl RunConfig {
             host: host.into(),
             schedule: Schedule::fixed(users, spawn_rate, Some(run_time)),
             stop_timeout: Duration::ZERO,
+            max_body: crate::limits::DEFAULT_MAX_BODY,
             time_scale: 1.0,
             task_filter: None,
             trace: None,
@@ -177,7 +180,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     };
     let started = Instant::now();
     let start_time = chrono::Utc::now();
-    let target = Arc::new(super::http::Target::new(&host, &config.tls)?);
+    let target = Arc::new(super::http::Target::new(&host, &config.tls, config.max_body)?);
     let mut control = config.control.take();
     let shared = Arc::new(Shared {
         host: host.clone(),

@@ -246,6 +246,8 @@ fn parse_value(metric: Metric, text: &str) -> Result<f64, String> {
     let (number, unit) = (&text[..split], text[split..].trim());
     let value: f64 =
         number.parse().map_err(|_| format!("'{text}'는 숫자가 아니에요 (예: 500ms, 1s, 0.1%, 50)"))?;
+    // Hundreds of digits parse to infinity: a limit must be a number a run can be held to.
+    let value = crate::limits::measure(value, text)?;
     if metric.is_time() {
         match unit {
             "ms" => Ok(value),

@@ -125,7 +125,9 @@ pub async fn start(workbook: Workbook, options: WebOptions) -> anyhow::Result<We
         .route("/api/edit", post(api::edit))
         .route("/api/reset", post(api::reset))
         .route("/api/lab", post(api::lab))
-        .layer(axum::middleware::from_fn_with_state(allowed.clone(), api::guard));
+        // Only on a matched route and method: an unknown path stays 404, a GET on a POST
+        // route 405, instead of the guard's 403.
+        .route_layer(axum::middleware::from_fn_with_state(allowed.clone(), api::guard));
     let app = Router::new()
         .route("/", get(api::index))
         .route("/app.js", get(api::app_js))

@@ -75,6 +75,8 @@ pub fn parse_max_regression(text: &str) -> Result<Vec<RegressionLimit>, String> 
             .trim()
             .parse()
             .map_err(|_| format!("--max-regression의 '{part}': '{value}'는 숫자가 아니에요"))?;
+        let number = crate::limits::percent(number, value.trim())
+            .map_err(|why| format!("--max-regression의 '{part}': {why}"))?;
         let limit = if metric == CompareMetric::FailRate { number } else { number / 100.0 };
         limits.push(RegressionLimit { metric, limit });
     }
@@ -97,6 +99,9 @@ mod tests {
         assert!(parse_max_regression("p95=10").unwrap_err().contains('%'));
         assert!(parse_max_regression("speed=10%").unwrap_err().contains("몰라요"));
         assert!(parse_max_regression("p95").unwrap_err().contains('='));
+        assert!(parse_max_regression("p95=NaN%").unwrap_err().contains("NaN"));
+        assert!(parse_max_regression("p95=inf%").is_err());
+        assert!(parse_max_regression("p95=-5%").is_err());
         assert_eq!(parse_noise("5%"), Ok(0.05));
         assert!(parse_noise("5").is_err());
     }
