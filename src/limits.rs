@@ -285,6 +285,8 @@ pub mod capacity {
                     limit.rlim_cur = limit.rlim_max;
                 }
             }
+            // rlim_t is u64 here, not on every Unix.
+            #[allow(clippy::unnecessary_cast)]
             Some(limit.rlim_cur as u64)
         }
         #[cfg(not(unix))]

@@ -171,6 +171,8 @@ fn hostile_target(runtime: &tokio::runtime::Runtime, lie: Lie) -> String {
 
 /// Runs `loadlab args` to its end; returns its output and the most resident memory it reached,
 /// in bytes (its own rusage, whatever other tests run beside it).
+// `wait4` reaps the child: std's `wait` cannot report the child's own memory.
+#[allow(clippy::zombie_processes)]
 fn loadlab_measured(args: &[&str]) -> (Output, u64) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_loadlab"))
         .args(args)
