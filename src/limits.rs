@@ -263,10 +263,28 @@ fn seconds_value(value: f64) -> Result<Duration, Refused> {
 
 /// How many users this process can hold: the open-file limit (raised from its soft to its hard
 /// value first, as Locust does) with one descriptor per user, two when the embedded lab server
-/// answers in the same process, and a reserve for everything else.
+/// answers in the same process, and a reserve for everything else; and the memory available,
+/// at a generous share per user.
 pub mod capacity {
     /// Descriptors kept for the rest of the process (listeners, files, the runtime, SQLite).
     const RESERVE: u64 = 256;
+
+    /// What one user may cost while its request is on the wire: measured at about 6 KB idle in
+    /// a release build (README, 성능); a debug build and a response being read cost more.
+    const MEMORY_PER_USER: u64 = 64 * 1024;
+
+    /// The memory the system can still give (`MemAvailable`), where the system says.
+    fn available_memory() -> Option<u64> {
+        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = text.lines().find(|line| line.starts_with("MemAvailable:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        kib.checked_mul(1024)
+    }
+
+    /// The most users `available` bytes of memory hold.
+    pub fn users_for_memory(available: u64) -> u64 {
+        available / MEMORY_PER_USER
+    }
 
     /// Raises the soft open-file limit to the hard one; returns the limit now in force
     /// (`None` where it cannot be read).
@@ -302,6 +320,15 @@ pub mod capacity {
 
     /// Whether `users` fit this process; the Korean sentence saying why not otherwise.
     pub fn check(users: usize, embedded_server: bool) -> Result<(), String> {
+        if let Some(available) = available_memory()
+            && users as u64 > users_for_memory(available)
+        {
+            return Err(format!(
+                "사용자 {users}명은 이 컴퓨터의 메모리로 감당할 수 없어요: 지금 쓸 수 있는 메모리는 약 {}MB라 {}명까지 띄울 수 있어요. 사용자 수를 줄여 주세요.",
+                available / 1_000_000,
+                users_for_memory(available)
+            ));
+        }
         let Some(open_files) = raise_open_files() else { return Ok(()) };
         let fit = users_for(open_files, embedded_server);
         if users as u64 <= fit {
@@ -394,5 +421,6 @@ mod tests {
         assert_eq!(capacity::users_for(1024, false), 768);
         assert_eq!(capacity::users_for(1024, true), 384);
         assert_eq!(capacity::users_for(10, false), 0);
+        assert_eq!(capacity::users_for_memory(64 * 1024 * 10_000), 10_000);
     }
 }

@@ -279,7 +279,7 @@ struct ExercisesCli {
     /// Prints a shape's answers second by second as JSON, for the grader.
     #[arg(long, hide = true, value_name = "SHAPE")]
     shape_profile: Option<String>,
-    #[arg(long, hide = true, default_value_t = 600)]
+    #[arg(long, hide = true, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     profile_seconds: u64,
 }
 

@@ -157,7 +157,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 64, ..Default::default() })]
+        #![proptest_config(ProptestConfig { cases: 128, ..Default::default() })]
 
         /// A result file with hostile numbers is read, explained, compared and tabled without
         /// a panic (or refused with a sentence).
@@ -170,6 +170,10 @@ mod tests {
                 let _ = crate::engine::console::summary(&result);
                 let options = crate::report::compare::CompareOptions::default();
                 let _ = crate::report::compare::compare(&result, &result, &options).render(false);
+                let runs = vec![("a".to_string(), result.clone()), ("b".to_string(), result.clone())];
+                let _ = crate::report::kinds::render(&runs);
+                let _ = crate::report::html::render(&result);
+                let _ = crate::explain::saturation::find(&result);
             }
         }
 

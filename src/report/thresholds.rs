@@ -371,6 +371,25 @@ pub fn render(verdicts: &[Verdict], color: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any criteria text is criteria with finite limits, or a sentence.
+        #[test]
+        fn any_criteria_are_finite_or_a_sentence(text in "([a-z/ \\[\\]]{0,6}:)?p?[a-z0-9.]{0,6}(<=|>=|<|>|=)[0-9.]{0,400}(ms|s|%|/s)?(,p95<1e3ms)?") {
+            if let Ok(criteria) = super::parse(&text) {
+                for criterion in criteria {
+                    proptest::prop_assert!(criterion.limit.is_finite());
+                }
+            }
+        }
+
+        #[test]
+        fn any_text_is_criteria_or_a_sentence(text in "\\PC{0,40}") {
+            let _ = super::parse(&text);
+        }
+    }
+
     use super::*;
 
     #[test]

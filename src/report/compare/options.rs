@@ -90,6 +90,21 @@ pub fn parse_max_regression(text: &str) -> Result<Vec<RegressionLimit>, String> 
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any limits text is finite limits or a sentence.
+        #[test]
+        fn any_limits_are_finite_or_a_sentence(text in "([a-z0-9]{0,5}=[-+0-9.eNaIinf]{0,30}%?,?){0,3}") {
+            if let Ok(limits) = parse_max_regression(&text) {
+                proptest::prop_assert!(limits.iter().all(|limit| limit.limit.is_finite() && limit.limit >= 0.0));
+            }
+            if let Ok(noise) = parse_noise(&text) {
+                proptest::prop_assert!(noise.is_finite());
+            }
+        }
+    }
+
     #[test]
     fn options_parse_and_reject_in_korean() {
         let limits = parse_max_regression("p95=10%,rps=5%,fail=0.1%").unwrap();
