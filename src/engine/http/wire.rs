@@ -24,6 +24,8 @@ const FIRST_READ: usize = 2048;
 /// An answer head larger than this is not HTTP we can use.
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_HEADERS: usize = 100;
+/// `100 Continue` and friends before the real answer: a few are HTTP, hundreds are a loop.
+const MAX_INFORMATIONAL: usize = 16;
 
 /// How an answer left the connection.
 pub(crate) struct Answered {
@@ -98,6 +100,7 @@ async fn read_answer<S: AsyncRead + Unpin>(
     meter: &mut Meter<'_>,
 ) -> Result<Answered, Failure> {
     let mut buffer = BytesMut::with_capacity(FIRST_READ);
+    let mut informational = 0;
     loop {
         let (parts, head_len) = loop {
             if let Some(parsed) = parse_head(&buffer)? {
@@ -114,6 +117,10 @@ async fn read_answer<S: AsyncRead + Unpin>(
         let status = parts.status;
         // 100 Continue and friends come before the real answer.
         if status.is_informational() && status != StatusCode::SWITCHING_PROTOCOLS {
+            informational += 1;
+            if informational > MAX_INFORMATIONAL {
+                return Err(Failure::Protocol("1xx 중간 응답이 끝없이 와요".into()));
+            }
             continue;
         }
         let keep_alive = keeps_alive(&parts);
@@ -422,6 +429,8 @@ mod tests {
         let mut unframed = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
         unframed.extend_from_slice(&[b'x'; 5000]);
         assert!(matches!(read_from(unframed, 4096), Err(Failure::TooLarge(4096))));
+        let continues = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(100);
+        assert!(matches!(read_from(continues, 4096), Err(Failure::Protocol(_))));
         let twice = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".to_vec();
         assert!(matches!(read_from(twice, 4096), Err(Failure::Protocol(_))));
         let at_limit = format!("HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n{}", "y".repeat(4096));
