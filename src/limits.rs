@@ -318,6 +318,19 @@ pub mod capacity {
         open_files.saturating_sub(RESERVE) / if embedded_server { 2 } else { 1 }
     }
 
+    /// The most users this process can hold now: [`super::MAX_USERS`], or fewer when the
+    /// open-file limit or the memory says so.
+    pub fn ceiling(embedded_server: bool) -> usize {
+        let mut ceiling = super::MAX_USERS as u64;
+        if let Some(open_files) = raise_open_files() {
+            ceiling = ceiling.min(users_for(open_files, embedded_server));
+        }
+        if let Some(available) = available_memory() {
+            ceiling = ceiling.min(users_for_memory(available));
+        }
+        ceiling.max(1) as usize
+    }
+
     /// Whether `users` fit this process; the Korean sentence saying why not otherwise.
     pub fn check(users: usize, embedded_server: bool) -> Result<(), String> {
         if let Some(available) = available_memory()

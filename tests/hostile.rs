@@ -532,3 +532,45 @@ fn the_most_users_at_once_still_end_on_time_and_on_ctrl_c() {
     assert!(status.code().is_some(), "ended by itself after Ctrl-C: {status:?}");
     assert!(interrupted.elapsed() < Duration::from_secs(20));
 }
+
+/// A scenario's own shape that asks for a million users.
+#[derive(Default)]
+struct MillionShape;
+
+impl loadlab::prelude::LoadShape for MillionShape {
+    fn tick(&mut self, _: Duration) -> Option<(usize, f64)> {
+        Some((1_000_000, 5.0))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shape_asking_for_more_than_the_process_holds_is_capped_and_told() {
+    use loadlab::engine::runner::Notice;
+    let refusing = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let classes =
+        loadlab::solutions::workbook().classes.into_iter().filter(|c| c.name == "TodoUser").collect();
+    let mut config = loadlab::engine::RunConfig::new(
+        classes,
+        format!("http://127.0.0.1:{refusing}"),
+        0,
+        1.0,
+        Duration::from_secs(1),
+    );
+    config.schedule = loadlab::engine::shape::Schedule::custom(Box::new(MillionShape), "million");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let notices = seen.clone();
+    config.observer = Some(Box::new(move |status: &loadlab::engine::LiveStatus<'_>| {
+        notices.lock().unwrap().extend(status.notices.clone());
+        assert!(status.target_users <= loadlab::limits::MAX_USERS, "target {}", status.target_users);
+    }));
+    config.interrupt = Some(Box::pin(tokio::time::sleep(Duration::from_millis(1500))));
+    let result = tokio::time::timeout(Duration::from_secs(30), loadlab::engine::run(config))
+        .await
+        .expect("the run ends when interrupted")
+        .unwrap();
+    assert!(result.settings.users <= loadlab::limits::MAX_USERS);
+    let told = seen.lock().unwrap().iter().any(|notice| {
+        matches!(notice, Notice::UserCeiling { asked: 1_000_000, ceiling } if *ceiling <= loadlab::limits::MAX_USERS)
+    });
+    assert!(told, "the ceiling is told: {:?}", seen.lock().unwrap());
+}

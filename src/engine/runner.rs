@@ -84,6 +84,8 @@ pub enum Notice {
     NameLimit,
     /// The generator used more than [`super::cpu::THRESHOLD`] of its CPU.
     CpuOverload { percent: f64, cores: usize },
+    /// The schedule asked for more users than this process can hold; it runs `ceiling`.
+    UserCeiling { asked: usize, ceiling: usize },
 }
 
 /// The state of a run as it goes, for progress bars and periodic tables.
@@ -206,6 +208,9 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     let mut stats_since = started;
     let mut applied = 0u64;
     let server_sampler = config.sample_server.then(|| super::server_metrics::spawn_sampler(host.clone()));
+    // What this process can hold, whatever a shape's own code or a front end asks for later.
+    let ceiling = crate::limits::capacity::ceiling(config.embedded_server);
+    let mut ceiling_told = false;
 
     'run: loop {
         tokio::select! {
@@ -235,7 +240,14 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
                 Command::Stop => break 'run,
             }
         }
-        let Some(target) = config.schedule.target_at(elapsed) else { break };
+        let Some(mut target) = config.schedule.target_at(elapsed) else { break };
+        if target.users > ceiling && target.class_counts.is_none() {
+            if !ceiling_told {
+                ceiling_told = true;
+                notices.push(Notice::UserCeiling { asked: target.users, ceiling });
+            }
+            target.users = ceiling;
+        }
         population.step(&target, (now - last_tick).as_secs_f64(), |class_index, stop| {
             let class = &config.classes[class_index];
             let context = UserContext {

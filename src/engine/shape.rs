@@ -248,9 +248,9 @@ impl Schedule {
                 if due {
                     *last = Some((elapsed, shape.tick(elapsed)));
                 }
+                // A scenario's shape is code, not a checked value: the runner holds its answer to
+                // what the process can hold, and says so.
                 let (users, spawn_rate) = last.as_ref().and_then(|(_, answer)| *answer)?;
-                // A scenario's shape is code, not a checked value: it gets the same ceiling.
-                let users = users.min(crate::limits::MAX_USERS);
                 Some(Target {
                     users,
                     spawn_rate: clamp_rate(spawn_rate),

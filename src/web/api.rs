@@ -145,6 +145,10 @@ pub async fn edit(State(state): State<AppState>, body: Bytes) -> Response {
         Ok(values) => values,
         Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
+    // More users than this process can hold is said now, not as a run of failed connections.
+    if let Err(message) = crate::limits::capacity::check(users, state.dashboard.embedded()) {
+        return refuse(StatusCode::BAD_REQUEST, message);
+    }
     match state.dashboard.steering().map(|steering| steering.edit(users, spawn_rate)) {
         Ok(()) => ok(serde_json::json!({ "users": users, "spawn_rate": spawn_rate })),
         Err(message) => refuse(StatusCode::CONFLICT, message),

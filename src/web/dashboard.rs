@@ -180,6 +180,11 @@ impl Dashboard {
         self.lock().phase
     }
 
+    /// Whether the current (or last) run's target is the embedded lab server.
+    pub fn embedded(&self) -> bool {
+        self.lock().info.as_ref().is_some_and(|info| info.embedded)
+    }
+
     /// Checks `form`, starts the target (the embedded lab server when no host is given) and
     /// the run in the background; returns the run's number.
     ///
