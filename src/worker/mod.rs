@@ -382,6 +382,19 @@ mod tests {
         assert!(check_spawn(&too_many).unwrap_err().contains("10000명까지"));
     }
 
+    #[test]
+    fn deeply_nested_and_huge_claims_are_errors_not_crashes() {
+        let mut nested = b"\x93\xa4stop".to_vec();
+        nested.extend(std::iter::repeat_n(0x91u8, 200_000));
+        nested.push(0xc0);
+        nested.extend_from_slice(b"\xa6master");
+        assert!(Incoming::decode(&nested).is_err());
+        // An array that claims four billion elements, and a string that claims four gigabytes.
+        for claim in [&b"\x93\xa5spawn\xdd\xff\xff\xff\xff"[..], b"\x93\xdb\xff\xff\xff\xffab"] {
+            assert!(Incoming::decode(claim).is_err());
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
