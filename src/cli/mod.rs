@@ -179,7 +179,17 @@ fn usage_sentence(error: &clap::Error) -> String {
     let value = context(ContextKind::InvalidValue);
     match error.kind() {
         ErrorKind::ValueValidation => match std::error::Error::source(error) {
-            Some(why) => format!("{argument}: {why}"),
+            // Our own checks ([`crate::limits`]) already say it in Korean.
+            // A positional's placeholder (`[NUMBER]`) says nothing; a flag is named once.
+            Some(why) if why.to_string().chars().any(|c| ('가'..='힣').contains(&c)) => {
+                let why = why.to_string();
+                if !argument.starts_with('-') || why.starts_with(&argument) {
+                    why
+                } else {
+                    format!("{argument}: {why}")
+                }
+            }
+            Some(why) => format!("{argument}에 쓸 수 없는 값이에요: '{value}' ({why})"),
             None => format!("{argument}에 쓸 수 없는 값이에요: '{value}'"),
         },
         ErrorKind::InvalidValue => {
