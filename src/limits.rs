@@ -25,6 +25,9 @@ pub const MAX_SPAWN_RATE: f64 = MAX_USERS as f64;
 /// master time-out): 30 days, well past any soak test.
 pub const MAX_DURATION: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
+/// The most stages a shape string may have (the runner walks them every tick).
+pub const MAX_STAGES: usize = 1_000;
+
 /// A run shorter than this measures nothing (the first statistics window is a second).
 pub const MIN_RUN_TIME: Duration = Duration::from_secs(1);
 

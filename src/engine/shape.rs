@@ -236,6 +236,13 @@ impl Schedule {
         if stages.is_empty() {
             return Err("단계가 하나도 없어요 (예: --shape \"10:30s,50:1m,0:10s\")".to_string());
         }
+        if stages.len() > crate::limits::MAX_STAGES {
+            return Err(format!(
+                "단계는 {}개까지 받을 수 있어요 (받은 단계: {}개)",
+                crate::limits::MAX_STAGES,
+                stages.len()
+            ));
+        }
         crate::limits::total(stages.iter().map(|stage| stage.duration))?;
         Ok(Schedule::stages(stages, text.trim()))
     }
@@ -502,6 +509,7 @@ mod tests {
         assert!(Schedule::parse("10:20d,10:20d", false).err().unwrap().contains("30일"));
         assert!(Schedule::parse("10:1e20", false).err().unwrap().contains("너무 길어요"));
         assert!(Schedule::parse("100000000000:2s", false).err().unwrap().contains("10000명까지"));
+        assert!(Schedule::parse(&"1:1s,".repeat(1001), false).err().unwrap().contains("1000개까지"));
     }
 
     struct Doubling;
