@@ -7,9 +7,11 @@
 //! - [`protocol`]: the messages and their bytes.
 //! - [`report`]: statistics deltas as Locust's `stats` message.
 //!
-//! Promises: a malformed or unknown message is logged and skipped; a master silent for the
-//! heartbeat timeout ends the worker with [`crate::exit::MASTER_LOST`] and a Korean message; a
-//! `quit` ends it with 0 after a last report.
+//! Promises: a malformed or unknown message is logged and skipped, and so is a `spawn` whose
+//! numbers [`crate::limits`] refuses (an infinite stop time-out, a NaN timestamp, more users
+//! than one process holds); heartbeats, `stop` and `quit` are served while users spawn; a
+//! master silent for the heartbeat timeout ends the worker with [`crate::exit::MASTER_LOST`] and
+//! a Korean message; a `quit` ends it with 0 after a last report.
 
 pub mod protocol;
 pub mod report;

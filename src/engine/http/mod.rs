@@ -6,7 +6,9 @@
 //! closed replaced by a fresh one without the scenario noticing.
 //!
 //! The run's [`Target`] is parsed once (origin, base path, TLS configuration) and shared by all
-//! sessions. A request never panics: everything that prevents an answer is a [`Failure`].
+//! sessions. A request never panics: everything that prevents an answer is a [`Failure`]. An
+//! answer is read within the bounds of `limit` (`--max-body`, and one budget for all answers being
+//! read at once), counted as its bytes arrive.
 
 mod conn;
 mod cookies;
