@@ -18,6 +18,8 @@ pub(crate) enum Failure {
     Decode,
     /// The body passed the per-response limit (`--max-body`), in bytes.
     TooLarge(usize),
+    /// A gzip body decoded past the per-response limit, in bytes (a compression bomb).
+    DecodedTooLarge(usize),
     /// The answers being read at once passed the run's budget, in bytes.
     BudgetExceeded(usize),
     InvalidUrl(String),
@@ -40,6 +42,10 @@ impl Failure {
             Failure::Decode => "RequestError: gzip 응답 본문을 풀 수 없어요".into(),
             Failure::TooLarge(limit) => format!(
                 "RequestError: 응답 본문이 한도 {}를 넘어서 연결을 끊었어요 (--max-body로 바꿀 수 있어요)",
+                mebibytes(*limit)
+            ),
+            Failure::DecodedTooLarge(limit) => format!(
+                "RequestError: gzip을 푼 응답 본문이 한도 {}를 넘어서 읽기를 멈췄어요 (--max-body로 바꿀 수 있어요)",
                 mebibytes(*limit)
             ),
             Failure::BudgetExceeded(budget) => format!(

@@ -307,7 +307,10 @@ fn gunzip(body: &[u8], limits: &Limits) -> Result<Bytes, Failure> {
         if read == 0 {
             return Ok(Bytes::from(decoded));
         }
-        meter.body(decoded.len() + read, body.len())?;
+        meter.body(decoded.len() + read, body.len()).map_err(|failure| match failure {
+            Failure::TooLarge(limit) => Failure::DecodedTooLarge(limit),
+            other => other,
+        })?;
         decoded.extend_from_slice(&piece[..read]);
     }
 }
@@ -345,6 +348,22 @@ mod tests {
         let failure = session.send(request).await.err().expect("no answer can come");
         assert_eq!(failure.message(), "Timeout: 응답 시간 초과");
         holder.abort();
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_at_the_limit() {
+        use std::io::Write;
+        let gzip = |bytes: &[u8]| {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            encoder.write_all(bytes).unwrap();
+            encoder.finish().unwrap()
+        };
+        let limits = Limits::new(1024 * 1024);
+        let bomb = gzip(&vec![0u8; 8 * 1024 * 1024]);
+        assert!(bomb.len() < 64 * 1024, "a bomb is small: {}", bomb.len());
+        assert!(matches!(gunzip(&bomb, &limits), Err(Failure::DecodedTooLarge(_))));
+        assert_eq!(&gunzip(&gzip(b"{\"id\": 1}"), &limits).ok().unwrap()[..], b"{\"id\": 1}");
+        assert!(matches!(gunzip(b"\x1f\x8b not gzip", &limits), Err(Failure::Decode)));
     }
 
     #[test]
