@@ -269,8 +269,9 @@ fn seconds_value(value: f64) -> Result<Duration, Refused> {
 /// answers in the same process, and a reserve for everything else; and the memory available,
 /// at a generous share per user.
 pub mod capacity {
-    /// Descriptors kept for the rest of the process (listeners, files, the runtime, SQLite).
-    const RESERVE: u64 = 256;
+    /// Descriptors kept for the rest of the process (listeners, files, the runtime, SQLite):
+    /// about twenty are open when the users start.
+    const RESERVE: u64 = 64;
 
     /// What one user may cost while its request is on the wire: measured at about 6 KB idle in
     /// a release build (README, 성능); a debug build and a response being read cost more.
@@ -299,11 +300,17 @@ pub mod capacity {
             if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
                 return None;
             }
-            if limit.rlim_cur < limit.rlim_max {
-                let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
+            // The hard limit first; where the system refuses it (macOS refuses "unlimited"
+            // beyond its OPEN_MAX), the largest of a few smaller steps it takes.
+            for wanted in [limit.rlim_max, 1 << 20, 65_536, 10_240, 4_096] {
+                if wanted <= limit.rlim_cur || wanted > limit.rlim_max {
+                    continue;
+                }
+                let raised = libc::rlimit { rlim_cur: wanted, rlim_max: limit.rlim_max };
                 // SAFETY: as above.
                 if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-                    limit.rlim_cur = limit.rlim_max;
+                    limit.rlim_cur = wanted;
+                    break;
                 }
             }
             // rlim_t is u64 here, not on every Unix.
@@ -434,8 +441,8 @@ mod tests {
 
     #[test]
     fn capacity_counts_a_descriptor_per_user() {
-        assert_eq!(capacity::users_for(1024, false), 768);
-        assert_eq!(capacity::users_for(1024, true), 384);
+        assert_eq!(capacity::users_for(1024, false), 960);
+        assert_eq!(capacity::users_for(1024, true), 480);
         assert_eq!(capacity::users_for(10, false), 0);
         assert_eq!(capacity::users_for_memory(64 * 1024 * 10_000), 10_000);
     }
