@@ -510,14 +510,25 @@ fn the_most_users_at_once_still_end_on_time_and_on_ctrl_c() {
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_loadlab"))
         .args(["run", "--solutions", "TodoUser", "-u", "10000", "-r", "10000", "-t", "10m", "-H", &host])
-        .args(["--only-summary", "--no-explain"])
+        .arg("--no-explain")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // The first live status line: the run loop is going, so its Ctrl-C handler is in place.
+    let stdout = child.stdout.take().unwrap();
+    let (line_tx, line_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
+            if line.starts_with('[') {
+                let _ = line_tx.send(line);
+            }
+        }
+    });
+    let live = line_rx.recv_timeout(Duration::from_secs(60)).expect("a live status line");
+    assert!(live.contains("사용자"), "{live}");
     let interrupted = Instant::now();
     // SAFETY: signals the child we started, by its id.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
