@@ -18,6 +18,7 @@ pub mod explain;
 pub mod grader;
 pub mod import;
 pub mod lab_metrics;
+pub mod limits;
 pub mod ops;
 pub mod places;
 pub mod progress;

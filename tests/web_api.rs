@@ -276,3 +276,96 @@ async fn a_staged_run_ends_by_itself_with_its_saturation_steps() {
     assert!(saturation.contains("포화점"), "{saturation}");
     server.shutdown().await;
 }
+
+/// A scenario's shape whose construction panics: a start that meets it must leave the
+/// dashboard as it found it.
+struct PanickingShape;
+
+impl Default for PanickingShape {
+    fn default() -> Self {
+        panic!("a shape that cannot be built")
+    }
+}
+
+impl loadlab::prelude::LoadShape for PanickingShape {
+    fn tick(&mut self, _: std::time::Duration) -> Option<(usize, f64)> {
+        None
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_bad_form_or_panic_wedges_the_dashboard() {
+    let mut workbook = loadlab::solutions::workbook();
+    workbook.shapes.push(loadlab::prelude::ShapeClass::of::<PanickingShape>());
+    let options = loadlab::web::WebOptions { port: 0, ..loadlab::web::WebOptions::default() };
+    let server = loadlab::web::start(workbook, options).await.expect("dashboard starts");
+    let with = |key: &str, value: Value| {
+        let mut form = todo_form(2);
+        form[key] = value;
+        form
+    };
+    let bad = [
+        with("run_time", json!("1e20")),
+        with("run_time", json!("0s")),
+        with("shape", json!("10:1e20")),
+        with("shape", json!("10:10000000000000000000s,10:10000000000000000000s")),
+        with("shape", json!("100000000000:2s")),
+        with("shape", json!("PanickingShape")),
+        with("users", json!(1e300)),
+        with("spawn_rate", json!("NaN")),
+        with("spawn_rate", json!(1e300)),
+        with("host", json!("http://")),
+    ];
+    for form in bad {
+        let (status, body) = post(&server, "/api/start", form.clone()).await;
+        assert_eq!(status, 400, "{form}: {body}");
+        assert!(hangul(error_of(&body)), "{form}: {body}");
+        assert_eq!(server.dashboard().phase(), loadlab::web::Phase::Idle, "{form}");
+    }
+    let (status, body) = post(&server, "/api/start", todo_form(2)).await;
+    assert_eq!(status, 200, "a good start after the bad ones: {body}");
+    let (status, body) = post(&server, "/api/stop", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_paths_are_404_wrong_methods_405_and_only_json_is_json() {
+    let server = dashboard().await;
+    let url = server.url();
+    let unknown = client().get(format!("{url}/no/such/page")).send().await.unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+    let unknown_post = client()
+        .post(format!("{url}/api/nothing"))
+        .header("Origin", url.clone())
+        .header("Content-Type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown_post.status().as_u16(), 404);
+    let wrong_method = client().get(format!("{url}/api/start")).send().await.unwrap();
+    assert_eq!(wrong_method.status().as_u16(), 405);
+    for content_type in ["application/jsonfoo", "application/json-seq", "text/json"] {
+        let response = client()
+            .post(format!("{url}/api/start"))
+            .header("Origin", url.clone())
+            .header("Content-Type", content_type)
+            .body(todo_form(1).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 415, "{content_type}");
+    }
+    let with_charset = client()
+        .post(format!("{url}/api/stop"))
+        .header("Origin", url.clone())
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_charset.status().as_u16(), 409, "JSON with a charset is JSON: nothing runs");
+    assert_eq!(server.dashboard().phase(), loadlab::web::Phase::Idle);
+    server.shutdown().await;
+}

@@ -158,11 +158,76 @@ fn report_usage_error(error: &clap::Error) -> i32 {
             0
         }
         _ => {
-            let rendered = error.render().to_string();
-            let first =
-                rendered.lines().next().unwrap_or("잘못된 명령줄이에요").trim_start_matches("error: ");
-            eprintln!("오류: {first} (도움말: loadlab --help)");
+            eprintln!("오류: {} (도움말: loadlab --help)", usage_sentence(error));
             EXIT_USAGE
+        }
+    }
+}
+
+/// A parse error as one Korean sentence: our own value checks speak for themselves, clap's
+/// common complaints are said again in Korean, and only rare kinds keep clap's English line.
+fn usage_sentence(error: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind| match error.get(kind) {
+        Some(ContextValue::String(text)) => text.clone(),
+        Some(ContextValue::Strings(texts)) => texts.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    // `--users <USERS>` → `--users`: the value's placeholder says nothing to a learner.
+    let argument = context(ContextKind::InvalidArg);
+    let argument = match error.kind() {
+        ErrorKind::MissingRequiredArgument => argument,
+        _ => argument.split(' ').next().unwrap_or_default().to_string(),
+    };
+    let value = context(ContextKind::InvalidValue);
+    match error.kind() {
+        ErrorKind::ValueValidation => match std::error::Error::source(error) {
+            // Our own checks ([`crate::limits`]) already say it in Korean.
+            // A positional's placeholder (`[NUMBER]`) says nothing; a flag is named once.
+            Some(why) if why.to_string().chars().any(|c| ('가'..='힣').contains(&c)) => {
+                let why = why.to_string();
+                if !argument.starts_with('-') || why.starts_with(&argument) {
+                    why
+                } else {
+                    format!("{argument}: {why}")
+                }
+            }
+            Some(why) => format!("{argument}에 쓸 수 없는 값이에요: '{value}' ({why})"),
+            None => format!("{argument}에 쓸 수 없는 값이에요: '{value}'"),
+        },
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            if value.is_empty() {
+                format!("{argument}에 값이 필요해요")
+            } else if valid.is_empty() {
+                format!("{argument}에 쓸 수 없는 값이에요: '{value}'")
+            } else {
+                format!("{argument}에 쓸 수 없는 값이에요: '{value}' (쓸 수 있는 값: {valid})")
+            }
+        }
+        ErrorKind::UnknownArgument => {
+            let suggested = context(ContextKind::SuggestedArg);
+            let negative = argument.starts_with('-') && argument[1..].parse::<f64>().is_ok();
+            if negative {
+                format!("'{argument}'처럼 0보다 작은 값은 받을 수 없어요")
+            } else if suggested.is_empty() {
+                format!("모르는 인자예요: '{argument}'")
+            } else {
+                format!("모르는 인자예요: '{argument}' (혹시 '{suggested}'?)")
+            }
+        }
+        ErrorKind::InvalidSubcommand => format!("모르는 명령이에요: '{argument}'"),
+        ErrorKind::MissingRequiredArgument => format!("꼭 필요한 인자가 빠졌어요: {argument}"),
+        ErrorKind::ArgumentConflict => {
+            format!("함께 쓸 수 없는 인자예요: {argument}, {}", context(ContextKind::PriorArg))
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("{argument}의 값 개수가 맞지 않아요")
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            rendered.lines().next().unwrap_or("잘못된 명령줄이에요").trim_start_matches("error: ").to_string()
         }
     }
 }
@@ -228,7 +293,7 @@ struct ExercisesCli {
     /// Prints a shape's answers second by second as JSON, for the grader.
     #[arg(long, hide = true, value_name = "SHAPE")]
     shape_profile: Option<String>,
-    #[arg(long, hide = true, default_value_t = 600)]
+    #[arg(long, hide = true, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     profile_seconds: u64,
 }
 

@@ -14,7 +14,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::Workbook;
 use crate::engine::LiveStatus;
 use crate::engine::console;
-use crate::engine::shape::parse_duration;
 use crate::ops::run::{Outputs, RunHooks, RunSettings, Target, Written};
 use crate::{explain, ops, report};
 
@@ -24,13 +23,15 @@ pub struct RunArgs {
     #[arg(value_name = "USER_CLASS")]
     pub classes: Vec<String>,
     /// 동시 사용자 수 (Locust: --users)
-    #[arg(short = 'u', long = "users", default_value_t = 1)]
+    #[arg(short = 'u', long = "users", default_value = "1", allow_negative_numbers = true,
+        value_parser = crate::limits::users_text)]
     pub users: usize,
     /// 초당 새로 띄울 사용자 수 (Locust: --spawn-rate)
-    #[arg(short = 'r', long = "spawn-rate", default_value_t = 1.0)]
+    #[arg(short = 'r', long = "spawn-rate", default_value = "1", allow_negative_numbers = true,
+        value_parser = crate::limits::spawn_rate_text)]
     pub spawn_rate: f64,
     /// 실행 시간: 15s, 1m30s … (없으면 Ctrl-C까지)
-    #[arg(short = 't', long = "run-time", value_parser = parse_run_time)]
+    #[arg(short = 't', long = "run-time", allow_negative_numbers = true, value_parser = crate::limits::run_time)]
     pub run_time: Option<Duration>,
     /// 대상 서버 (없으면 내장 실습 서버를 띄워요)
     #[arg(short = 'H', long = "host")]
@@ -66,8 +67,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub only_summary: bool,
     /// 종료할 때 진행 중인 작업을 기다려 줄 시간(초)
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
-    pub stop_timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "0", allow_negative_numbers = true,
+        value_parser = parse_stop_timeout)]
+    pub stop_timeout: Duration,
+    /// 응답 본문 하나의 최대 크기 (기본 64MiB): 넘는 응답은 실패로 기록하고 연결을 닫아요
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = crate::limits::byte_size)]
+    pub max_body: usize,
     /// 부하 모양: load | stress | spike | soak, 단계 "사용자:시간,…", 또는 시나리오의 LoadShape 이름.
     /// 단계는 앞 단계의 사용자 수에서 그 시간 동안 일정한 속도로 늘거나 줄어요: "10:30s,50:1m,0:10s"는
     /// 30초 동안 10명까지, 1분 동안 50명까지, 10초 동안 0명으로
@@ -77,7 +82,7 @@ pub struct RunArgs {
     #[arg(long, requires = "shape")]
     pub quick: bool,
     /// 대기 시간 배율 (채점기가 대기 시간을 빨리 감을 때 써요)
-    #[arg(long, default_value_t = 1.0, hide = true)]
+    #[arg(long, default_value = "1", hide = true, value_parser = parse_time_scale)]
     pub time_scale: f64,
     /// 이 작업만 실행해요 (함수 이름, 쉼표로 구분)
     #[arg(long, value_delimiter = ',', hide = true)]
@@ -89,8 +94,17 @@ pub struct RunArgs {
     pub web: super::web::RunWeb,
 }
 
-fn parse_run_time(text: &str) -> Result<Duration, String> {
-    parse_duration(text)
+fn parse_stop_timeout(text: &str) -> Result<Duration, String> {
+    crate::limits::seconds_text(text, "--stop-timeout")
+}
+
+/// The grader's wait-time factor: finite, from 0 to 1000.
+fn parse_time_scale(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|scale| scale.is_finite() && (0.0..=1000.0).contains(scale))
+        .ok_or_else(|| format!("--time-scale: 0부터 1000까지의 숫자로 적어 주세요 (받은 값: '{text}')"))
 }
 
 /// Runs `args` with the finished scenarios compiled into `loadlab`.
@@ -150,7 +164,8 @@ impl RunArgs {
             bottlenecks: self.bottleneck.clone(),
             shape: self.shape.clone(),
             quick: self.quick,
-            stop_timeout: Duration::from_secs_f64(self.stop_timeout.max(0.0)),
+            stop_timeout: self.stop_timeout,
+            max_body: self.max_body,
             time_scale: self.time_scale,
             tasks: self.tasks.clone(),
             trace: self.trace.clone(),
@@ -167,6 +182,7 @@ impl RunArgs {
 /// Runs `args` against `workbook`'s classes: prints the header, the live lines, Locust's tables
 /// and the explanation, writes the report files, and returns the exit code.
 pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origin) -> anyhow::Result<i32> {
+    args.outputs().check()?;
     let mut prepared = ops::run::prepare(args.settings(), workbook)?;
     let target = Target::start(&prepared.settings).await?;
     let class_names: Vec<&str> = prepared.classes.iter().map(|class| class.name).collect();

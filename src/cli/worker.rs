@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser};
 
 use super::Workbook;
-use crate::worker::{MASTER_TIMEOUT, WorkerOptions};
+use crate::worker::WorkerOptions;
 
 /// The word that puts the exercises binary in worker mode (its first argument).
 pub const EXERCISES_MODE: &str = "worker";
@@ -27,11 +27,15 @@ pub struct WorkerArgs {
     #[arg(short = 'H', long = "host")]
     pub host: Option<String>,
     /// 마스터가 이 시간(초) 동안 아무 소식이 없으면 워커를 끝내요 (Locust: 60초)
-    #[arg(long, value_name = "SECONDS", default_value_t = MASTER_TIMEOUT.as_secs_f64())]
-    pub master_timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_master_timeout)]
+    pub master_timeout: Duration,
     /// exercises/ 대신 완성된 solutions/의 시나리오를 실행해요
     #[arg(long)]
     pub solutions: bool,
+}
+
+fn parse_master_timeout(text: &str) -> Result<Duration, String> {
+    crate::limits::seconds_text(text, "--master-timeout")
 }
 
 impl WorkerArgs {
@@ -41,7 +45,7 @@ impl WorkerArgs {
             master_port: self.master_port,
             classes: self.classes.clone(),
             host: self.host.clone(),
-            master_timeout: Duration::from_secs_f64(self.master_timeout.max(0.1)),
+            master_timeout: self.master_timeout.max(Duration::from_millis(100)),
         }
     }
 }

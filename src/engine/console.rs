@@ -224,6 +224,10 @@ pub fn notice_text(notice: &Notice) -> String {
              지금부터 잰 응답 시간에는 생성기 자신의 지연이 섞여 있을 수 있어요: 사용자 수를 줄이거나 \
              더 여유 있는 컴퓨터에서 부하를 만들어 보세요."
         ),
+        Notice::UserCeiling { asked, ceiling } => format!(
+            "⚠️ 부하 모양이 사용자 {asked}명을 요청했지만 이 프로세스가 감당할 수 있는 {ceiling}명까지만 띄워요              (열 수 있는 파일 수와 메모리, 한 프로세스에 {}명 한도).",
+            crate::limits::MAX_USERS
+        ),
     }
 }
 

@@ -12,6 +12,11 @@ use super::life::ON_STOP_LIMIT;
 use super::shape::Target;
 use super::user::UserClass;
 
+/// Users one tick may start or stop, whatever the spawn rate: the runner's loop comes back every
+/// tick to see the clock, Ctrl-C and its front end, so a spawn of thousands "at once" still
+/// ends on time and can be interrupted (500 a tick is 50,000 a second).
+const CHANGES_PER_TICK: usize = 500;
+
 struct RunningUser {
     handle: JoinHandle<()>,
     stop: watch::Sender<bool>,
@@ -90,14 +95,17 @@ impl Population {
             let (stop, stop_receiver) = watch::channel(false);
             users.push(RunningUser { handle: spawn(class_index, stop_receiver), stop, class_index });
         };
+        let mut changes = 0;
         match &target.class_counts {
             None => {
-                while self.users.len() < target.users && self.allowance >= 1.0 {
+                while self.users.len() < target.users && self.allowance >= 1.0 && changes < CHANGES_PER_TICK {
                     self.allowance -= 1.0;
+                    changes += 1;
                     start(&mut self.users, self.picker.next());
                 }
-                while self.users.len() > target.users && self.allowance >= 1.0 {
+                while self.users.len() > target.users && self.allowance >= 1.0 && changes < CHANGES_PER_TICK {
                     self.allowance -= 1.0;
+                    changes += 1;
                     if let Some(user) = self.users.pop() {
                         self.picker.release(user.class_index);
                         self.stopping.push(stop_users(vec![user], self.stop_timeout));
@@ -107,7 +115,8 @@ impl Population {
             Some(counts) => {
                 let wanted = |class: usize| counts.get(class).copied().unwrap_or(0);
                 let mut have = self.per_class();
-                while self.allowance >= 1.0 {
+                while self.allowance >= 1.0 && changes < CHANGES_PER_TICK {
+                    changes += 1;
                     // Stop the excess first, then start the class that lacks the most users.
                     if let Some(class) = (0..self.classes).find(|&class| have[class] > wanted(class)) {
                         let index = self.users.iter().rposition(|user| user.class_index == class);

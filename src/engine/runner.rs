@@ -84,6 +84,8 @@ pub enum Notice {
     NameLimit,
     /// The generator used more than [`super::cpu::THRESHOLD`] of its CPU.
     CpuOverload { percent: f64, cores: usize },
+    /// The schedule asked for more users than this process can hold; it runs `ceiling`.
+    UserCeiling { asked: usize, ceiling: usize },
 }
 
 /// The state of a run as it goes, for progress bars and periodic tables.
@@ -117,6 +119,8 @@ pub struct RunConfig {
     /// How long a stopped user's task in progress may go on before it is cut off (Locust's
     /// `--stop-timeout`); `on_stop` runs after it either way.
     pub stop_timeout: Duration,
+    /// The most bytes one response's body may have (`--max-body`).
+    pub max_body: usize,
     /// Multiplies every wait time; graders fast-forward with values below 1.
     pub time_scale: f64,
     /// Run only these tasks (by function name); `None` runs all.
@@ -150,6 +154,7 @@ impl RunConfig {
             host: host.into(),
             schedule: Schedule::fixed(users, spawn_rate, Some(run_time)),
             stop_timeout: Duration::ZERO,
+            max_body: crate::limits::DEFAULT_MAX_BODY,
             time_scale: 1.0,
             task_filter: None,
             trace: None,
@@ -177,7 +182,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     };
     let started = Instant::now();
     let start_time = chrono::Utc::now();
-    let target = Arc::new(super::http::Target::new(&host, &config.tls)?);
+    let target = Arc::new(super::http::Target::new(&host, &config.tls, config.max_body)?);
     let mut control = config.control.take();
     let shared = Arc::new(Shared {
         host: host.clone(),
@@ -203,6 +208,9 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     let mut stats_since = started;
     let mut applied = 0u64;
     let server_sampler = config.sample_server.then(|| super::server_metrics::spawn_sampler(host.clone()));
+    // What this process can hold, whatever a shape's own code or a front end asks for later.
+    let ceiling = crate::limits::capacity::ceiling(config.embedded_server);
+    let mut ceiling_told = false;
 
     'run: loop {
         tokio::select! {
@@ -232,7 +240,14 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
                 Command::Stop => break 'run,
             }
         }
-        let Some(target) = config.schedule.target_at(elapsed) else { break };
+        let Some(mut target) = config.schedule.target_at(elapsed) else { break };
+        if target.users > ceiling && target.class_counts.is_none() {
+            if !ceiling_told {
+                ceiling_told = true;
+                notices.push(Notice::UserCeiling { asked: target.users, ceiling });
+            }
+            target.users = ceiling;
+        }
         population.step(&target, (now - last_tick).as_secs_f64(), |class_index, stop| {
             let class = &config.classes[class_index];
             let context = UserContext {

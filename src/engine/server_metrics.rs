@@ -87,9 +87,23 @@ fn client() -> reqwest::Client {
     reqwest::Client::builder().timeout(Duration::from_secs(1)).no_proxy().build().unwrap_or_default()
 }
 
+/// A lab server's `/metrics` is a few KB; a target that answers with more is not one (and must
+/// not cost the generator the memory of an endless body).
+const MAX_METRICS: usize = 1024 * 1024;
+
 async fn fetch(client: &reqwest::Client, host: &str) -> Option<ServerSample> {
-    let response = client.get(format!("{host}/metrics")).send().await.ok()?;
-    parse(&response.text().await.ok()?)
+    let mut response = client.get(format!("{host}/metrics")).send().await.ok()?;
+    if response.content_length().is_some_and(|length| length > MAX_METRICS as u64) {
+        return None;
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.ok()? {
+        if body.len() + chunk.len() > MAX_METRICS {
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    parse(std::str::from_utf8(&body).ok()?)
 }
 
 /// Starts sampling `host` every second into the returned slot, until the task is aborted: once

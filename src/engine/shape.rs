@@ -122,36 +122,24 @@ impl Preset {
 
     /// The stages: the guide's sizes, or with `quick` the same shape compressed into seconds.
     pub fn stages(self, quick: bool) -> Vec<Stage> {
-        let stage = |users: usize, seconds: f64| Stage { users, duration: Duration::from_secs_f64(seconds) };
+        let stage = |users: usize, seconds: u64| Stage { users, duration: Duration::from_secs(seconds) };
         match (self, quick) {
             // 실습 4: 50 users at 10/s, 5 minutes.
-            (Preset::Load, false) => vec![stage(50, 5.0), stage(50, 285.0), stage(0, 10.0)],
-            (Preset::Load, true) => vec![stage(20, 4.0), stage(20, 12.0), stage(0, 4.0)],
+            (Preset::Load, false) => vec![stage(50, 5), stage(50, 285), stage(0, 10)],
+            (Preset::Load, true) => vec![stage(20, 4), stage(20, 12), stage(0, 4)],
             // 실습 3/4: +50 users a minute up to 500 (10 minutes); quick: +10 every 3 s up to 100.
-            (Preset::Stress, false) => steps(50, 50, 500, 60.0, 50.0),
-            (Preset::Stress, true) => steps(10, 10, 100, 3.0, 50.0),
+            (Preset::Stress, false) => steps(50, 50, 500, 60, 50.0),
+            (Preset::Stress, true) => steps(10, 10, 100, 3, 50.0),
             // 실습 4: 0 → 200 → 0 at 100/s within 3 minutes, around a small baseline.
-            (Preset::Spike, false) => vec![
-                stage(10, 1.0),
-                stage(10, 60.0),
-                stage(200, 2.0),
-                stage(200, 60.0),
-                stage(10, 2.0),
-                stage(10, 55.0),
-            ],
+            (Preset::Spike, false) => {
+                vec![stage(10, 1), stage(10, 60), stage(200, 2), stage(200, 60), stage(10, 2), stage(10, 55)]
+            }
             (Preset::Spike, true) => {
-                vec![
-                    stage(10, 1.0),
-                    stage(10, 5.0),
-                    stage(200, 2.0),
-                    stage(200, 8.0),
-                    stage(10, 2.0),
-                    stage(10, 5.0),
-                ]
+                vec![stage(10, 1), stage(10, 5), stage(200, 2), stage(200, 8), stage(10, 2), stage(10, 5)]
             }
             // 100 users held for an hour (the guide holds for hours or a day: use -t for longer).
-            (Preset::Soak, false) => vec![stage(100, 10.0), stage(100, 3590.0)],
-            (Preset::Soak, true) => vec![stage(50, 5.0), stage(50, 25.0)],
+            (Preset::Soak, false) => vec![stage(100, 10), stage(100, 3590)],
+            (Preset::Soak, true) => vec![stage(50, 5), stage(50, 25)],
         }
     }
 
@@ -162,14 +150,14 @@ impl Preset {
 }
 
 /// `start`, `start + step`, … up to `max` users, each held `hold` seconds, reached at `rate`/s.
-fn steps(start: usize, step: usize, max: usize, hold: f64, rate: f64) -> Vec<Stage> {
+fn steps(start: usize, step: usize, max: usize, hold: u64, rate: f64) -> Vec<Stage> {
     let mut stages = Vec::new();
     let mut users = start;
     let mut previous = 0;
     loop {
         let ramp = (users - previous) as f64 / rate;
-        stages.push(Stage { users, duration: Duration::from_secs_f64(ramp.max(0.1)) });
-        stages.push(Stage { users, duration: Duration::from_secs_f64(hold) });
+        stages.push(Stage { users, duration: Duration::from_millis((ramp.max(0.1) * 1000.0) as u64) });
+        stages.push(Stage { users, duration: Duration::from_secs(hold) });
         if users >= max {
             return stages;
         }
@@ -237,16 +225,25 @@ impl Schedule {
             let (users, duration) = part
                 .split_once(':')
                 .ok_or_else(|| format!("단계 '{part}'의 형식이 잘못되었어요 (예: 10:30s)"))?;
-            let users: usize = users
+            let users: u64 = users
                 .trim()
                 .parse()
-                .map_err(|_| format!("단계 '{part}'의 사용자 수 '{users}'가 숫자가 아니에요"))?;
-            let duration = parse_duration(duration)?;
+                .map_err(|_| format!("단계 '{part}'의 사용자 수 '{users}'가 0 이상의 정수가 아니에요"))?;
+            let users = crate::limits::users(users).map_err(|why| format!("단계 '{part}': {why}"))?;
+            let duration = parse_duration(duration).map_err(|why| format!("단계 '{part}': {why}"))?;
             stages.push(Stage { users, duration });
         }
         if stages.is_empty() {
             return Err("단계가 하나도 없어요 (예: --shape \"10:30s,50:1m,0:10s\")".to_string());
         }
+        if stages.len() > crate::limits::MAX_STAGES {
+            return Err(format!(
+                "단계는 {}개까지 받을 수 있어요 (받은 단계: {}개)",
+                crate::limits::MAX_STAGES,
+                stages.len()
+            ));
+        }
+        crate::limits::total(stages.iter().map(|stage| stage.duration))?;
         Ok(Schedule::stages(stages, text.trim()))
     }
 
@@ -258,10 +255,12 @@ impl Schedule {
                 if due {
                     *last = Some((elapsed, shape.tick(elapsed)));
                 }
+                // A scenario's shape is code, not a checked value: the runner holds its answer to
+                // what the process can hold, and says so.
                 let (users, spawn_rate) = last.as_ref().and_then(|(_, answer)| *answer)?;
                 Some(Target {
                     users,
-                    spawn_rate: spawn_rate.max(0.001),
+                    spawn_rate: clamp_rate(spawn_rate),
                     stage: Some(format!("{label} → {users}명")),
                     class_counts: None,
                 })
@@ -402,17 +401,10 @@ fn trim_number(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Parses Locust-style run times: `15s`, `1m30s`, `2h`, or a bare number of seconds.
+/// Parses Locust-style durations (`15s`, `1m30s`, `2h`, or a bare number of seconds) within
+/// [`crate::limits::MAX_DURATION`]; see [`crate::limits::duration`].
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    if let Ok(seconds) = text.parse::<f64>()
-        && seconds.is_finite()
-        && seconds >= 0.0
-    {
-        return Ok(Duration::from_secs_f64(seconds));
-    }
-    humantime::parse_duration(text)
-        .map_err(|_| format!("시간을 읽을 수 없어요: '{text}' (예: 15s, 1m30s, 2h)"))
+    crate::limits::duration(text)
 }
 
 #[cfg(test)]
@@ -476,6 +468,48 @@ mod tests {
             (0..40).filter_map(|s| stress.target_at(Duration::from_secs(s)).map(|t| t.users)).collect();
         assert!(users.windows(2).all(|w| w[1] >= w[0]), "stress only steps up: {users:?}");
         assert_eq!(*users.last().unwrap(), 100);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+        /// Any shape string is a schedule within the limits, or a sentence; a schedule that
+        /// parses answers at any moment without panicking.
+        #[test]
+        fn any_shape_is_bounded_or_refused(
+            stages in proptest::collection::vec(("[0-9]{0,22}|-1", proptest::prelude::any::<f64>(), "s|m|h|"), 0..6),
+            probe in proptest::prelude::any::<u64>(),
+        ) {
+            let text: Vec<String> =
+                stages.iter().map(|(users, seconds, unit)| format!("{users}:{seconds}{unit}")).collect();
+            let text = text.join(",");
+            if let Ok(mut schedule) = Schedule::parse(&text, false) {
+                let run_time = schedule.run_time().unwrap_or_default();
+                proptest::prop_assert!(run_time <= crate::limits::MAX_DURATION);
+                proptest::prop_assert!(schedule.peak_users() <= crate::limits::MAX_USERS);
+                let at = Duration::from_nanos(probe % (run_time.as_nanos() as u64).max(1));
+                if let Some(target) = schedule.target_at(at) {
+                    proptest::prop_assert!(target.users <= crate::limits::MAX_USERS);
+                }
+                let _ = schedule.describe();
+            }
+        }
+
+        #[test]
+        fn any_text_is_a_shape_or_a_sentence(text in "\\PC{0,40}") {
+            let _ = Schedule::parse(&text, false);
+            let _ = Schedule::parse(&text, true);
+        }
+    }
+
+    #[test]
+    fn sums_of_stages_are_checked() {
+        let long = "10:10000000000000000000s,10:10000000000000000000s";
+        assert!(Schedule::parse(long, false).is_err());
+        assert!(Schedule::parse("10:20d,10:20d", false).err().unwrap().contains("30일"));
+        assert!(Schedule::parse("10:1e20", false).err().unwrap().contains("너무 길어요"));
+        assert!(Schedule::parse("100000000000:2s", false).err().unwrap().contains("10000명까지"));
+        assert!(Schedule::parse(&"1:1s,".repeat(1001), false).err().unwrap().contains("1000개까지"));
     }
 
     struct Doubling;

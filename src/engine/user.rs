@@ -81,7 +81,8 @@ impl WaitTime {
             }
             WaitTime::ConstantThroughput { .. } => 0.0,
         };
-        Duration::from_secs_f64(seconds.max(0.0))
+        // The scenario chose these numbers: a huge or NaN wait must not panic the user.
+        crate::limits::saturating_seconds(seconds)
     }
 
     /// For a fixed-rate wait time (`constant_throughput`), how late the next task starts
@@ -90,7 +91,7 @@ impl WaitTime {
     pub fn lateness(&self, task_took: Duration, time_scale: f64) -> Option<Duration> {
         match *self {
             WaitTime::ConstantThroughput { per_second } if per_second > 0.0 => {
-                let interval = Duration::from_secs_f64(time_scale.max(0.0) / per_second);
+                let interval = crate::limits::saturating_seconds(time_scale / per_second);
                 Some(task_took.saturating_sub(interval))
             }
             _ => None,

@@ -44,6 +44,8 @@ pub struct RunSettings {
     pub shape: Option<String>,
     pub quick: bool,
     pub stop_timeout: Duration,
+    /// The most bytes one response's body may have ([`crate::limits::DEFAULT_MAX_BODY`]).
+    pub max_body: usize,
     pub time_scale: f64,
     pub tasks: Option<Vec<String>>,
     pub trace: Option<PathBuf>,
@@ -66,6 +68,7 @@ impl Default for RunSettings {
             shape: None,
             quick: false,
             stop_timeout: Duration::ZERO,
+            max_body: crate::limits::DEFAULT_MAX_BODY,
             time_scale: 1.0,
             tasks: None,
             trace: None,
@@ -91,6 +94,24 @@ pub struct PreparedRun {
     pub tls: TlsOptions,
 }
 
+/// The numbers of `settings`, whichever front end filled them, against [`crate::limits`].
+fn check_numbers(settings: &RunSettings) -> Result<(), UsageError> {
+    if settings.users == 0 && settings.shape.is_none() {
+        return Err(UsageError("사용자 수(-u)는 1 이상이어야 해요".to_string()));
+    }
+    crate::limits::users(settings.users as u64).map_err(UsageError)?;
+    crate::limits::spawn_rate(settings.spawn_rate).map_err(UsageError)?;
+    for duration in [settings.run_time.unwrap_or_default(), settings.stop_timeout] {
+        if duration > crate::limits::MAX_DURATION {
+            return Err(UsageError("시간이 너무 길어요 (30일까지 받을 수 있어요)".to_string()));
+        }
+    }
+    if !(1024..=crate::limits::MAX_MAX_BODY).contains(&settings.max_body) {
+        return Err(UsageError("응답 본문 한도(--max-body)는 1KiB부터 1GiB까지예요".to_string()));
+    }
+    Ok(())
+}
+
 /// Checks `settings` against `workbook`; every problem is a one-line [`UsageError`].
 pub fn prepare(settings: RunSettings, workbook: Workbook) -> anyhow::Result<PreparedRun> {
     let Workbook { classes: available, shapes, release_criteria } = workbook;
@@ -100,12 +121,7 @@ pub fn prepare(settings: RunSettings, workbook: Workbook) -> anyhow::Result<Prep
         Some(text) => Some(report::thresholds::parse(text).map_err(UsageError)?),
         None => None,
     };
-    if settings.users == 0 && settings.shape.is_none() {
-        return Err(UsageError("사용자 수(-u)는 1 이상이어야 해요".to_string()).into());
-    }
-    if !(settings.spawn_rate > 0.0 && settings.spawn_rate.is_finite()) {
-        return Err(UsageError("투입 속도(-r)는 0보다 커야 해요".to_string()).into());
-    }
+    check_numbers(&settings)?;
     let schedule = match &settings.shape {
         Some(name) => match shapes.iter().find(|shape| shape.name == name) {
             Some(shape) => Schedule::custom(shape.instance(), name.clone()),
@@ -121,6 +137,12 @@ pub fn prepare(settings: RunSettings, workbook: Workbook) -> anyhow::Result<Prep
         ))
         .into());
     }
+    if let Some(host) = &settings.host {
+        crate::engine::http::check_host(host).map_err(UsageError)?;
+    }
+    // Know before spawning whether this process can hold the users (a custom shape or a
+    // front end's later command is capped at [`crate::limits::MAX_USERS`] by the engine).
+    crate::limits::capacity::check(schedule.peak_users(), settings.host.is_none()).map_err(UsageError)?;
     let tls = TlsOptions { insecure: settings.insecure, ca_cert: settings.ca_cert.clone() };
     // A certificate file that cannot be used is a bad setting: one line before anything starts.
     tls.client_config().map_err(|error| UsageError(error.to_string()))?;
@@ -190,6 +212,7 @@ pub async fn engine_config(
     let mut config = RunConfig::new(prepared.classes.clone(), target.host.clone(), 0, 1.0, Duration::ZERO);
     config.schedule = schedule;
     config.stop_timeout = settings.stop_timeout;
+    config.max_body = settings.max_body;
     config.time_scale = settings.time_scale;
     config.task_filter = settings.tasks.clone();
     config.trace = settings.trace.clone();
@@ -226,6 +249,29 @@ pub struct Outputs {
     /// Locust's CSV prefix.
     pub csv: Option<String>,
     pub html: Option<PathBuf>,
+}
+
+impl Outputs {
+    /// Whether every report file can be written where asked: its folder must exist. Checked
+    /// before the run, so a typo in `--csv` costs a line, not the whole run.
+    pub fn check(&self) -> Result<(), UsageError> {
+        let csv = self.csv.as_ref().map(|prefix| PathBuf::from(format!("{prefix}_stats.csv")));
+        let files = [("--json", self.json.clone()), ("--csv", csv), ("--html", self.html.clone())];
+        for (flag, path) in files {
+            let Some(path) = path else { continue };
+            let folder = match path.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => folder,
+                _ => continue,
+            };
+            if !folder.is_dir() {
+                return Err(UsageError(format!(
+                    "{flag}: 저장할 폴더가 없어요: '{}' (먼저 폴더를 만들거나 다른 경로를 적어 주세요)",
+                    folder.display()
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A file written, and what it holds.

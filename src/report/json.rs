@@ -90,7 +90,7 @@ pub fn write(path: &Path, result: &RunResult) -> anyhow::Result<()> {
 /// Reads a result written by [`write`], with a Korean message saying what is wrong when the file
 /// is missing, unreadable, not JSON, or JSON of another shape.
 pub fn read(path: &Path) -> anyhow::Result<RunResult> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::limits::read_text(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             anyhow::bail!(
@@ -115,4 +115,71 @@ pub fn parse(text: &str) -> anyhow::Result<RunResult> {
         anyhow::bail!("{NOT_A_RESULT}: settings, total 같은 항목이 없어요");
     }
     serde_json::from_value(value).map_err(|error| anyhow::anyhow!("{NOT_A_RESULT} ({error})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/report/result.json");
+
+    /// Replaces the numbers of `value`, in document order, with `numbers` (cycled).
+    fn replace_numbers(value: &mut serde_json::Value, numbers: &[serde_json::Value], next: &mut usize) {
+        match value {
+            serde_json::Value::Number(_) if !numbers.is_empty() => {
+                let replacement = numbers[*next % numbers.len()].clone();
+                *next += 1;
+                if !replacement.is_null() {
+                    *value = replacement;
+                }
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|item| replace_numbers(item, numbers, next));
+            }
+            serde_json::Value::Object(map) => {
+                map.values_mut().for_each(|item| replace_numbers(item, numbers, next));
+            }
+            _ => {}
+        }
+    }
+
+    fn number() -> impl Strategy<Value = serde_json::Value> {
+        prop_oneof![
+            Just(serde_json::Value::Null),
+            Just(serde_json::Value::Null),
+            any::<f64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            Just(serde_json::json!(1e308)),
+            Just(serde_json::json!(-1e308)),
+            Just(serde_json::json!(0)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..Default::default() })]
+
+        /// A result file with hostile numbers is read, explained, compared and tabled without
+        /// a panic (or refused with a sentence).
+        #[test]
+        fn a_result_with_any_numbers_is_explained_or_refused(numbers in proptest::collection::vec(number(), 1..40)) {
+            let mut value: serde_json::Value = serde_json::from_str(FIXTURE).unwrap();
+            replace_numbers(&mut value, &numbers, &mut 0);
+            if let Ok(result) = super::parse(&value.to_string()) {
+                let _ = crate::explain::explain(&result).render(false);
+                let _ = crate::engine::console::summary(&result);
+                let options = crate::report::compare::CompareOptions::default();
+                let _ = crate::report::compare::compare(&result, &result, &options).render(false);
+                let runs = vec![("a".to_string(), result.clone()), ("b".to_string(), result.clone())];
+                let _ = crate::report::kinds::render(&runs);
+                let _ = crate::report::html::render(&result);
+                let _ = crate::explain::saturation::find(&result);
+            }
+        }
+
+        #[test]
+        fn any_text_is_a_result_or_a_sentence(text in "\\PC{0,64}") {
+            let _ = super::parse(&text);
+        }
+    }
 }

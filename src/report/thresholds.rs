@@ -246,6 +246,8 @@ fn parse_value(metric: Metric, text: &str) -> Result<f64, String> {
     let (number, unit) = (&text[..split], text[split..].trim());
     let value: f64 =
         number.parse().map_err(|_| format!("'{text}'는 숫자가 아니에요 (예: 500ms, 1s, 0.1%, 50)"))?;
+    // Hundreds of digits parse to infinity: a limit must be a number a run can be held to.
+    let value = crate::limits::measure(value, text)?;
     if metric.is_time() {
         match unit {
             "ms" => Ok(value),
@@ -369,6 +371,25 @@ pub fn render(verdicts: &[Verdict], color: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any criteria text is criteria with finite limits, or a sentence.
+        #[test]
+        fn any_criteria_are_finite_or_a_sentence(text in "([a-z/ \\[\\]]{0,6}:)?p?[a-z0-9.]{0,6}(<=|>=|<|>|=)[0-9.]{0,400}(ms|s|%|/s)?(,p95<1e3ms)?") {
+            if let Ok(criteria) = super::parse(&text) {
+                for criterion in criteria {
+                    proptest::prop_assert!(criterion.limit.is_finite());
+                }
+            }
+        }
+
+        #[test]
+        fn any_text_is_criteria_or_a_sentence(text in "\\PC{0,40}") {
+            let _ = super::parse(&text);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -183,14 +183,45 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
     let app = routes::router(state);
     let listener = metrics::CountingListener::new(listener, &metrics);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(serve_connections(listener, app, stop_rx));
     Ok(LabServer { addr, stop: Some(stop_tx), task: Some(task) })
+}
+
+/// A client has this long to send a request's head (line and headers); then its connection is
+/// closed, so half-sent requests cannot hold the server's sockets (slowloris).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `app` on every accepted connection (HTTP/1.1 or HTTP/2) until `stop`, then lets the
+/// requests in progress finish. Like `axum::serve`, plus the header-read time-out, which needs
+/// hyper's timer that `axum::serve` does not set.
+async fn serve_connections(
+    mut listener: metrics::CountingListener,
+    app: axum::Router,
+    stop: oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    use axum::serve::Listener as _;
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            (stream, _) = listener.accept() => {
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    // A client that went away or sent garbage ends only its own connection.
+                    let _ = connection.await;
+                });
+            }
+            _ = &mut stop => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 const BANNER_STARTED: &str = "TODO 실습 서버가 실행 중이에요";

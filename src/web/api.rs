@@ -145,6 +145,10 @@ pub async fn edit(State(state): State<AppState>, body: Bytes) -> Response {
         Ok(values) => values,
         Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
     };
+    // More users than this process can hold is said now, not as a run of failed connections.
+    if let Err(message) = crate::limits::capacity::check(users, state.dashboard.embedded()) {
+        return refuse(StatusCode::BAD_REQUEST, message);
+    }
     match state.dashboard.steering().map(|steering| steering.edit(users, spawn_rate)) {
         Ok(()) => ok(serde_json::json!({ "users": users, "spawn_rate": spawn_rate })),
         Err(message) => refuse(StatusCode::CONFLICT, message),
@@ -255,11 +259,17 @@ pub async fn guard(State(allowed): State<Allowed>, request: Request, next: Next)
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("application/json"));
+        .is_some_and(is_json);
     if !json {
         return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, NOT_JSON);
     }
     next.run(request).await
+}
+
+/// `application/json`, with or without parameters (`; charset=utf-8`); not `application/jsonfoo`.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default();
+    essence.trim().eq_ignore_ascii_case("application/json")
 }
 
 fn same_origin(allowed: &Allowed, headers: &HeaderMap) -> Result<(), String> {
@@ -285,6 +295,21 @@ mod tests {
             map.insert(*name, HeaderValue::from_static(value));
         }
         map
+    }
+
+    #[test]
+    fn only_json_with_optional_parameters_is_json() {
+        for yes in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+            " application/json ;x=y",
+        ] {
+            assert!(is_json(yes), "{yes}");
+        }
+        for no in ["application/jsonfoo", "application/json-patch+json", "text/plain", "", "application/"] {
+            assert!(!is_json(no), "{no}");
+        }
     }
 
     #[test]

@@ -44,6 +44,24 @@ pub enum Refusal {
 
 const BUSY: &str = "이미 실행 중이에요. 먼저 멈춘 뒤 새로 시작해 주세요.";
 const NOT_RUNNING: &str = "지금 실행 중인 테스트가 없어요.";
+const START_FAILED: &str = "테스트를 시작하다가 예기치 못한 오류가 났어요. 값을 확인하고 다시 시작해 주세요.";
+
+/// Puts back the phase a start found unless the start got under way (see [`Dashboard::start`]).
+struct RestoreOnExit<'a> {
+    dashboard: &'a Dashboard,
+    previous: Phase,
+}
+
+impl Drop for RestoreOnExit<'_> {
+    fn drop(&mut self) {
+        let mut inner = self.dashboard.lock();
+        if inner.phase == Phase::Starting {
+            inner.phase = self.previous;
+        }
+        drop(inner);
+        self.dashboard.changed();
+    }
+}
 
 /// What the run was asked to do, as the page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -162,8 +180,17 @@ impl Dashboard {
         self.lock().phase
     }
 
+    /// Whether the current (or last) run's target is the embedded lab server.
+    pub fn embedded(&self) -> bool {
+        self.lock().info.as_ref().is_some_and(|info| info.embedded)
+    }
+
     /// Checks `form`, starts the target (the embedded lab server when no host is given) and
     /// the run in the background; returns the run's number.
+    ///
+    /// All or nothing: until the run is under way the phase is [`Phase::Starting`], and any way
+    /// out before that (a refusal, a panic, the request dropped half-way) puts the previous
+    /// phase back, so the next good start works.
     pub async fn start(self: &Arc<Self>, form: StartForm) -> Result<u64, Refusal> {
         let previous = {
             let mut inner = self.lock();
@@ -172,14 +199,14 @@ impl Dashboard {
             }
             std::mem::replace(&mut inner.phase, Phase::Starting)
         };
-        match self.prepare(form).await {
-            Ok(run) => Ok(run),
-            Err(message) => {
-                self.lock().phase = previous;
-                self.changed();
-                Err(Refusal::Invalid(message))
-            }
-        }
+        // Dropped on every way out; a start under way has left Starting, so it changes nothing.
+        let _restore = RestoreOnExit { dashboard: self, previous };
+        let prepared = std::panic::AssertUnwindSafe(self.prepare(form));
+        let outcome = match futures::FutureExt::catch_unwind(prepared).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(START_FAILED.to_string()),
+        };
+        outcome.map_err(Refusal::Invalid)
     }
 
     async fn prepare(self: &Arc<Self>, form: StartForm) -> Result<u64, String> {
@@ -222,7 +249,13 @@ impl Dashboard {
                 interrupt: Some(Box::pin(async move { stop.notified().await })),
                 control: Some(receiver.into_engine()),
             };
-            let result = crate::ops::run::run_on(&mut prepared, &target, hooks).await;
+            // A panic inside the run still ends it as a run that failed, never as a dashboard
+            // stuck in Running.
+            let running =
+                std::panic::AssertUnwindSafe(crate::ops::run::run_on(&mut prepared, &target, hooks));
+            let result = futures::FutureExt::catch_unwind(running)
+                .await
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("부하 실행 중에 예기치 못한 오류가 났어요")));
             target.stop().await;
             dashboard.finish(run, result, &prepared.settings);
         });

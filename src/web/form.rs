@@ -2,11 +2,8 @@
 //! layer's [`RunSettings`]. Owns every message a bad form gets: each is one Korean sentence
 //! the page shows next to the form, never a panic or a server error.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
-use crate::engine::shape::parse_duration;
 use crate::engine::workbook::Workbook;
 use crate::ops::run::RunSettings;
 use crate::server::Bottleneck;
@@ -33,15 +30,11 @@ pub struct StartForm {
     pub bottlenecks: Vec<String>,
 }
 
-/// Most users a form may ask for: beyond this the learner's machine, not the server, is
-/// measured (the CLI has no cap; the page is the beginner's door).
-pub const MAX_USERS: u64 = 10_000;
+/// Most users a form may ask for: the same ceiling as every other door ([`crate::limits`]).
+pub const MAX_USERS: u64 = crate::limits::MAX_USERS as u64;
 const MAX_WEIGHT: u64 = 1_000;
 
 const USERS_BAD: &str = "사용자 수는 1 이상의 정수로 적어 주세요 (예: 20).";
-const USERS_TOO_MANY: &str =
-    "사용자 수는 10000명까지 받을 수 있어요. 더 큰 실험은 명령줄의 run으로 해 보세요.";
-const SPAWN_BAD: &str = "투입 속도는 0보다 큰 숫자로 적어 주세요 (예: 5).";
 const HOST_SCHEME: &str = "호스트는 http:// 또는 https:// 로 시작해야 해요 (예: http://127.0.0.1:8000). 비워 두면 내장 실습 서버를 써요.";
 const BOTTLENECK_NEEDS_LAB: &str =
     "병목은 내장 실습 서버에만 켤 수 있어요. 호스트를 비우거나 병목을 모두 꺼 주세요.";
@@ -56,26 +49,23 @@ pub fn settings(form: &StartForm, workbook: &mut Workbook) -> Result<RunSettings
         (serde_json::Value::String(text), Some(_)) if text.trim().is_empty() => 0,
         (value, _) => whole_number(value).filter(|users| *users >= 1).ok_or(USERS_BAD)?,
     };
-    if users > MAX_USERS {
-        return Err(USERS_TOO_MANY.to_string());
-    }
-    let spawn_rate =
-        number(&form.spawn_rate).filter(|rate| *rate > 0.0 && rate.is_finite()).ok_or(SPAWN_BAD)?;
+    let users = crate::limits::users(users)?;
+    let spawn_rate = checked_spawn_rate(&form.spawn_rate)?;
     let run_time = match form.run_time.trim() {
         "" => None,
-        text => Some(parse_duration(text).and_then(|time| {
-            if time < Duration::from_secs(1) {
-                Err(format!("실행 시간이 너무 짧아요 ('{text}'). 1초 이상으로 적어 주세요 (예: 30s, 1m)."))
-            } else {
-                Ok(time)
-            }
-        })?),
+        text => Some(crate::limits::run_time(text)?),
     };
     let host = Some(form.host.trim().trim_end_matches('/').to_string()).filter(|host| !host.is_empty());
     if let Some(host) = &host
         && !(host.starts_with("http://") || host.starts_with("https://"))
     {
         return Err(HOST_SCHEME.to_string());
+    }
+    if let Some(host) = &host {
+        crate::engine::http::check_host(host)?;
+    }
+    if let Some(shape) = &shape {
+        check_shape(shape, workbook)?;
     }
     let bottlenecks =
         form.bottlenecks.iter().map(|name| name.parse::<Bottleneck>()).collect::<Result<Vec<_>, _>>()?;
@@ -85,7 +75,7 @@ pub fn settings(form: &StartForm, workbook: &mut Workbook) -> Result<RunSettings
     let classes = choose_classes(&form.classes, workbook)?;
     Ok(RunSettings {
         classes,
-        users: users as usize,
+        users,
         spawn_rate,
         run_time,
         host,
@@ -102,11 +92,22 @@ pub fn edit_values(
     spawn_rate: &serde_json::Value,
 ) -> Result<(usize, f64), String> {
     let users = whole_number(users).filter(|users| *users >= 1).ok_or(USERS_BAD)?;
-    if users > MAX_USERS {
-        return Err(USERS_TOO_MANY.to_string());
+    let users = crate::limits::users(users)?;
+    Ok((users, checked_spawn_rate(spawn_rate)?))
+}
+
+/// The spawn rate field: a number (or numeric text) that [`crate::limits::spawn_rate`] accepts.
+fn checked_spawn_rate(value: &serde_json::Value) -> Result<f64, String> {
+    let rate = number(value).ok_or_else(|| "투입 속도는 0보다 큰 숫자로 적어 주세요 (예: 5).".to_string())?;
+    crate::limits::spawn_rate(rate)
+}
+
+/// A shape the form names: one of the workbook's shapes, a preset, or stages within the limits.
+fn check_shape(shape: &str, workbook: &Workbook) -> Result<(), String> {
+    if workbook.shapes.iter().any(|known| known.name == shape) {
+        return Ok(());
     }
-    let spawn_rate = number(spawn_rate).filter(|rate| *rate > 0.0 && rate.is_finite()).ok_or(SPAWN_BAD)?;
-    Ok((users as usize, spawn_rate))
+    crate::engine::shape::Schedule::parse(shape, false).map(|_| ())
 }
 
 /// The ticked classes' names; their weights are written into `workbook` (a copy per run).
@@ -157,6 +158,7 @@ fn number(value: &serde_json::Value) -> Option<f64> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::time::Duration;
 
     fn form(value: serde_json::Value) -> StartForm {
         serde_json::from_value(value).expect("form JSON")
@@ -195,8 +197,14 @@ mod tests {
         assert_eq!(with("users", json!(-3)), USERS_BAD);
         assert_eq!(with("users", json!("abc")), USERS_BAD);
         assert_eq!(with("users", json!(0)), USERS_BAD);
-        assert_eq!(with("users", json!(20_000)), USERS_TOO_MANY);
-        assert_eq!(with("spawn_rate", json!(0)), SPAWN_BAD);
+        assert!(with("users", json!(20_000)).contains("10000명까지"));
+        assert!(with("users", json!(1e300)).contains("사용자 수"));
+        assert!(with("spawn_rate", json!(0)).contains("투입 속도"));
+        assert!(with("spawn_rate", json!("NaN")).contains("투입 속도"));
+        assert!(with("run_time", json!("1e20")).contains("너무 길어요"));
+        assert!(with("shape", json!("10:1e20")).contains("너무 길어요"));
+        assert!(with("shape", json!("100000000000:2s")).contains("10000명까지"));
+        assert!(with("host", json!("http://")).contains("호스트"));
         assert_eq!(with("host", json!("localhost:8000")), HOST_SCHEME);
         assert!(with("run_time", json!("soon")).contains("시간을 읽을 수 없어요"));
         assert!(with("classes", json!([{"name": "GhostUser", "weight": 1}])).contains("GhostUser"));
@@ -206,6 +214,72 @@ mod tests {
         remote["host"] = json!("http://127.0.0.1:9");
         remote["bottlenecks"] = json!(["n-plus-one"]);
         assert_eq!(check(remote).expect_err("lab only"), BOTTLENECK_NEEDS_LAB);
+    }
+
+    /// A form field as a page, a script or a fuzzer might send it.
+    fn field() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            "-?[0-9]{0,25}(\\.[0-9]{0,4})?(e[0-9]{1,3})?".prop_map(serde_json::Value::from),
+            "\\PC{0,12}".prop_map(serde_json::Value::from),
+            Just(json!("1e20")),
+            Just(json!("inf")),
+            Just(json!("NaN")),
+        ]
+    }
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "\\PC{0,16}",
+            "[0-9]{1,22}:[0-9e.]{1,22}[smhd]?(,[0-9]{1,22}:[0-9e.]{1,22}[smhd]?){0,3}",
+            "[0-9.e]{1,25}[smhd]?",
+            Just("http://".to_string()),
+            Just("http://127.0.0.1:99999".to_string()),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+        /// Any form is settings within the limits or one Korean sentence; never a panic.
+        #[test]
+        fn any_form_is_bounded_settings_or_a_sentence(
+            users in field(),
+            spawn_rate in field(),
+            weight in field(),
+            run_time in text(),
+            shape in text(),
+            host in text(),
+        ) {
+            let form = StartForm {
+                users,
+                spawn_rate,
+                host,
+                run_time,
+                classes: vec![ClassChoice { name: "TodoUser".into(), weight }],
+                shape,
+                ..StartForm::default()
+            };
+            let mut workbook = crate::solutions::workbook();
+            match settings(&form, &mut workbook) {
+                Ok(settings) => {
+                    proptest::prop_assert!(settings.users <= crate::limits::MAX_USERS);
+                    proptest::prop_assert!(settings.spawn_rate > 0.0 && settings.spawn_rate <= crate::limits::MAX_SPAWN_RATE);
+                    proptest::prop_assert!(settings.run_time.unwrap_or_default() <= crate::limits::MAX_DURATION);
+                    if let Some(shape) = &settings.shape {
+                        let _ = crate::engine::shape::Schedule::parse(shape, false);
+                    }
+                }
+                Err(message) => proptest::prop_assert!(message.chars().any(|c| ('가'..='힣').contains(&c)), "{}", message),
+            }
+            let _ = edit_values(&form.users, &form.spawn_rate);
+        }
     }
 
     #[test]

@@ -119,13 +119,15 @@ pub async fn start(workbook: Workbook, options: WebOptions) -> anyhow::Result<We
         port: addr.port(),
         any_name: addr.ip().is_unspecified(),
     };
+    // On each POST handler only: an unknown path stays 404 and a GET on a POST route 405,
+    // instead of the guard's 403 (a router-wide route_layer also wraps the 405 answer).
+    let guard = axum::middleware::from_fn_with_state(allowed.clone(), api::guard);
     let changes = Router::new()
-        .route("/api/start", post(api::start))
-        .route("/api/stop", post(api::stop))
-        .route("/api/edit", post(api::edit))
-        .route("/api/reset", post(api::reset))
-        .route("/api/lab", post(api::lab))
-        .layer(axum::middleware::from_fn_with_state(allowed.clone(), api::guard));
+        .route("/api/start", post(api::start).route_layer(guard.clone()))
+        .route("/api/stop", post(api::stop).route_layer(guard.clone()))
+        .route("/api/edit", post(api::edit).route_layer(guard.clone()))
+        .route("/api/reset", post(api::reset).route_layer(guard.clone()))
+        .route("/api/lab", post(api::lab).route_layer(guard));
     let app = Router::new()
         .route("/", get(api::index))
         .route("/app.js", get(api::app_js))

@@ -7,13 +7,17 @@
 //! - [`protocol`]: the messages and their bytes.
 //! - [`report`]: statistics deltas as Locust's `stats` message.
 //!
-//! Promises: a malformed or unknown message is logged and skipped; a master silent for the
-//! heartbeat timeout ends the worker with [`crate::exit::MASTER_LOST`] and a Korean message; a
-//! `quit` ends it with 0 after a last report.
+//! Promises: a malformed or unknown message is logged and skipped, and so is a `spawn` whose
+//! numbers [`crate::limits`] refuses (an infinite stop time-out, a NaN timestamp, more users
+//! than one process holds); heartbeats, `stop` and `quit` are served while users spawn; a
+//! master silent for the heartbeat timeout ends the worker with [`crate::exit::MASTER_LOST`] and
+//! a Korean message; a `quit` ends it with 0 after a last report.
 
 pub mod protocol;
 pub mod report;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -22,7 +26,7 @@ use tokio::time::Instant;
 use zeromq::{Socket, SocketRecv, SocketSend};
 
 use crate::engine::RunResult;
-use crate::engine::control::{self, RunControl};
+use crate::engine::control::{self, RunControl, RunState};
 use crate::engine::shape::Schedule;
 use crate::engine::workbook::Workbook;
 use crate::ops::run::{RunHooks, RunSettings, Target};
@@ -102,6 +106,9 @@ pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i
         .context("client_ready를 보낼 수 없어요")?;
     log(format!("마스터 {endpoint}에 연결했어요 (클래스: {})", class_names.join(", ")));
     let mut test: Option<Test> = None;
+    // The users of the last spawn on their way: `spawning_complete` goes out when they run,
+    // while heartbeats, stop and quit are served as usual.
+    let mut settling: Option<Pin<Box<dyn Future<Output = RunState> + Send>>> = None;
     let mut last_heard = Instant::now();
     let mut heartbeat = tokio::time::interval(HEARTBEAT_EVERY);
     let mut cpu = crate::engine::cpu::CpuMeter::default();
@@ -126,20 +133,21 @@ pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i
                     }
                     Ok(Incoming::Heartbeat | Incoming::SpawningComplete) => {}
                     Ok(Incoming::Unknown(kind)) => log(format!("모르는 메시지 '{kind}'를 건너뛰어요")),
-                    Ok(Incoming::Spawn(spawn)) => {
-                        outgoing.push(Outgoing::Spawning);
-                        let fresh = test.as_ref().is_none_or(|test| spawn.timestamp > test.last_spawn);
-                        if fresh {
-                            match start_or_steer(&mut test, &spawn, &options, &workbook, &class_names).await {
-                                Ok(counts) => outgoing.push(Outgoing::SpawningComplete {
-                                    user_count: counts.iter().map(|(_, n)| n).sum(),
-                                    user_classes_count: counts,
-                                }),
-                                Err(error) => log(format!("부하를 시작할 수 없어요: {error:#}")),
+                    Ok(Incoming::Spawn(spawn)) => match check_spawn(&spawn) {
+                        Err(why) => log(format!("마스터의 spawn을 거절해요: {why}")),
+                        Ok(stop_timeout) => {
+                            outgoing.push(Outgoing::Spawning);
+                            let fresh = test.as_ref().is_none_or(|test| spawn.timestamp > test.last_spawn);
+                            if fresh {
+                                match start_or_steer(&mut test, &spawn, stop_timeout, &options, &workbook, &class_names).await {
+                                    Ok(control) => settling = Some(Box::pin(async move { control.settled().await })),
+                                    Err(error) => log(format!("부하를 시작할 수 없어요: {error:#}")),
+                                }
                             }
                         }
-                    }
+                    },
                     Ok(Incoming::Stop) => {
+                        settling = None;
                         if let Some(finished) = test.take() {
                             outgoing.extend(finish(finished).await);
                         }
@@ -169,6 +177,14 @@ pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i
                         }
                     }
                 }
+            }
+            state = async { settling.as_mut().expect("guarded").await }, if settling.is_some() => {
+                settling = None;
+                let counts = state.class_users;
+                outgoing.push(Outgoing::SpawningComplete {
+                    user_count: counts.iter().map(|(_, n)| n).sum(),
+                    user_classes_count: counts,
+                });
             }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > options.master_timeout {
@@ -214,15 +230,33 @@ fn settings(options: &WorkerOptions, host: Option<String>) -> RunSettings {
     }
 }
 
-/// Starts a test for the first `spawn`, or steers the running one; returns the users per class
-/// once they run.
+/// The spawn's numbers against [`crate::limits`]: a timestamp that orders (finite), at most
+/// [`crate::limits::MAX_USERS`] users in all, a stop time-out within bounds (returned). A spawn
+/// that fails is refused whole, and the worker goes on as before.
+fn check_spawn(spawn: &protocol::Spawn) -> Result<Duration, String> {
+    if !spawn.timestamp.is_finite() {
+        return Err(format!("timestamp가 유한한 숫자가 아니에요 ({})", spawn.timestamp));
+    }
+    let users = spawn
+        .user_classes_count
+        .values()
+        .try_fold(0u64, |sum, count| sum.checked_add(*count as u64))
+        .unwrap_or(u64::MAX);
+    let users = crate::limits::users(users)?;
+    crate::limits::capacity::check(users, false)?;
+    crate::limits::seconds(spawn.stop_timeout.unwrap_or(0.0), "stop_timeout")
+}
+
+/// Starts a test for the first `spawn`, or steers the running one; returns the test's control,
+/// whose users are on their way.
 async fn start_or_steer(
     test: &mut Option<Test>,
     spawn: &protocol::Spawn,
+    stop_timeout: Duration,
     options: &WorkerOptions,
     workbook: &Workbook,
     class_names: &[String],
-) -> anyhow::Result<Vec<(String, usize)>> {
+) -> anyhow::Result<RunControl> {
     for (name, count) in &spawn.user_classes_count {
         if *count > 0 && !class_names.contains(name) {
             log(format!("이 워커에는 '{name}' 클래스가 없어서 그 사용자 {count}명은 띄우지 않아요"));
@@ -236,7 +270,7 @@ async fn start_or_steer(
             .or_else(|| options.host.clone())
             .context("대상 서버를 모르겠어요: 마스터를 -H와 함께 띄우거나 워커에 -H를 주세요")?;
         let mut run_settings = settings(options, Some(host.clone()));
-        run_settings.stop_timeout = Duration::from_secs_f64(spawn.stop_timeout.unwrap_or(0.0).max(0.0));
+        run_settings.stop_timeout = stop_timeout;
         let mut prepared = crate::ops::run::prepare(run_settings, workbook.clone())?;
         let target = Target { host: host.clone(), lab: None };
         let mut config = crate::ops::run::engine_config(&mut prepared, &target, RunHooks::default()).await?;
@@ -252,7 +286,7 @@ async fn start_or_steer(
     test.last_spawn = spawn.timestamp;
     let counts = spawn.user_classes_count.iter().map(|(name, n)| (name.clone(), *n)).collect();
     test.control.set_class_counts(counts, f64::INFINITY);
-    Ok(test.control.settled().await.class_users)
+    Ok(test.control.clone())
 }
 
 /// The `stats` message and one `exception` message per new panic since the last report.
@@ -293,4 +327,96 @@ async fn finish(mut test: Test) -> Vec<Outgoing> {
         report.user_count = 0;
     }
     messages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::protocol::{Incoming, Spawn};
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct SpawnData {
+        timestamp: f64,
+        user_classes_count: std::collections::BTreeMap<String, u64>,
+        host: String,
+        stop_timeout: Option<f64>,
+    }
+
+    fn spawn_frame(timestamp: f64, users: u64, stop_timeout: Option<f64>) -> Vec<u8> {
+        let data = SpawnData {
+            timestamp,
+            user_classes_count: [("TodoUser".to_string(), users)].into(),
+            host: "http://127.0.0.1:9".into(),
+            stop_timeout,
+        };
+        rmp_serde::to_vec_named(&("spawn", data, "master")).unwrap()
+    }
+
+    fn checked(frame: &[u8]) -> Option<Result<Duration, String>> {
+        match Incoming::decode(frame) {
+            Ok(Incoming::Spawn(spawn)) => Some(check_spawn(&spawn)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn hostile_spawns_are_refused_with_a_reason() {
+        for (timestamp, users, stop_timeout) in [
+            (1.0, 1, Some(1e20)),
+            (1.0, 1, Some(f64::INFINITY)),
+            (1.0, 1, Some(f64::NAN)),
+            (1.0, 1, Some(-1.0)),
+            (1.0, 1_000_000_000, None),
+            (f64::NAN, 1, None),
+            (f64::INFINITY, 1, None),
+        ] {
+            let refusal =
+                checked(&spawn_frame(timestamp, users, stop_timeout)).expect("a spawn").unwrap_err();
+            assert!(refusal.chars().any(|c| ('가'..='힣').contains(&c)), "{refusal}");
+        }
+        assert_eq!(checked(&spawn_frame(1.0, 20, Some(2.5))), Some(Ok(Duration::from_millis(2500))));
+        let too_many = Spawn {
+            timestamp: 1.0,
+            user_classes_count: [("A".into(), usize::MAX), ("B".into(), usize::MAX)].into(),
+            host: None,
+            stop_timeout: None,
+        };
+        assert!(check_spawn(&too_many).unwrap_err().contains("10000명까지"));
+    }
+
+    #[test]
+    fn deeply_nested_and_huge_claims_are_errors_not_crashes() {
+        let mut nested = b"\x93\xa4stop".to_vec();
+        nested.extend(std::iter::repeat_n(0x91u8, 200_000));
+        nested.push(0xc0);
+        nested.extend_from_slice(b"\xa6master");
+        assert!(Incoming::decode(&nested).is_err());
+        // An array that claims four billion elements, and a string that claims four gigabytes.
+        for claim in [&b"\x93\xa5spawn\xdd\xff\xff\xff\xff"[..], b"\x93\xdb\xff\xff\xff\xffab"] {
+            assert!(Incoming::decode(claim).is_err());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any frame decodes to a message or an error; a spawn is accepted only within limits.
+        #[test]
+        fn any_frame_is_a_message_or_skipped(frame in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let _ = checked(&frame);
+        }
+
+        #[test]
+        fn any_spawn_numbers_are_bounded_or_refused(
+            timestamp in proptest::prelude::any::<f64>(),
+            users in proptest::prelude::any::<u64>(),
+            stop_timeout in proptest::option::of(proptest::prelude::any::<f64>()),
+        ) {
+            if let Some(Ok(stop_timeout)) = checked(&spawn_frame(timestamp, users, stop_timeout)) {
+                proptest::prop_assert!(timestamp.is_finite());
+                proptest::prop_assert!(users as usize <= crate::limits::MAX_USERS);
+                proptest::prop_assert!(stop_timeout <= crate::limits::MAX_DURATION);
+            }
+        }
+    }
 }

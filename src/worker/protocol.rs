@@ -203,8 +203,20 @@ impl std::fmt::Display for Malformed {
     }
 }
 
-fn body<'a, T: Deserialize<'a>>(frame: &'a [u8], kind: &str) -> Result<T, Malformed> {
-    rmp_serde::from_slice::<Body<T>>(frame)
+/// How deep a message may nest: Locust's deepest (`stats`) is five levels. rmp-serde's own
+/// limit (1024) is deeper than a thread's stack holds in a debug build, so a hostile frame of
+/// nested arrays would crash the worker instead of being skipped.
+const MAX_DEPTH: usize = 32;
+
+/// A MessagePack reader of `bytes` that refuses nesting deeper than [`MAX_DEPTH`].
+fn reader<R: std::io::Read>(bytes: R) -> rmp_serde::Deserializer<rmp_serde::decode::ReadReader<R>> {
+    let mut deserializer = rmp_serde::Deserializer::new(bytes);
+    deserializer.set_max_depth(MAX_DEPTH);
+    deserializer
+}
+
+fn body<T: serde::de::DeserializeOwned>(frame: &[u8], kind: &str) -> Result<T, Malformed> {
+    Body::<T>::deserialize(&mut reader(frame))
         .map(|Body(_, data, _)| data)
         .map_err(|error| Malformed(format!("'{kind}' 메시지의 데이터를 읽을 수 없어요: {error}")))
 }
@@ -212,11 +224,11 @@ fn body<'a, T: Deserialize<'a>>(frame: &'a [u8], kind: &str) -> Result<T, Malfor
 impl Incoming {
     /// Reads one frame from the master.
     pub fn decode(frame: &[u8]) -> Result<Incoming, Malformed> {
-        let mut reader = frame;
-        let Head(kind, ..) = rmp_serde::from_read(&mut reader)
+        let mut rest = frame;
+        let Head(kind, ..) = Head::deserialize(&mut reader(&mut rest))
             .map_err(|error| Malformed(format!("Locust 메시지가 아니에요: {error}")))?;
-        if !reader.is_empty() {
-            return Err(Malformed(format!("메시지 뒤에 {}바이트가 더 있어요", reader.len())));
+        if !rest.is_empty() {
+            return Err(Malformed(format!("메시지 뒤에 {}바이트가 더 있어요", rest.len())));
         }
         Ok(match kind.as_str() {
             "ack" => {

@@ -17,6 +17,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::failure::{Failure, describe_tls};
+use super::limit::Limits;
 use super::origin::Origin;
 
 /// TCP or TLS, as one stream type.
@@ -136,9 +137,13 @@ impl Conn {
     }
 
     /// Sends `request` and reads the whole answer.
-    pub async fn exchange(&mut self, request: &Request<Bytes>) -> Result<(Parts, Bytes), Failure> {
+    pub async fn exchange(
+        &mut self,
+        request: &Request<Bytes>,
+        limits: &Limits,
+    ) -> Result<(Parts, Bytes), Failure> {
         self.reusable = false;
-        let answered = super::wire::exchange(&mut self.stream, request).await?;
+        let answered = super::wire::exchange(&mut self.stream, request, limits).await?;
         self.answered += 1;
         self.reusable = answered.reusable;
         Ok((answered.parts, answered.body))

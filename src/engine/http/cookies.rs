@@ -19,6 +19,9 @@ struct Cookie {
     expires: Option<SystemTime>,
 }
 
+/// Cookies one user keeps at most (browsers keep a few hundred across all sites).
+const MAX_COOKIES: usize = 300;
+
 #[derive(Debug, Default)]
 pub(crate) struct CookieJar {
     cookies: Vec<Cookie>,
@@ -65,11 +68,13 @@ impl CookieJar {
             } else if key.eq_ignore_ascii_case("max-age") {
                 if let Ok(seconds) = value.parse::<i64>() {
                     max_age_seen = true;
-                    cookie.expires = Some(if seconds <= 0 {
-                        SystemTime::UNIX_EPOCH
+                    // A lifetime past what the clock can hold (Max-Age=9223372036854775807) is
+                    // "never expires", not an overflow.
+                    cookie.expires = if seconds <= 0 {
+                        Some(SystemTime::UNIX_EPOCH)
                     } else {
-                        SystemTime::now() + std::time::Duration::from_secs(seconds as u64)
-                    });
+                        SystemTime::now().checked_add(std::time::Duration::from_secs(seconds as u64))
+                    };
                 }
             } else if key.eq_ignore_ascii_case("expires") && !max_age_seen {
                 // Max-Age wins over Expires whichever comes first.
@@ -82,6 +87,11 @@ impl CookieJar {
             !(old.name == cookie.name && old.domain == cookie.domain && old.path == cookie.path)
         });
         if cookie.expires.is_none_or(|when| when > SystemTime::now()) {
+            if self.cookies.len() >= MAX_COOKIES {
+                // A target that sets a new cookie on every answer must not grow the jar for the
+                // whole run: the oldest goes, as browsers evict.
+                self.cookies.remove(0);
+            }
             self.cookies.push(cookie);
         }
     }
@@ -153,6 +163,32 @@ mod tests {
         assert_eq!(jar.header(&lab, "/todos/").as_deref(), Some("session=abc"));
         assert_eq!(jar.header(&lab, "/admin/y?z=1").as_deref(), Some("admin=1; session=abc"));
         assert_eq!(jar.header(&origin("http://localhost:8000"), "/"), None);
+    }
+
+    #[test]
+    fn hostile_cookies_neither_panic_nor_grow_the_jar() {
+        let lab = origin("http://127.0.0.1:8000");
+        let mut jar = CookieJar::default();
+        jar.store(&lab, "/", "forever=1; Max-Age=9223372036854775807");
+        jar.store(&lab, "/", "old=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT");
+        assert!(jar.header(&lab, "/").is_some_and(|header| header.contains("forever=1")));
+        for index in 0..5_000 {
+            jar.store(&lab, "/", &format!("c{index}=x"));
+        }
+        assert_eq!(jar.cookies.len(), MAX_COOKIES);
+        assert!(jar.header(&lab, "/").is_some_and(|header| header.contains("c4999=x")));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        #[test]
+        fn any_set_cookie_is_stored_or_ignored(header in "\\PC{0,80}", attributes in "(; ?(Max-Age|Expires|Domain|Path|Secure)=?[-0-9A-Za-z ,:./]{0,30}){0,4}") {
+            let lab = origin("http://127.0.0.1:8000");
+            let mut jar = CookieJar::default();
+            jar.store(&lab, "/a/b", &format!("{header}{attributes}"));
+            let _ = jar.header(&lab, "/a/b?c");
+        }
     }
 
     #[test]

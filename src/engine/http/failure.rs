@@ -16,6 +16,12 @@ pub(crate) enum Failure {
     Closed,
     Protocol(String),
     Decode,
+    /// The body passed the per-response limit (`--max-body`), in bytes.
+    TooLarge(usize),
+    /// A gzip body decoded past the per-response limit, in bytes (a compression bomb).
+    DecodedTooLarge(usize),
+    /// The answers being read at once passed the run's budget, in bytes.
+    BudgetExceeded(usize),
     InvalidUrl(String),
     TooManyRedirects,
 }
@@ -34,6 +40,18 @@ impl Failure {
             Failure::Timeout => "Timeout: 응답 시간 초과".into(),
             Failure::Protocol(detail) => format!("RequestError: HTTP 응답을 읽을 수 없어요 ({detail})"),
             Failure::Decode => "RequestError: gzip 응답 본문을 풀 수 없어요".into(),
+            Failure::TooLarge(limit) => format!(
+                "RequestError: 응답 본문이 한도 {}를 넘어서 연결을 끊었어요 (--max-body로 바꿀 수 있어요)",
+                mebibytes(*limit)
+            ),
+            Failure::DecodedTooLarge(limit) => format!(
+                "RequestError: gzip을 푼 응답 본문이 한도 {}를 넘어서 읽기를 멈췄어요 (--max-body로 바꿀 수 있어요)",
+                mebibytes(*limit)
+            ),
+            Failure::BudgetExceeded(budget) => format!(
+                "RequestError: 동시에 읽는 응답 본문이 모두 {}를 넘어서 연결을 끊었어요 (부하 생성기의 메모리를 지켜요)",
+                mebibytes(*budget)
+            ),
             Failure::InvalidUrl(detail) => format!("InvalidURL: 요청 주소가 올바르지 않아요 ({detail})"),
             Failure::TooManyRedirects => "TooManyRedirects: 리다이렉트가 너무 많아요 (30번 넘게)".into(),
         }
@@ -56,6 +74,12 @@ impl Failure {
     pub fn stale_connection(&self) -> bool {
         matches!(self, Failure::Closed | Failure::Reset)
     }
+}
+
+/// `67108864` → `64MiB`.
+fn mebibytes(bytes: usize) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib >= 1.0 { format!("{}MiB", crate::text::short_number(mib)) } else { format!("{}KiB", bytes / 1024) }
 }
 
 /// The TLS message a learner can act on: which check failed and the two flags that help.

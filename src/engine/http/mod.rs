@@ -6,11 +6,14 @@
 //! closed replaced by a fresh one without the scenario noticing.
 //!
 //! The run's [`Target`] is parsed once (origin, base path, TLS configuration) and shared by all
-//! sessions. A request never panics: everything that prevents an answer is a [`Failure`].
+//! sessions. A request never panics: everything that prevents an answer is a [`Failure`]. An
+//! answer is read within the bounds of `limit` (`--max-body`, and one budget for all answers being
+//! read at once), counted as its bytes arrive.
 
 mod conn;
 mod cookies;
 mod failure;
+mod limit;
 mod origin;
 pub mod tls;
 mod wire;
@@ -25,6 +28,7 @@ use http::{Method, Request, StatusCode};
 use conn::Conn;
 use cookies::CookieJar;
 pub(crate) use failure::Failure;
+use limit::Limits;
 use origin::{Origin, resolve_location, write_target};
 pub use tls::TlsOptions;
 
@@ -35,6 +39,12 @@ pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// `requests`' limit.
 const MAX_REDIRECTS: usize = 30;
 
+/// Whether `host` (`-H`, the form's host) names a usable origin: `http(s)://`, a host name, a
+/// valid port; the Korean reason otherwise.
+pub fn check_host(host: &str) -> Result<(), String> {
+    Origin::parse(host).map(|_| ()).map_err(|why| format!("호스트를 쓸 수 없어요: {why}"))
+}
+
 /// Where a run sends its requests, parsed once for all users.
 pub(crate) struct Target {
     /// The host's origin, or why the host cannot be used (then every request fails with it).
@@ -44,10 +54,13 @@ pub(crate) struct Target {
     tls: Arc<rustls::ClientConfig>,
     connect_timeout: Duration,
     request_timeout: Duration,
+    /// What reading answers may cost (`--max-body` and the run's shared budget).
+    limits: Limits,
 }
 
 impl Target {
-    pub fn new(host: &str, tls: &TlsOptions) -> anyhow::Result<Target> {
+    /// `host` with `tls`, each response's body limited to `max_body` bytes.
+    pub fn new(host: &str, tls: &TlsOptions, max_body: usize) -> anyhow::Result<Target> {
         let (origin, base_path) = match Origin::parse(host) {
             Ok((origin, path)) => {
                 (Ok(origin), path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/'))
@@ -60,6 +73,7 @@ impl Target {
             tls: tls.client_config()?,
             connect_timeout: CONNECT_TIMEOUT,
             request_timeout: REQUEST_TIMEOUT,
+            limits: Limits::new(max_body),
         })
     }
 }
@@ -126,7 +140,7 @@ impl Session {
             self.keep_cookies(&origin, &target, &parts.headers);
             let location = parts.headers.get(header::LOCATION).and_then(|value| value.to_str().ok());
             let Some(location) = location.filter(|_| is_redirect(parts.status)) else {
-                return finish(parts.status, parts.headers, bytes);
+                return finish(parts.status, parts.headers, bytes, &self.target.limits);
             };
             if hop == MAX_REDIRECTS {
                 return Err(Failure::TooManyRedirects);
@@ -165,10 +179,11 @@ impl Session {
             Some(conn) => conn,
             None => self.open(origin).await?,
         };
-        let outcome = match conn.exchange(&make()?).await {
+        let limits = &self.target.limits;
+        let outcome = match conn.exchange(&make()?, limits).await {
             Err(failure) if conn.answered > 0 && failure.stale_connection() && method.is_idempotent() => {
                 conn = self.open(origin).await?;
-                conn.exchange(&make()?).await
+                conn.exchange(&make()?, limits).await
             }
             outcome => outcome,
         };
@@ -257,23 +272,47 @@ fn redirect_method(status: StatusCode, method: &Method) -> Method {
 }
 
 /// The answer as the scenario sees it: a gzip body decoded, its encoding headers gone.
-fn finish(status: StatusCode, mut headers: HeaderMap, body: Bytes) -> Result<Answer, Failure> {
+fn finish(
+    status: StatusCode,
+    mut headers: HeaderMap,
+    body: Bytes,
+    limits: &Limits,
+) -> Result<Answer, Failure> {
     let gzip = headers
         .get(header::CONTENT_ENCODING)
         .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"gzip"));
     let body = if gzip && !body.is_empty() {
-        use std::io::Read;
-        let mut decoded = Vec::with_capacity(body.len() * 4);
-        flate2::read::MultiGzDecoder::new(&body[..])
-            .read_to_end(&mut decoded)
-            .map_err(|_| Failure::Decode)?;
+        let decoded = gunzip(&body, limits)?;
         headers.remove(header::CONTENT_ENCODING);
         headers.remove(header::CONTENT_LENGTH);
-        Bytes::from(decoded)
+        decoded
     } else {
         body
     };
     Ok(Answer { status: status.as_u16(), headers, body })
+}
+
+/// Decodes a gzip body a piece at a time, holding the decoded size to the body limit: a small
+/// answer that decodes to gigabytes (a compression bomb) fails after the limit, not after the
+/// memory.
+fn gunzip(body: &[u8], limits: &Limits) -> Result<Bytes, Failure> {
+    use std::io::Read;
+    const PIECE: usize = 64 * 1024;
+    let mut meter = limits.meter();
+    let mut decoder = flate2::read::MultiGzDecoder::new(body);
+    let mut decoded = Vec::with_capacity((body.len().saturating_mul(4)).min(limits.max_body));
+    let mut piece = vec![0u8; PIECE];
+    loop {
+        let read = decoder.read(&mut piece).map_err(|_| Failure::Decode)?;
+        if read == 0 {
+            return Ok(Bytes::from(decoded));
+        }
+        meter.body(decoded.len() + read, body.len()).map_err(|failure| match failure {
+            Failure::TooLarge(limit) => Failure::DecodedTooLarge(limit),
+            other => other,
+        })?;
+        decoded.extend_from_slice(&piece[..read]);
+    }
 }
 
 #[cfg(test)]
@@ -302,7 +341,7 @@ mod tests {
             std::future::pending::<()>().await;
             drop(socket);
         });
-        let mut target = Target::new(&host, &TlsOptions::default()).unwrap();
+        let mut target = Target::new(&host, &TlsOptions::default(), 1024 * 1024).unwrap();
         target.request_timeout = Duration::from_millis(200);
         let session = Session::new(Arc::new(target));
         let request = Outgoing { method: Method::GET, path: "/slow", query: &[], headers: &[], json: None };
@@ -312,10 +351,26 @@ mod tests {
     }
 
     #[test]
+    fn a_gzip_bomb_stops_at_the_limit() {
+        use std::io::Write;
+        let gzip = |bytes: &[u8]| {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            encoder.write_all(bytes).unwrap();
+            encoder.finish().unwrap()
+        };
+        let limits = Limits::new(1024 * 1024);
+        let bomb = gzip(&vec![0u8; 8 * 1024 * 1024]);
+        assert!(bomb.len() < 64 * 1024, "a bomb is small: {}", bomb.len());
+        assert!(matches!(gunzip(&bomb, &limits), Err(Failure::DecodedTooLarge(_))));
+        assert_eq!(&gunzip(&gzip(b"{\"id\": 1}"), &limits).ok().unwrap()[..], b"{\"id\": 1}");
+        assert!(matches!(gunzip(b"\x1f\x8b not gzip", &limits), Err(Failure::Decode)));
+    }
+
+    #[test]
     fn a_bad_host_fails_each_request_instead_of_the_run() {
-        let target = Target::new("localhost:8000", &TlsOptions::default()).unwrap();
+        let target = Target::new("localhost:8000", &TlsOptions::default(), 1024).unwrap();
         assert!(target.origin.is_err());
-        let target = Target::new("http://127.0.0.1:8000/api/", &TlsOptions::default()).unwrap();
+        let target = Target::new("http://127.0.0.1:8000/api/", &TlsOptions::default(), 1024).unwrap();
         assert_eq!(target.base_path, "/api");
     }
 }

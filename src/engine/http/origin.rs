@@ -148,6 +148,21 @@ pub(crate) fn resolve_location(
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any `-H` value or `Location` a target sends is an origin or a sentence.
+        #[test]
+        fn any_host_or_location_is_an_origin_or_a_sentence(
+            text in "(https?://)?[\\PC@:/\\[\\]?#%.]{0,40}",
+        ) {
+            if let Ok((origin, _)) = Origin::parse(&text) {
+                let _ = resolve_location(&origin, "/a/b?c", &text);
+                let _ = resolve_location(&origin, "/", "../../x");
+            }
+        }
+    }
+
     #[test]
     fn parses_origins_with_and_without_ports() {
         let (origin, rest) = Origin::parse("http://127.0.0.1:8000/api").unwrap();

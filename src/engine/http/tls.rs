@@ -52,8 +52,8 @@ impl TlsOptions {
 /// Adds every certificate in the PEM file at `path` to `roots`.
 fn add_authorities(roots: &mut RootCertStore, path: &Path) -> anyhow::Result<()> {
     let shown = path.display();
-    let bytes =
-        std::fs::read(path).map_err(|e| anyhow::anyhow!("--ca-cert 파일을 읽을 수 없어요: {shown} ({e})"))?;
+    let bytes = crate::limits::read_file(path)
+        .map_err(|e| anyhow::anyhow!("--ca-cert 파일을 읽을 수 없어요: {shown} ({e})"))?;
     let mut added = 0;
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert =

@@ -17,12 +17,15 @@ use http::{Method, Request, Response, StatusCode, Version};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::failure::Failure;
+use super::limit::{Limits, Meter};
 
 /// Most answer heads fit; the buffer grows when one does not.
 const FIRST_READ: usize = 2048;
 /// An answer head larger than this is not HTTP we can use.
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_HEADERS: usize = 100;
+/// `100 Continue` and friends before the real answer: a few are HTTP, hundreds are a loop.
+const MAX_INFORMATIONAL: usize = 16;
 
 /// How an answer left the connection.
 pub(crate) struct Answered {
@@ -32,15 +35,20 @@ pub(crate) struct Answered {
     pub reusable: bool,
 }
 
-/// Writes `request` (head and body in one write) and reads its whole answer.
-pub(crate) async fn exchange<S>(stream: &mut S, request: &Request<Bytes>) -> Result<Answered, Failure>
+/// Writes `request` (head and body in one write) and reads its whole answer within `limits`.
+pub(crate) async fn exchange<S>(
+    stream: &mut S,
+    request: &Request<Bytes>,
+    limits: &Limits,
+) -> Result<Answered, Failure>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let message = encode(request);
     stream.write_all(&message).await.map_err(|error| Failure::from_io(&error))?;
     drop(message);
-    read_answer(stream, request.method()).await
+    let mut meter = limits.meter();
+    read_answer(stream, request.method(), &mut meter).await
 }
 
 /// The request as bytes: request line, headers, a Content-Length when a body is sent (or the
@@ -76,7 +84,8 @@ fn encode(request: &Request<Bytes>) -> Vec<u8> {
     out
 }
 
-/// Reads bytes into `buffer`; `Ok(false)` at the end of the stream.
+/// Reads bytes into `buffer`; `Ok(false)` at the end of the stream. The buffer grows with what
+/// arrives (doubling, from [`FIRST_READ`]), never with what a header promised.
 async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<bool, Failure> {
     if buffer.capacity() - buffer.len() < 512 {
         buffer.reserve(buffer.capacity().max(FIRST_READ));
@@ -85,8 +94,13 @@ async fn fill<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Re
     Ok(read > 0)
 }
 
-async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, method: &Method) -> Result<Answered, Failure> {
+async fn read_answer<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    method: &Method,
+    meter: &mut Meter<'_>,
+) -> Result<Answered, Failure> {
     let mut buffer = BytesMut::with_capacity(FIRST_READ);
+    let mut informational = 0;
     loop {
         let (parts, head_len) = loop {
             if let Some(parsed) = parse_head(&buffer)? {
@@ -103,6 +117,10 @@ async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, method: &Method) -> R
         let status = parts.status;
         // 100 Continue and friends come before the real answer.
         if status.is_informational() && status != StatusCode::SWITCHING_PROTOCOLS {
+            informational += 1;
+            if informational > MAX_INFORMATIONAL {
+                return Err(Failure::Protocol("1xx 중간 응답이 끝없이 와요".into()));
+            }
             continue;
         }
         let keep_alive = keeps_alive(&parts);
@@ -119,34 +137,52 @@ async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S, method: &Method) -> R
             .iter()
             .any(|value| value.to_str().is_ok_and(|text| text.to_ascii_lowercase().contains("chunked")));
         if chunked {
-            let body = read_chunked(stream, &mut buffer).await?;
+            let body = read_chunked(stream, &mut buffer, meter).await?;
             return Ok(Answered { parts, body, reusable: keep_alive && buffer.is_empty() });
         }
-        let length = parts
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .map(|value| value.to_str().ok().and_then(|text| text.trim().parse::<usize>().ok()));
-        return match length {
-            Some(Some(length)) => {
+        return match content_length(&parts)? {
+            Some(length) => {
+                // Checked before anything is read or reserved: the header is a claim, not a size.
+                if length > meter.max_body() as u64 {
+                    return Err(Failure::TooLarge(meter.max_body()));
+                }
+                let length = length as usize;
                 while buffer.len() < length {
-                    if buffer.capacity() < length {
-                        buffer.reserve(length - buffer.len());
-                    }
                     if !fill(stream, &mut buffer).await? {
                         return Err(Failure::Closed);
                     }
+                    meter.body(buffer.len().min(length), 0)?;
                 }
                 let body = buffer.split_to(length).freeze();
                 Ok(Answered { parts, body, reusable: keep_alive && buffer.is_empty() })
             }
-            Some(None) => Err(Failure::Protocol("Content-Length 값이 올바르지 않아요".into())),
             // No framing: the body runs to the end of the connection.
             None => {
-                while fill(stream, &mut buffer).await? {}
+                meter.body(buffer.len(), 0)?;
+                while fill(stream, &mut buffer).await? {
+                    meter.body(buffer.len(), 0)?;
+                }
                 Ok(Answered { parts, body: buffer.freeze(), reusable: false })
             }
         };
     }
+}
+
+/// The answer's Content-Length, if it has one; two different ones are a framing error.
+fn content_length(parts: &Parts) -> Result<Option<u64>, Failure> {
+    let mut found = None;
+    for value in parts.headers.get_all(header::CONTENT_LENGTH) {
+        let length = value
+            .to_str()
+            .ok()
+            .and_then(|text| text.trim().parse::<u64>().ok())
+            .ok_or_else(|| Failure::Protocol("Content-Length 값이 올바르지 않아요".into()))?;
+        if found.is_some_and(|seen| seen != length) {
+            return Err(Failure::Protocol("Content-Length가 서로 다른 값으로 두 번 왔어요".into()));
+        }
+        found = Some(length);
+    }
+    Ok(found)
 }
 
 /// The answer's head, and its length in bytes, once `buffer` holds all of it.
@@ -190,8 +226,14 @@ fn keeps_alive(parts: &Parts) -> bool {
     }
 }
 
-/// A chunked body: each chunk's size line, its data, then the trailer section.
-async fn read_chunked<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMut) -> Result<Bytes, Failure> {
+/// A chunked body: each chunk's size line, its data, then the trailer section. Each chunk's
+/// size is checked against the body limit before its data is read, and the data moves into
+/// the body as it arrives.
+async fn read_chunked<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buffer: &mut BytesMut,
+    meter: &mut Meter<'_>,
+) -> Result<Bytes, Failure> {
     let mut body = BytesMut::new();
     loop {
         let (consumed, size) = loop {
@@ -205,12 +247,16 @@ async fn read_chunked<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMu
                         return Err(Failure::Closed);
                     }
                 }
+                // httparse refuses a size that overflows 64 bits here.
                 Err(_) => return Err(Failure::Protocol("청크 크기를 읽을 수 없어요".into())),
             }
         };
         buffer.advance(consumed);
-        let size = usize::try_from(size).map_err(|_| Failure::Protocol("청크가 너무 커요".into()))?;
-        if size == 0 {
+        if size > (meter.max_body() - body.len()) as u64 {
+            return Err(Failure::TooLarge(meter.max_body()));
+        }
+        let mut remaining = size as usize;
+        if remaining == 0 {
             // Trailers, if any, end with an empty line.
             loop {
                 if let Some(end) = find_line_end(buffer) {
@@ -219,21 +265,32 @@ async fn read_chunked<S: AsyncRead + Unpin>(stream: &mut S, buffer: &mut BytesMu
                     if empty {
                         return Ok(body.freeze());
                     }
+                } else if buffer.len() > MAX_HEAD {
+                    return Err(Failure::Protocol("트레일러가 너무 길어요".into()));
                 } else if !fill(stream, buffer).await? {
                     return Err(Failure::Closed);
                 }
             }
         }
-        while buffer.len() < size + 2 {
+        while remaining > 0 {
+            if buffer.is_empty() && !fill(stream, buffer).await? {
+                return Err(Failure::Closed);
+            }
+            let take = remaining.min(buffer.len());
+            body.extend_from_slice(&buffer[..take]);
+            buffer.advance(take);
+            remaining -= take;
+            meter.body(body.len(), buffer.len())?;
+        }
+        while buffer.len() < 2 {
             if !fill(stream, buffer).await? {
                 return Err(Failure::Closed);
             }
         }
-        body.extend_from_slice(&buffer[..size]);
-        if &buffer[size..size + 2] != b"\r\n" {
+        if &buffer[..2] != b"\r\n" {
             return Err(Failure::Protocol("청크 끝에 CRLF가 없어요".into()));
         }
-        buffer.advance(size + 2);
+        buffer.advance(2);
     }
 }
 
@@ -269,7 +326,7 @@ mod tests {
         *request.method_mut() = method;
         *request.uri_mut() = "/todos/?limit=2".parse().unwrap();
         request.headers_mut().insert(header::HOST, HeaderValue::from_static("lab"));
-        let outcome = exchange(&mut client, &request).await;
+        let outcome = exchange(&mut client, &request, &Limits::new(1024 * 1024)).await;
         (outcome, serve.await.unwrap())
     }
 
@@ -328,6 +385,115 @@ mod tests {
         assert!(matches!(cut, Err(Failure::Closed)));
         let garbage = exchange_with(b"SMTP ready\r\n\r\n", Method::GET, 100).await.0;
         assert!(matches!(garbage, Err(Failure::Protocol(_))));
+    }
+
+    /// What a request reads from `answer` (written whole, then the server's end closes),
+    /// with a body limit of `max_body`.
+    fn read_from(answer: Vec<u8>, max_body: usize) -> Result<Answered, Failure> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let (mut client, mut server) = tokio::io::duplex(4096);
+            let serve = tokio::spawn(async move {
+                let mut request = [0u8; 512];
+                let _ = server.read(&mut request).await;
+                let _ = server.write_all(&answer).await;
+            });
+            let mut request = Request::new(Bytes::new());
+            *request.uri_mut() = "/".parse().unwrap();
+            let outcome = exchange(&mut client, &request, &Limits::new(max_body)).await;
+            drop(client);
+            let _ = serve.await;
+            outcome
+        })
+    }
+
+    #[test]
+    fn answers_over_the_limit_fail_before_anything_is_reserved() {
+        for head in ["Content-Length: 30000000000", "Content-Length: 18446744073709551615"] {
+            let answer = format!("HTTP/1.1 200 OK\r\n{head}\r\n\r\nabc").into_bytes();
+            assert!(matches!(read_from(answer, 1024), Err(Failure::TooLarge(1024))), "{head}");
+        }
+        let huge_chunk =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab".to_vec();
+        assert!(matches!(read_from(huge_chunk, 1024), Err(Failure::TooLarge(1024))));
+        let overflow =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\nab".to_vec();
+        assert!(matches!(read_from(overflow, 1024), Err(Failure::Protocol(_))));
+        let mut many_chunks = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        for _ in 0..20 {
+            many_chunks.extend_from_slice(b"100\r\n");
+            many_chunks.extend_from_slice(&[b'x'; 256]);
+            many_chunks.extend_from_slice(b"\r\n");
+        }
+        assert!(matches!(read_from(many_chunks, 4096), Err(Failure::TooLarge(4096))));
+        let mut unframed = b"HTTP/1.1 200 OK\r\n\r\n".to_vec();
+        unframed.extend_from_slice(&[b'x'; 5000]);
+        assert!(matches!(read_from(unframed, 4096), Err(Failure::TooLarge(4096))));
+        let continues = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(100);
+        assert!(matches!(read_from(continues, 4096), Err(Failure::Protocol(_))));
+        let twice = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd".to_vec();
+        assert!(matches!(read_from(twice, 4096), Err(Failure::Protocol(_))));
+        let at_limit = format!("HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n{}", "y".repeat(4096));
+        assert_eq!(read_from(at_limit.into_bytes(), 4096).ok().unwrap().body.len(), 4096);
+    }
+
+    /// `body` in chunked framing, cut where `cuts` say.
+    fn chunked(body: &[u8], cuts: &[usize]) -> Vec<u8> {
+        let mut out = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        let mut at = 0;
+        for cut in cuts.iter().map(|cut| cut % (body.len() + 1)).chain([body.len()]) {
+            if cut <= at {
+                continue;
+            }
+            out.extend_from_slice(format!("{:x}\r\n", cut - at).as_bytes());
+            out.extend_from_slice(&body[at..cut]);
+            out.extend_from_slice(b"\r\n");
+            at = cut;
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Whatever a server sends, reading it ends with an answer within the limit or a failure.
+        #[test]
+        fn any_bytes_are_an_answer_or_a_failure(answer in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            if let Ok(answered) = read_from(answer, 256) {
+                proptest::prop_assert!(answered.body.len() <= 256);
+            }
+        }
+
+        /// Heads with hostile framing values: never a panic, never a body over the limit.
+        #[test]
+        fn hostile_framing_is_a_failure_or_fits(
+            length in "[0-9a-fA-F +-]{0,24}",
+            chunk in "[0-9a-fA-F;=x ]{0,24}",
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            for head in [
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n"),
+                format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{chunk}\r\n"),
+            ] {
+                let mut answer = head.into_bytes();
+                answer.extend_from_slice(&tail);
+                if let Ok(answered) = read_from(answer, 256) {
+                    proptest::prop_assert!(answered.body.len() <= 256);
+                }
+            }
+        }
+
+        /// A chunked body, cut anywhere, reads back whole.
+        #[test]
+        fn chunked_bodies_read_back_whole(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            cuts in proptest::collection::vec(0usize..400, 0..8),
+        ) {
+            let answered = read_from(chunked(&body, &cuts), 1024);
+            proptest::prop_assert!(answered.is_ok());
+            proptest::prop_assert_eq!(&answered.ok().unwrap().body[..], &body[..]);
+        }
     }
 
     #[test]

@@ -105,7 +105,7 @@ pub(super) fn synthetic_result(p95_ms: f64, failure_ratio: f64, rps: f64) -> cra
             name: "/todos/".into(),
             status: if index < failures { 500 } else { 200 },
             started: std::time::Instant::now(),
-            elapsed: Duration::from_secs_f64(ms / 1000.0),
+            elapsed: Duration::from_micros((ms * 1000.0) as u64),
             content_length: 100,
             failure: (index < failures).then(|| "HTTPError: 500".to_string()),
             traced: None,

@@ -75,6 +75,8 @@ pub fn parse_max_regression(text: &str) -> Result<Vec<RegressionLimit>, String> 
             .trim()
             .parse()
             .map_err(|_| format!("--max-regression의 '{part}': '{value}'는 숫자가 아니에요"))?;
+        let number = crate::limits::percent(number, value.trim())
+            .map_err(|why| format!("--max-regression의 '{part}': {why}"))?;
         let limit = if metric == CompareMetric::FailRate { number } else { number / 100.0 };
         limits.push(RegressionLimit { metric, limit });
     }
@@ -88,6 +90,21 @@ pub fn parse_max_regression(text: &str) -> Result<Vec<RegressionLimit>, String> 
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any limits text is finite limits or a sentence.
+        #[test]
+        fn any_limits_are_finite_or_a_sentence(text in "([a-z0-9]{0,5}=[-+0-9.eNaIinf]{0,30}%?,?){0,3}") {
+            if let Ok(limits) = parse_max_regression(&text) {
+                proptest::prop_assert!(limits.iter().all(|limit| limit.limit.is_finite() && limit.limit >= 0.0));
+            }
+            if let Ok(noise) = parse_noise(&text) {
+                proptest::prop_assert!(noise.is_finite());
+            }
+        }
+    }
+
     #[test]
     fn options_parse_and_reject_in_korean() {
         let limits = parse_max_regression("p95=10%,rps=5%,fail=0.1%").unwrap();
@@ -97,6 +114,9 @@ mod tests {
         assert!(parse_max_regression("p95=10").unwrap_err().contains('%'));
         assert!(parse_max_regression("speed=10%").unwrap_err().contains("몰라요"));
         assert!(parse_max_regression("p95").unwrap_err().contains('='));
+        assert!(parse_max_regression("p95=NaN%").unwrap_err().contains("NaN"));
+        assert!(parse_max_regression("p95=inf%").is_err());
+        assert!(parse_max_regression("p95=-5%").is_err());
         assert_eq!(parse_noise("5%"), Ok(0.05));
         assert!(parse_noise("5").is_err());
     }
