@@ -73,6 +73,12 @@ pub const CHECKOUT_PREFIX: &str = "cargo run --release --";
 /// An installed binary's form.
 pub const INSTALLED_PREFIX: &str = "loadlab";
 
+/// A text that writes its commands in the README's form (`cargo run --release -- …`: lessons,
+/// tables), with each in the form that works for this loadlab.
+pub fn localized_commands(text: &str) -> String {
+    text.replace(CHECKOUT_PREFIX, command_prefix())
+}
+
 /// A loadlab command as the learner pastes it: `command("hint update_todo")`.
 pub fn command(arguments: &str) -> String {
     format!("{} {arguments}", command_prefix())
@@ -110,5 +116,7 @@ mod tests {
         // The unit-test binary runs from target/debug/deps: a checkout.
         assert_eq!(command_prefix(), CHECKOUT_PREFIX);
         assert_eq!(command("hint update_todo"), "cargo run --release -- hint update_todo");
+        let text = "`cargo run --release -- hunt`의 단계를 따라요";
+        assert_eq!(localized_commands(text), text);
     }
 }

@@ -214,7 +214,7 @@ fn bad_input_is_named_and_nothing_is_written() {
                 "--class".into(),
                 "lower".into(),
             ],
-            "쓸 수 없어요",
+            "쓸 수 없는 클래스 이름이에요",
         ),
     ];
     for (args, expected) in cases {

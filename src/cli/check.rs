@@ -109,6 +109,6 @@ fn print_practice(id: &str) {
     let mark = if progress.is_item_done(id) { "✅" } else { "⬜" };
     println!("{mark} {}", item.title);
     if let Some(how) = item.how {
-        println!("   {how}");
+        println!("   {}", crate::places::localized_commands(how));
     }
 }

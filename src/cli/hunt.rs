@@ -42,7 +42,7 @@ pub fn exec(args: HuntArgs) -> anyhow::Result<i32> {
     let (progress, _) = Progress::load();
     match args.step {
         None => {
-            println!("{STEPS}");
+            println!("{}", crate::places::localized_commands(STEPS));
             println!("\n병목 이름:");
             for bottleneck in Bottleneck::ALL {
                 println!("  {:<16} {}", bottleneck.name(), bottleneck.describe());
@@ -64,7 +64,8 @@ fn guess(progress: &Progress, name: &str) -> anyhow::Result<i32> {
     let guessed = name.parse::<Bottleneck>().map_err(|e| UsageError(e.to_string()))?;
     let Some(secret) = progress.mystery_bottleneck.clone() else {
         println!(
-            "아직 수수께끼 병목이 없어요. 먼저 `cargo run --release -- serve --bottleneck mystery`로 서버를 띄우세요."
+            "아직 수수께끼 병목이 없어요. 먼저 `{}`로 서버를 띄우세요.",
+            crate::places::command("serve --bottleneck mystery --in-memory")
         );
         return Ok(1);
     };
@@ -102,7 +103,7 @@ fn prove(before: &std::path::Path, after: &std::path::Path) -> anyhow::Result<i3
             .any(|guess| guess["correct"] == true && guess["guess"] == secret.name())
     };
     let Some(secret) = secret.filter(guessed) else {
-        println!("먼저 병목 이름을 맞혀야 해요: `cargo run --release -- hunt guess 병목이름`");
+        println!("먼저 병목 이름을 맞혀야 해요: `{}`", crate::places::command("hunt guess 병목이름"));
         return Ok(1);
     };
     let (before, after) = (crate::report::json::read(before)?, crate::report::json::read(after)?);

@@ -61,7 +61,11 @@ pub fn build_exercises(quiet: bool) -> anyhow::Result<Build> {
         .arg("--quiet")
         .stdout(Stdio::piped());
     if let Some(build_dir) = crate::places::running_build_dir() {
-        command.arg("--target-dir").arg(&build_dir.target_dir);
+        // A target directory the learner chose (CARGO_TARGET_DIR) is theirs to keep: cargo
+        // built this binary there too, or they mean the exercises to go elsewhere.
+        if std::env::var_os("CARGO_TARGET_DIR").is_none_or(|dir| dir.is_empty()) {
+            command.arg("--target-dir").arg(&build_dir.target_dir);
+        }
         match build_dir.profile.as_str() {
             "debug" => {}
             "release" => {
