@@ -257,7 +257,11 @@ async fn har_from_network_events(page: &mut browser::Page, page_url: &str) -> Va
             continue;
         };
         let response = &received["params"]["response"];
-        let body = page.call("Network.getResponseBody", serde_json::json!({ "requestId": id })).await;
+        // A 204 or a redirect has no body to give.
+        let body = page
+            .try_call("Network.getResponseBody", serde_json::json!({ "requestId": id }))
+            .await
+            .unwrap_or(Value::Null);
         let headers = |object: &Value| -> Vec<Value> {
             object
                 .as_object()

@@ -127,6 +127,14 @@ impl Page {
 
     /// Sends one command and returns its result (events in between are kept in `events`).
     pub async fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params).await {
+            Ok(result) => result,
+            Err(error) => panic!("{method}: {error}"),
+        }
+    }
+
+    /// Sends one command: its result, or the error the browser answered.
+    pub async fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let message = json!({ "id": id, "method": method, "params": params }).to_string();
@@ -140,8 +148,7 @@ impl Page {
             let Message::Text(text) = message else { continue };
             let value: Value = serde_json::from_str(&text).unwrap();
             if value["id"] == id {
-                assert!(value["error"].is_null(), "{method}: {value}");
-                return value["result"].clone();
+                return if value["error"].is_null() { Ok(value["result"].clone()) } else { Err(value) };
             }
             if value.get("method").is_some() {
                 self.events.push(value);
