@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 
 use super::openapi::{DEFAULT_WAIT, Document};
-use super::{Flow, ImportError, ImportResult, Imported, Method, Scenario, Step, Template, names};
+use super::{Flow, ImportError, ImportResult, Imported, Method, Scenario, Step, names};
 
 /// One request of the log.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,7 +254,8 @@ pub fn import(
         let step = match from_document {
             Some(operation) => operation.step.clone(),
             None => {
-                let mut step = Step::new(route.method, route_template(&route.name), route.name.clone());
+                let mut step =
+                    Step::new(route.method, super::openapi::path_template(&route.name), route.name.clone());
                 if !route.method.is_read() && route.method != Method::Delete {
                     step.todo = Some(MISSING_BODY.to_string());
                     todo_routes.push(format!("{} {}", route.method.upper(), route.name));
@@ -337,11 +338,6 @@ pub fn import(
         skipped,
     };
     Ok((traffic, imported))
-}
-
-/// `/todos/{id}` as a template with variable `id`.
-fn route_template(route: &str) -> Template {
-    super::openapi::path_template(route)
 }
 
 #[cfg(test)]

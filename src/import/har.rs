@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
 use serde_json::Value;
 
 use super::names;
@@ -472,7 +473,10 @@ fn learn_values(entry: &Value, producer: usize, known: &mut Vec<Known>) {
     let decoded;
     let text =
         if content.and_then(|content| content.get("encoding")).and_then(Value::as_str) == Some("base64") {
-            decoded = base64_decode(text);
+            decoded = base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default();
             decoded.as_str()
         } else {
             text
@@ -565,24 +569,6 @@ fn walk(value: &Value, path: &mut Vec<String>, found: &mut Vec<(Vec<String>, Str
         }
         _ => {}
     }
-}
-
-fn base64_decode(text: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for byte in text.bytes() {
-        let Some(value) = ALPHABET.iter().position(|&symbol| symbol == byte) else { continue };
-        bits = (bits << 6) | value as u32;
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The pauses between one request's end and the next request's start, in seconds.

@@ -130,7 +130,7 @@ impl Document {
                         }
                     }
                     None => {
-                        let value = parameter_example(document, &self.operations[index], param);
+                        let value = parameter_example(document, param);
                         let step = &mut self.operations[index].step;
                         for part in &mut step.path.0 {
                             if *part == Part::Var(var.clone()) {
@@ -183,8 +183,7 @@ fn id_field(param: &str, fields: &[String]) -> String {
         .to_string()
 }
 
-fn parameter_example(document: &Value, operation: &Operation, param: &str) -> String {
-    let _ = operation;
+fn parameter_example(document: &Value, param: &str) -> String {
     let value = example(document, &serde_json::json!({"type": "integer"}), param);
     match value {
         Value::String(text) => text,

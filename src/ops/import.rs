@@ -10,10 +10,6 @@ use crate::exit::UsageError;
 use crate::import::access_log::Traffic;
 use crate::import::{Imported, access_log, har, names, openapi, render};
 
-/// Inputs larger than this are refused before they are read (a day of a busy service's access
-/// log fits many times over).
-pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
-
 /// What to import.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -128,10 +124,13 @@ fn short(location: &str) -> String {
     }
 }
 
-/// A file's text, or a document fetched once over HTTP(S) (`/openapi.json` of a running service).
+/// A file's text, or a document fetched once over HTTP(S) (`/openapi.json` of a running service),
+/// both held to [`crate::limits::MAX_INPUT_FILE`] like every other file loadlab reads.
 async fn read_text(location: &str) -> anyhow::Result<String> {
+    let too_big =
+        || UsageError(format!("너무 커요 ({} MiB 넘음): {location}", crate::limits::MAX_INPUT_FILE >> 20));
     if location.starts_with("http://") || location.starts_with("https://") {
-        let response = reqwest::Client::new()
+        let mut response = reqwest::Client::new()
             .get(location)
             .timeout(std::time::Duration::from_secs(30))
             .send()
@@ -140,13 +139,17 @@ async fn read_text(location: &str) -> anyhow::Result<String> {
         if !response.status().is_success() {
             bail!(UsageError(format!("문서를 받을 수 없어요: {location} (HTTP {})", response.status())));
         }
-        if response.content_length().is_some_and(|length| length > MAX_INPUT_BYTES) {
-            bail!(UsageError(format!("너무 커요 ({} MiB 넘음): {location}", MAX_INPUT_BYTES >> 20)));
-        }
-        let bytes = response
-            .bytes()
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|error| UsageError(format!("문서를 받다가 끊겼어요: {location} ({error})")))?;
+            .map_err(|error| UsageError(format!("문서를 받다가 끊겼어요: {location} ({error})")))?
+        {
+            if (bytes.len() + chunk.len()) as u64 > crate::limits::MAX_INPUT_FILE {
+                bail!(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         return Ok(String::from_utf8_lossy(&bytes).into_owned());
     }
     let path = Path::new(location);
@@ -155,13 +158,10 @@ async fn read_text(location: &str) -> anyhow::Result<String> {
     if !metadata.is_file() {
         bail!(UsageError(format!("파일이 아니에요: {location}")));
     }
-    if metadata.len() > MAX_INPUT_BYTES {
-        bail!(UsageError(format!(
-            "너무 커요 ({} MiB 넘음): {location}. 일부만 잘라서 가져오세요",
-            MAX_INPUT_BYTES >> 20
-        )));
+    if metadata.len() > crate::limits::MAX_INPUT_FILE {
+        bail!(too_big());
     }
-    let bytes = std::fs::read(path)
+    let bytes = crate::limits::read_file(path)
         .map_err(|error| UsageError(format!("파일을 읽을 수 없어요: {location} ({error})")))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
