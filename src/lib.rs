@@ -21,6 +21,7 @@ pub mod lab_metrics;
 pub mod limits;
 pub mod ops;
 pub mod places;
+pub mod process;
 pub mod progress;
 pub mod report;
 pub mod server;

@@ -272,7 +272,7 @@ impl LiveDisplay {
             }
         }
         let line = status_line(status);
-        let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());
+        let mut last = crate::process::lock(&self.last_line);
         let table_due = self.periodic && last.1.elapsed() >= TABLE_EVERY;
         if table_due {
             last.1 = Instant::now();

@@ -37,11 +37,11 @@ impl Client {
     }
 
     pub(crate) fn set_task(&self, name: &'static str) {
-        *self.current_task.lock().unwrap_or_else(|e| e.into_inner()) = name;
+        *crate::process::lock(&self.current_task) = name;
     }
 
     fn task(&self) -> &'static str {
-        *self.current_task.lock().unwrap_or_else(|e| e.into_inner())
+        *crate::process::lock(&self.current_task)
     }
 
     /// The host this run targets (`-H`), without a trailing slash.

@@ -82,7 +82,7 @@ pub fn channel() -> (RunControl, ControlReceiver) {
 
 impl RunControl {
     fn send(&self, command: Command) {
-        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sent = crate::process::lock(&self.sent);
         if self.commands.send(command).is_ok() {
             *sent += 1;
         }
@@ -119,7 +119,7 @@ impl RunControl {
     /// Waits until every command sent so far is applied and the users match the target (or
     /// the run ended); returns that state.
     pub async fn settled(&self) -> RunState {
-        let sent = *self.sent.lock().unwrap_or_else(|e| e.into_inner());
+        let sent = *crate::process::lock(&self.sent);
         let mut state = self.state.clone();
         match state.wait_for(|state| state.settled(sent)).await {
             Ok(state) => state.clone(),

@@ -67,15 +67,6 @@ fn thread_ticks(stat: &str) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
-/// This process's resident memory in bytes (`/proc/self/statm`; `None` where it is absent).
-pub fn resident_memory_bytes() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
-    Some(pages * page)
-}
-
 /// The generator's CPU share since the previous call, in percent of all usable cores: what a
 /// Locust worker reports in its heartbeat (the master warns above 90, as the engine does).
 #[derive(Debug, Default)]
@@ -164,15 +155,6 @@ mod tests {
             spin = std::hint::black_box(spin.wrapping_add(1));
         }
         assert!(meter.percent() > 0.0);
-    }
-
-    #[test]
-    fn resident_memory_grows_with_touched_pages() {
-        let before = resident_memory_bytes().unwrap();
-        let touched = std::hint::black_box(vec![1u8; 64 << 20]);
-        let after = resident_memory_bytes().unwrap();
-        assert!(after >= before + (32 << 20), "{before} → {after}");
-        drop(touched);
     }
 
     #[test]

@@ -115,14 +115,14 @@ pub fn spawn_sampler(host: String) -> (Latest, tokio::task::JoinHandle<()>) {
     let handle = tokio::spawn(async move {
         let client = client();
         if let Some(sample) = fetch(&client, &host).await {
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(sample);
+            *crate::process::lock(&slot) = Some(sample);
         }
         let first = tokio::time::Instant::now() + Duration::from_millis(500);
         let mut ticker = tokio::time::interval_at(first, Duration::from_secs(1));
         loop {
             ticker.tick().await;
             if let Some(sample) = fetch(&client, &host).await {
-                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(sample);
+                *crate::process::lock(&slot) = Some(sample);
             }
         }
     });

@@ -262,7 +262,7 @@ pub struct WindowSnapshot {
 
 impl StatsCollector {
     fn lock(&self) -> std::sync::MutexGuard<'_, Counters> {
-        self.counters.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::process::lock(&self.counters)
     }
 
     /// Counts one finished request (of a user that is not paced to a fixed rate).

@@ -206,14 +206,14 @@ impl BusyWork {
     /// Keeps SQLite counting for `length` on the calling thread.
     pub fn run_for(&self, length: Duration) {
         let deadline = Instant::now() + length;
-        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let idle = crate::process::lock(&self.idle).pop();
         let Some(conn) = idle.or_else(|| Connection::open_in_memory().ok()) else { return };
         while Instant::now() < deadline {
             if count(&conn, self.chunk_steps).is_err() {
                 break;
             }
         }
-        self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
+        crate::process::lock(&self.idle).push(conn);
     }
 }
 
@@ -301,7 +301,7 @@ impl AuditLog {
     /// Blocks the calling thread on a disk flush and a query — on purpose, from async code.
     pub fn record(&self, line: &str) {
         {
-            let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+            let mut file = crate::process::lock(&self.file);
             let _ = writeln!(file, "{} {line}", super::db::now_timestamp());
             let _ = file.sync_data();
         }
@@ -343,7 +343,7 @@ impl RequestHistory {
         // Filled, not zeroed: untouched pages would not count as resident memory.
         let record: Box<[u8]> =
             summary.bytes().chain(std::iter::repeat(b'.')).take(LEAK_PER_REQUEST).collect();
-        self.records.lock().unwrap_or_else(|p| p.into_inner()).push(record);
+        crate::process::lock(&self.records).push(record);
         self.bytes.fetch_add(LEAK_PER_REQUEST as u64, Ordering::Relaxed);
     }
 

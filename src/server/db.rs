@@ -21,7 +21,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use r2d2::Pool;
@@ -30,6 +30,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Statement, StatementStatus, p
 use serde::Serialize;
 
 use super::models::{NewTodo, TodoPatch};
+use crate::process::lock;
 
 /// Where the todos live.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,12 +177,6 @@ pub struct Store {
 fn count_scanned(stmt: &Statement<'_>, scanned: &AtomicU64) {
     let steps = stmt.reset_status(StatementStatus::FullscanStep).max(0) as u64;
     scanned.fetch_add(steps, Ordering::Relaxed);
-}
-
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
-    // A panic while holding the lock leaves SQLite itself consistent (statements are atomic),
-    // so a poisoned mutex is safe to keep using.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Store {

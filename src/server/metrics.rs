@@ -58,7 +58,7 @@ pub struct Metrics {
 impl Metrics {
     pub fn record(&self, method: &Method, route: &str, status: u16, elapsed: Duration) {
         let secs = elapsed.as_secs_f64();
-        let mut routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
+        let mut routes = crate::process::lock(&self.routes);
         let per_method = match routes.get_mut(route) {
             Some(v) => v,
             None => routes.entry(route.to_string()).or_default(),
@@ -90,7 +90,7 @@ impl Metrics {
     /// `history_bytes` is only shown while the memory-leak bottleneck is on.
     pub fn render(&self, todos: Option<i64>, db_queries: u64, history_bytes: Option<u64>) -> String {
         let mut out = String::new();
-        let routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
+        let routes = crate::process::lock(&self.routes);
         let mut keys: Vec<&String> = routes.keys().collect();
         keys.sort();
 
@@ -133,7 +133,12 @@ impl Metrics {
             let _ = writeln!(out, "{name} {value}");
         };
         single(names::HTTP_OPEN_CONNECTIONS, "gauge", HELP_OPEN_CONNECTIONS, &self.open_connections());
-        single(names::PROCESS_RESIDENT_MEMORY_BYTES, "gauge", HELP_RESIDENT_MEMORY, &resident_memory_bytes());
+        single(
+            names::PROCESS_RESIDENT_MEMORY_BYTES,
+            "gauge",
+            HELP_RESIDENT_MEMORY,
+            &crate::process::resident_memory_bytes().unwrap_or(0),
+        );
         single(names::DB_QUERIES_TOTAL, "counter", HELP_DB_QUERIES, &db_queries);
         if let Some(bytes) = history_bytes {
             single(names::REQUEST_HISTORY_BYTES, "gauge", HELP_HISTORY, &bytes);
@@ -152,29 +157,6 @@ fn header(out: &mut String, name: &str, kind: &str, help: &str) {
 
 fn escape(label: &str) -> String {
     label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-/// Resident set size of this process. Linux: `/proc/self/statm` (resident pages) times the
-/// page size, which `/proc/self/status` lets us derive without libc; 0 elsewhere.
-pub fn resident_memory_bytes() -> u64 {
-    // VmRSS in /proc/self/status is the same number statm gives in pages, already in kB, so no
-    // page-size guess is needed (pages are 4 KiB on x86-64 but 16/64 KiB on some ARM kernels).
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return statm_resident_pages().map_or(0, |p| p * 4096);
-    };
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map(|kb| kb * 1024)
-        .or_else(|| statm_resident_pages().map(|p| p * 4096))
-        .unwrap_or(0)
-}
-
-fn statm_resident_pages() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    statm.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Middleware: times every request and records it under its route pattern.
@@ -321,6 +303,6 @@ mod tests {
     #[test]
     fn resident_memory_is_read_on_linux() {
         // A running test binary holds at least a megabyte resident.
-        assert!(resident_memory_bytes() > 1 << 20);
+        assert!(crate::process::resident_memory_bytes().unwrap() > 1 << 20);
     }
 }

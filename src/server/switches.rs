@@ -53,14 +53,14 @@ static RUNNING: Registry = Mutex::new(Vec::new());
 
 /// Remembers the server on `port` (only while it lives: the registry holds no strong handle).
 pub(crate) fn register(port: u16, active: &Arc<super::bottlenecks::Active>) {
-    let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut running = crate::process::lock(&RUNNING);
     running.retain(|(known, server)| *known != port && server.strong_count() > 0);
     running.push((port, Arc::downgrade(active)));
 }
 
 /// The bottleneck machinery of the lab server running in this process on `port`.
 pub fn running(port: u16) -> Option<Arc<super::bottlenecks::Active>> {
-    let running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let running = crate::process::lock(&RUNNING);
     running.iter().find(|(known, _)| *known == port).and_then(|(_, server)| server.upgrade())
 }
 

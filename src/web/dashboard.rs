@@ -169,7 +169,7 @@ impl Dashboard {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::process::lock(&self.inner)
     }
 
     fn changed(&self) {

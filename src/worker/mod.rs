@@ -6,6 +6,7 @@
 //!
 //! - [`protocol`]: the messages and their bytes.
 //! - [`report`]: statistics deltas as Locust's `stats` message.
+//! - `link`: the connection, made afresh (and announced) on `reconnect` or when it drops.
 //!
 //! Promises: a malformed or unknown message is logged and skipped, and so is a `spawn` whose
 //! numbers [`crate::limits`] refuses (an infinite stop time-out, a NaN timestamp, more users
@@ -13,6 +14,7 @@
 //! master silent for the heartbeat timeout ends the worker with [`crate::exit::MASTER_LOST`] and
 //! a Korean message; a `quit` ends it with 0 after a last report.
 
+mod link;
 pub mod protocol;
 pub mod report;
 
@@ -23,13 +25,13 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use zeromq::{Socket, SocketRecv, SocketSend};
 
 use crate::engine::RunResult;
 use crate::engine::control::{self, RunControl, RunState};
 use crate::engine::shape::Schedule;
 use crate::engine::workbook::Workbook;
 use crate::ops::run::{RunHooks, RunSettings, Target};
+use link::Link;
 use protocol::{Incoming, Outgoing};
 
 /// Locust's `WORKER_REPORT_INTERVAL`.
@@ -76,145 +78,188 @@ fn node_id() -> String {
     format!("{host}_{:016x}{:08x}", rand::random::<u64>(), std::process::id())
 }
 
-async fn connect(endpoint: &str, node_id: &str, timeout: Duration) -> anyhow::Result<zeromq::DealerSocket> {
-    let mut options = zeromq::SocketOptions::default();
-    options.peer_identity(node_id.as_bytes().to_vec().try_into().context("워커 이름이 너무 길어요")?);
-    options.connect_timeout(timeout);
-    let mut socket = zeromq::DealerSocket::with_options(options);
-    socket.connect(endpoint).await.with_context(|| format!("마스터 {endpoint}에 연결할 수 없어요"))?;
-    Ok(socket)
-}
-
 /// Runs the worker until the master says `quit` (0) or goes silent ([`crate::exit::MASTER_LOST`]).
 pub async fn run(options: WorkerOptions, workbook: Workbook) -> anyhow::Result<i32> {
     // Check the classes before connecting: a typo is a usage error, not a lost master.
     let prepared = crate::ops::run::prepare(settings(&options, None), workbook.clone())?;
     let class_names: Vec<String> = prepared.classes.iter().map(|class| class.name.to_string()).collect();
     let endpoint = format!("tcp://{}:{}", options.master_host, options.master_port);
-    let node_id = node_id();
-    let mut socket = match connect(&endpoint, &node_id, options.master_timeout).await {
-        Ok(socket) => socket,
+    let link = match Link::open(endpoint, node_id(), options.master_timeout).await {
+        Ok(link) => link,
         Err(error) => {
             log(format!("{MASTER_LOST}: {error:#}"));
             log(MASTER_LOST_HINT);
             return Ok(crate::exit::MASTER_LOST);
         }
     };
-    socket
-        .send(Outgoing::ClientReady.encode(&node_id).into())
-        .await
-        .context("client_ready를 보낼 수 없어요")?;
-    log(format!("마스터 {endpoint}에 연결했어요 (클래스: {})", class_names.join(", ")));
-    let mut test: Option<Test> = None;
-    // The users of the last spawn on their way: `spawning_complete` goes out when they run,
-    // while heartbeats, stop and quit are served as usual.
-    let mut settling: Option<Pin<Box<dyn Future<Output = RunState> + Send>>> = None;
-    let mut last_heard = Instant::now();
-    let mut heartbeat = tokio::time::interval(HEARTBEAT_EVERY);
-    let mut cpu = crate::engine::cpu::CpuMeter::default();
-    let mut report = tokio::time::interval(REPORT_EVERY);
-    report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        let mut outgoing: Vec<Outgoing> = Vec::new();
-        tokio::select! {
-            frame = socket.recv() => {
-                let frame = match frame {
-                    Ok(message) => message.into_vec().into_iter().next_back().unwrap_or_default(),
-                    Err(error) => {
-                        log(format!("마스터에서 받은 데이터를 읽을 수 없어요: {error}"));
-                        continue;
-                    }
-                };
-                last_heard = Instant::now();
-                match Incoming::decode(&frame) {
-                    Err(malformed) => log(format!("잘못된 메시지를 건너뛰어요: {malformed}")),
-                    Ok(Incoming::Ack { index }) => {
-                        log(format!("마스터가 받아 줬어요 (워커 번호 {})", index.unwrap_or(-1)));
-                    }
-                    Ok(Incoming::Heartbeat | Incoming::SpawningComplete) => {}
-                    Ok(Incoming::Unknown(kind)) => log(format!("모르는 메시지 '{kind}'를 건너뛰어요")),
-                    Ok(Incoming::Spawn(spawn)) => match check_spawn(&spawn) {
-                        Err(why) => log(format!("마스터의 spawn을 거절해요: {why}")),
-                        Ok(stop_timeout) => {
-                            outgoing.push(Outgoing::Spawning);
-                            let fresh = test.as_ref().is_none_or(|test| spawn.timestamp > test.last_spawn);
-                            if fresh {
-                                match start_or_steer(&mut test, &spawn, stop_timeout, &options, &workbook, &class_names).await {
-                                    Ok(control) => settling = Some(Box::pin(async move { control.settled().await })),
-                                    Err(error) => log(format!("부하를 시작할 수 없어요: {error:#}")),
-                                }
-                            }
-                        }
+    log(format!("마스터 {}에 연결했어요 (클래스: {})", link.endpoint(), class_names.join(", ")));
+    let mut session = Session {
+        options,
+        workbook,
+        class_names,
+        link,
+        test: None,
+        settling: None,
+        last_heard: Instant::now(),
+    };
+    session.serve().await
+}
+
+/// What the worker does next after a message from the master.
+enum Next {
+    Continue(Vec<Outgoing>),
+    Exit(i32),
+}
+
+/// A connected worker: the master's link, the test it started, and when it last spoke.
+struct Session {
+    options: WorkerOptions,
+    workbook: Workbook,
+    class_names: Vec<String>,
+    link: Link,
+    test: Option<Test>,
+    /// The users of the last spawn on their way: `spawning_complete` goes out when they run,
+    /// while heartbeats, stop and quit are served as usual.
+    settling: Option<Pin<Box<dyn Future<Output = RunState> + Send>>>,
+    last_heard: Instant,
+}
+
+impl Session {
+    async fn serve(&mut self) -> anyhow::Result<i32> {
+        let mut heartbeat = tokio::time::interval(HEARTBEAT_EVERY);
+        let mut cpu = crate::engine::cpu::CpuMeter::default();
+        let mut report = tokio::time::interval(REPORT_EVERY);
+        report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let outgoing = tokio::select! {
+                frame = self.link.recv() => match frame {
+                    Ok(frame) => match self.on_message(&frame).await {
+                        Next::Continue(outgoing) => outgoing,
+                        Next::Exit(code) => return Ok(code),
                     },
-                    Ok(Incoming::Stop) => {
-                        settling = None;
-                        if let Some(finished) = test.take() {
-                            outgoing.extend(finish(finished).await);
-                        }
-                        outgoing.push(Outgoing::ClientStopped);
-                        outgoing.push(Outgoing::ClientReady);
-                        log("마스터가 테스트를 멈췄어요. 다음 테스트를 기다려요");
+                    Err(error) => {
+                        log(format!("마스터와의 연결이 끊겼어요: {error}"));
+                        self.reconnect().await;
+                        Vec::new()
                     }
-                    Ok(Incoming::Quit) => {
-                        if let Some(finished) = test.take() {
-                            outgoing.extend(finish(finished).await);
-                        }
-                        outgoing.push(Outgoing::Quit);
-                        for message in outgoing {
-                            let _ = socket.send(message.encode(&node_id).into()).await;
-                        }
-                        log("마스터가 끝내라고 해서 워커를 끝내요");
-                        return Ok(0);
-                    }
-                    Ok(Incoming::Reconnect) => {
-                        log("마스터가 다시 연결하라고 해서 연결을 새로 맺어요");
-                        match connect(&endpoint, &node_id, options.master_timeout).await {
-                            Ok(fresh) => {
-                                socket = fresh;
-                                outgoing.push(Outgoing::ClientReady);
-                            }
-                            Err(error) => log(format!("다시 연결하지 못했어요: {error:#}")),
-                        }
-                    }
+                },
+                state = async { self.settling.as_mut().expect("guarded").await }, if self.settling.is_some() => {
+                    self.settling = None;
+                    let counts = state.class_users;
+                    vec![Outgoing::SpawningComplete { user_count: counts.iter().map(|(_, n)| n).sum(), user_classes_count: counts }]
                 }
-            }
-            state = async { settling.as_mut().expect("guarded").await }, if settling.is_some() => {
-                settling = None;
-                let counts = state.class_users;
-                outgoing.push(Outgoing::SpawningComplete {
-                    user_count: counts.iter().map(|(_, n)| n).sum(),
-                    user_classes_count: counts,
-                });
-            }
-            _ = heartbeat.tick() => {
-                if last_heard.elapsed() > options.master_timeout {
-                    log(format!("{MASTER_LOST}: {}초 동안 아무 소식이 없었어요", options.master_timeout.as_secs()));
-                    log(MASTER_LOST_HINT);
-                    if let Some(finished) = test.take() {
-                        finish(finished).await;
+                _ = heartbeat.tick() => {
+                    if self.last_heard.elapsed() > self.options.master_timeout {
+                        return Ok(self.master_lost().await);
                     }
-                    return Ok(crate::exit::MASTER_LOST);
+                    if !self.link.is_connected() {
+                        self.reconnect().await;
+                    }
+                    vec![self.heartbeat(&mut cpu)]
                 }
-                let state = match &test {
-                    None => "ready",
-                    Some(test) if test.control.state().spawning => "spawning",
-                    Some(_) => "running",
-                };
-                outgoing.push(Outgoing::Heartbeat {
-                    state,
-                    cpu_percent: cpu.percent(),
-                    memory_bytes: crate::engine::cpu::resident_memory_bytes().unwrap_or(0),
-                });
+                _ = report.tick() => self.test.as_mut().map(deltas).unwrap_or_default(),
+            };
+            self.send(outgoing).await;
+        }
+    }
+
+    async fn on_message(&mut self, frame: &[u8]) -> Next {
+        self.last_heard = Instant::now();
+        let mut outgoing = Vec::new();
+        match Incoming::decode(frame) {
+            Err(malformed) => log(format!("잘못된 메시지를 건너뛰어요: {malformed}")),
+            Ok(Incoming::Ack { index }) => {
+                log(format!("마스터가 받아 줬어요 (워커 번호 {})", index.unwrap_or(-1)))
             }
-            _ = report.tick() => {
-                if let Some(test) = &mut test {
-                    outgoing.extend(deltas(test));
+            Ok(Incoming::Heartbeat | Incoming::SpawningComplete) => {}
+            Ok(Incoming::Unknown(kind)) => log(format!("모르는 메시지 '{kind}'를 건너뛰어요")),
+            Ok(Incoming::Spawn(spawn)) => return Next::Continue(self.on_spawn(&spawn).await),
+            Ok(Incoming::Stop) => {
+                self.settling = None;
+                if let Some(finished) = self.test.take() {
+                    outgoing.extend(finish(finished).await);
                 }
+                outgoing.push(Outgoing::ClientStopped);
+                outgoing.push(Outgoing::ClientReady);
+                log("마스터가 테스트를 멈췄어요. 다음 테스트를 기다려요");
+            }
+            Ok(Incoming::Quit) => {
+                if let Some(finished) = self.test.take() {
+                    outgoing.extend(finish(finished).await);
+                }
+                outgoing.push(Outgoing::Quit);
+                self.send(outgoing).await;
+                log("마스터가 끝내라고 해서 워커를 끝내요");
+                return Next::Exit(0);
+            }
+            Ok(Incoming::Reconnect) => {
+                log("마스터가 다시 연결하라고 해서 연결을 새로 맺어요");
+                self.reconnect().await;
             }
         }
+        Next::Continue(outgoing)
+    }
+
+    async fn on_spawn(&mut self, spawn: &protocol::Spawn) -> Vec<Outgoing> {
+        let stop_timeout = match check_spawn(spawn) {
+            Ok(stop_timeout) => stop_timeout,
+            Err(why) => {
+                log(format!("마스터의 spawn을 거절해요: {why}"));
+                return Vec::new();
+            }
+        };
+        let fresh = self.test.as_ref().is_none_or(|test| spawn.timestamp > test.last_spawn);
+        if fresh {
+            let started = start_or_steer(
+                &mut self.test,
+                spawn,
+                stop_timeout,
+                &self.options,
+                &self.workbook,
+                &self.class_names,
+            )
+            .await;
+            match started {
+                Ok(control) => self.settling = Some(Box::pin(async move { control.settled().await })),
+                Err(error) => log(format!("부하를 시작할 수 없어요: {error:#}")),
+            }
+        }
+        vec![Outgoing::Spawning]
+    }
+
+    /// A fresh connection that announces itself; on failure the heartbeat tries again until
+    /// the master has been silent for the time-out.
+    async fn reconnect(&mut self) {
+        if let Err(error) = self.link.connect().await {
+            log(format!("다시 연결하지 못했어요: {error:#}"));
+        }
+    }
+
+    fn heartbeat(&self, cpu: &mut crate::engine::cpu::CpuMeter) -> Outgoing {
+        let state = match &self.test {
+            None => "ready",
+            Some(test) if test.control.state().spawning => "spawning",
+            Some(_) => "running",
+        };
+        Outgoing::Heartbeat {
+            state,
+            cpu_percent: cpu.percent(),
+            memory_bytes: crate::process::resident_memory_bytes().unwrap_or(0),
+        }
+    }
+
+    async fn master_lost(&mut self) -> i32 {
+        log(format!("{MASTER_LOST}: {}초 동안 아무 소식이 없었어요", self.options.master_timeout.as_secs()));
+        log(MASTER_LOST_HINT);
+        if let Some(finished) = self.test.take() {
+            finish(finished).await;
+        }
+        crate::exit::MASTER_LOST
+    }
+
+    async fn send(&mut self, outgoing: Vec<Outgoing>) {
         for message in outgoing {
-            // With the master away the message is dropped, as Locust's NOBLOCK send drops it.
-            if let Err(error) = socket.send(message.encode(&node_id).into()).await {
+            if let Err(error) = self.link.send(&message).await {
                 log(format!("마스터에 보내지 못했어요: {error}"));
             }
         }

@@ -132,7 +132,7 @@ impl Session {
         let mut extra = user_headers(headers)?;
         for hop in 0..=MAX_REDIRECTS {
             let cookie = {
-                let mut jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+                let mut jar = crate::process::lock(&self.cookies);
                 if jar.is_empty() { None } else { jar.header(&origin, &target) }
             };
             let make = || build(&method, &origin, &target, &extra, cookie.as_deref(), body.as_ref());
@@ -170,7 +170,7 @@ impl Session {
         method: &Method,
         make: impl Fn() -> Result<Request<Bytes>, Failure>,
     ) -> Result<(http::response::Parts, Bytes), Failure> {
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let idle = crate::process::lock(&self.idle).take();
         let reusable = match idle {
             Some(mut conn) if conn.origin == *origin => conn.usable().await.then_some(conn),
             _ => None,
@@ -189,7 +189,7 @@ impl Session {
         };
         let (parts, bytes) = outcome?;
         if conn.reusable {
-            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            let mut idle = crate::process::lock(&self.idle);
             if idle.is_none() {
                 *idle = Some(conn);
             }
@@ -208,7 +208,7 @@ impl Session {
         if set_cookies.peek().is_none() {
             return;
         }
-        let mut jar = self.cookies.lock().unwrap_or_else(|e| e.into_inner());
+        let mut jar = crate::process::lock(&self.cookies);
         for value in set_cookies {
             if let Ok(text) = value.to_str() {
                 jar.store(origin, target, text);
