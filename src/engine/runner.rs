@@ -67,7 +67,7 @@ impl Shared {
                 id: record.traced.as_ref().and_then(|t| t.response_id),
             };
             let line = serde_json::to_string(&line).unwrap_or_default();
-            let mut writer = crate::process::lock(&trace);
+            let mut writer = crate::process::lock(trace);
             // A trace line lost to a full disk must not stop the load test.
             let _ = writeln!(writer, "{line}");
         }
@@ -289,7 +289,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
                 total_requests: snapshot.total_requests,
                 total_failures: snapshot.total_failures,
                 window,
-                server: server_sampler.as_ref().and_then(|(latest, _)| *crate::process::lock(&latest)),
+                server: server_sampler.as_ref().and_then(|(latest, _)| *crate::process::lock(latest)),
             });
         }
         if now >= next_observe {
@@ -324,7 +324,7 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
     let per_class = population.stop_all().await;
     let duration = started.elapsed().as_secs_f64();
     if let Some(trace) = &shared.trace {
-        crate::process::lock(&trace).flush().context("trace 파일 쓰기 실패")?;
+        crate::process::lock(trace).flush().context("trace 파일 쓰기 실패")?;
     }
     let Summary { stats, total, errors, exceptions, name_limit } =
         shared.stats.summarize(stats_since.elapsed().as_secs_f64());
