@@ -196,6 +196,49 @@ async fn a_reconnect_makes_the_worker_announce_itself_again() {
     assert_eq!(code, loadlab::exit::MASTER_LOST);
 }
 
+/// A master that restarts on the same port (a crash, a redeploy): the worker's connection drops,
+/// and it connects afresh and announces itself to the new master, as libzmq's automatic
+/// reconnect lets a Locust worker do; the new master's `quit` then ends it cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_master_that_comes_back_on_its_port_hears_client_ready_again() {
+    let mut first = zeromq::RouterSocket::new();
+    let endpoint = first.bind("tcp://127.0.0.1:0").await.expect("bind");
+    let port: u16 = endpoint.to_string().rsplit(':').next().unwrap().parse().unwrap();
+    let options = loadlab::worker::WorkerOptions {
+        master_host: "127.0.0.1".into(),
+        master_port: port,
+        classes: vec!["TodoUser".into()],
+        host: Some("http://127.0.0.1:9".into()),
+        master_timeout: Duration::from_secs(30),
+    };
+    let worker = tokio::spawn(loadlab::worker::run(options, loadlab::solutions::workbook()));
+    let kind_of = |message: &zeromq::ZmqMessage| {
+        rmp_serde::from_slice::<(String, rmpv_free::Any, String)>(message.get(1).unwrap()).unwrap().0
+    };
+    let hello =
+        tokio::time::timeout(Duration::from_secs(10), first.recv()).await.expect("first hello").unwrap();
+    assert_eq!(kind_of(&hello), "client_ready");
+    first.close().await;
+
+    let mut second = zeromq::RouterSocket::new();
+    second.bind(&format!("tcp://127.0.0.1:{port}")).await.expect("the same port again");
+    let ready = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let message = second.recv().await.unwrap();
+            if kind_of(&message) == "client_ready" {
+                return message;
+            }
+        }
+    })
+    .await
+    .expect("client_ready on the fresh connection");
+    let mut quit = zeromq::ZmqMessage::from(ready.get(0).unwrap().to_vec());
+    quit.push_back(capture("master_quit").into());
+    second.send(quit).await.unwrap();
+    let code = tokio::time::timeout(Duration::from_secs(10), worker).await.expect("quits").unwrap().unwrap();
+    assert_eq!(code, 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_test_reports_and_waits_for_the_next_and_quit_ends_cleanly() {
     let (code, kinds) = fake_master(

@@ -82,11 +82,20 @@ impl Link {
         }
     }
 
-    /// Sends `message`; with the master away it is dropped and the reason returned.
+    /// Sends `message`; with the master away it is dropped and the reason returned. A master
+    /// that closed the connection cleanly shows up here, not in [`Link::recv`]: the connection
+    /// is then closed too, and the next heartbeat makes a fresh one.
     pub async fn send(&mut self, message: &Outgoing) -> Result<(), String> {
         let Some(socket) = self.socket.as_mut() else {
             return Err("마스터와 연결이 끊겨 있어요".to_string());
         };
-        socket.send(message.encode(&self.node_id).into()).await.map_err(|error| error.to_string())
+        let sent = socket.send(message.encode(&self.node_id).into()).await;
+        if let Err(error) = sent {
+            if let Some(broken) = self.socket.take() {
+                broken.close().await;
+            }
+            return Err(error.to_string());
+        }
+        Ok(())
     }
 }
