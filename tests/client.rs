@@ -6,7 +6,7 @@
 //! Each user does its checks once in `on_start` and marks a wrong answer as a failure, so the
 //! statistics say exactly what happened.
 
-mod http_support;
+use crate::http_support;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -7,8 +7,7 @@ use std::time::Duration;
 use loadlab::engine::{RunConfig, run};
 use loadlab::prelude::*;
 
-#[path = "common/users.rs"]
-mod users;
+use crate::users;
 
 use users::{lab_server, row};
 

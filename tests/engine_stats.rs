@@ -11,8 +11,7 @@ use loadlab::engine::{RunConfig, run};
 use loadlab::prelude::*;
 use loadlab::server::ServerConfig;
 
-#[path = "common/users.rs"]
-mod users;
+use crate::users;
 
 use users::{get_user, lab_server, row};
 

@@ -4,8 +4,7 @@
 //! pagination, and a single-file server under a growing user count shows latency growing with
 //! users and throughput saturating.
 
-#[path = "fixtures/report/server.rs"]
-mod server;
+use crate::report_server as server;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! authority, and with neither every request is a failure that names the certificate problem
 //! and the two flags — never a panic.
 
-mod http_support;
+use crate::http_support;
 
 use std::sync::Arc;
 use std::time::Duration;

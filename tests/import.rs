@@ -5,11 +5,9 @@
 //! then compiles them and runs them against a fresh embedded lab server: no failure, no
 //! exception, one row per endpoint, and the capstone's checklist item ticked.
 
-#[path = "web_support/browser.rs"]
-mod browser;
-mod common;
-#[path = "web_support/mod.rs"]
-mod web_support;
+use crate::browser;
+use crate::common;
+use crate::web_support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -10,7 +10,7 @@
 //! more in CI. The child cargo follows the profile of the running binary, so the path is the
 //! same; `benches/learner_loop.sh` times the `--release` form from a fresh clone.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -29,8 +29,7 @@ const COPIES: &str = "src/grader/pristine";
 /// (`shared/design/todo-api-contract.md`), so a scenario written against one runs against both.
 const FIXED_BY_CONTRACT: [&str; 2] = ["TODO API에 오신 것을 환영합니다!", "TODO를 찾을 수 없습니다."];
 
-#[path = "common/glossary.rs"]
-mod glossary_file;
+use crate::glossary_file;
 use glossary_file::rejected;
 
 fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {

@@ -11,6 +11,12 @@ use loadlab::progress::Progress;
 const WRITER: &str = "LOADLAB_TEST_PROGRESS_WRITER";
 const UPDATES: usize = 150;
 
+/// This test's name as the test binary knows it (`progress_lock::two_…`, without the crate).
+fn this_test() -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, inside)| inside);
+    format!("{module}::two_processes_updating_progress_lose_nothing")
+}
+
 #[test]
 fn two_processes_updating_progress_lose_nothing() {
     if let Ok(writer) = std::env::var(WRITER) {
@@ -27,7 +33,7 @@ fn two_processes_updating_progress_lose_nothing() {
         .iter()
         .map(|writer| {
             Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", "two_processes_updating_progress_lose_nothing", "--nocapture"])
+                .args(["--exact", &this_test(), "--nocapture"])
                 .env(WRITER, writer)
                 .env("LOADLAB_PROGRESS_DIR", home.path())
                 .spawn()

@@ -3,8 +3,7 @@
 //! is only what the test changed: nothing (equal runs are not flagged), or the list endpoint's
 //! latency (the slowdown is found on that name alone and trips `--max-regression`).
 
-#[path = "fixtures/report/server.rs"]
-mod server;
+use crate::report_server as server;
 
 use std::time::Duration;
 

@@ -2,8 +2,7 @@
 //! a saved result of an earlier build still reads, the CSV headers are Locust's own, and the
 //! HTML report is one self-contained file with its charts and tables.
 
-#[path = "fixtures/report/server.rs"]
-mod server;
+use crate::report_server as server;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -294,7 +293,7 @@ async fn fixture_search(_: &mut FixtureUser, client: &Client) {
 
 /// Rewrites tests/fixtures/report/result.json from a 10-second ramp run (0 → 12 users over 4 s,
 /// then 6 s at 12, one endpoint slow). Run by hand only when the fixture should change:
-/// `cargo test --test report_files -- --ignored regenerate_fixture`.
+/// `cargo test --test parts report_files::regenerate_fixture -- --ignored`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "rewrites the committed fixture"]
 async fn regenerate_fixture() {

@@ -2,8 +2,7 @@
 //! pass, a per-name limit below the endpoint's latency fails, a name that is not in the run
 //! fails with a Korean reason, and the exit code for a failed check is distinct.
 
-#[path = "fixtures/report/server.rs"]
-mod server;
+use crate::report_server as server;
 
 use std::time::Duration;
 

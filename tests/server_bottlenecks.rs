@@ -2,7 +2,7 @@
 //! and none changes what a request answers (no-pagination aside, whose point is to ignore
 //! skip/limit).
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

@@ -3,7 +3,7 @@
 //! malformed JSON at Python's offset, non-objects, non-JSON bodies). Every test starts its own
 //! server on a free loopback port.
 
-mod common;
+use crate::common;
 
 use common::lab::{Lab, is_timestamp, keys};
 use reqwest::{Method, StatusCode};

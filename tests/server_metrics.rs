@@ -3,7 +3,7 @@
 //! each value the sampler keeps exactly as the server wrote it; requests are counted by route
 //! pattern and status, with their latency histogram.
 
-mod common;
+use crate::common;
 
 use common::lab::Lab;
 use loadlab::engine::server_metrics;

@@ -3,7 +3,7 @@
 //! it: each operation is routed and answers one of its documented statuses in the documented
 //! shape, and its documented 422 comes in FastAPI's `HTTPValidationError` shape.
 
-mod common;
+use crate::common;
 
 use common::lab::Lab;
 use reqwest::{Method, StatusCode, header};

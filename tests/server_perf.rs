@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! LOADLAB_PERF_SECS=120 LOADLAB_PERF_DB=/tmp/perf.db \
-//!   cargo test --release --test server_perf -- --ignored --nocapture
+//!   cargo test --release --test parts server_perf -- --ignored --nocapture
 //! wrk -c20 -t2 -d10s http://127.0.0.1:PORT/todos/1
 //! ```
 //! Without `LOADLAB_PERF_DB` the database is in memory. With `LOADLAB_PERF_SERVE_FOREVER=PORT`

@@ -3,7 +3,7 @@
 //! their 404s and 422s, unknown routes and wrong methods, gzip, the engine's delay route and a
 //! graceful shutdown. Every test starts its own server on a free loopback port.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

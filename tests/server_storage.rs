@@ -3,7 +3,7 @@
 //! vanishing todos come at the configured share. Every test starts its own server on a free
 //! loopback port.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

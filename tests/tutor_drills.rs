@@ -18,7 +18,8 @@ fn progress(home: &std::path::Path) -> serde_json::Value {
 #[test]
 fn a_drill_runs_compares_and_records_either_way() {
     let home = tempfile::tempdir().unwrap();
-    // SAFETY: this test binary has one test, so nothing else reads the environment meanwhile.
+    // SAFETY: the other tests of this binary only read files and render text: nothing else reads
+    // the environment meanwhile, and std's own readers take the same lock as set_var.
     unsafe { std::env::set_var("LOADLAB_PROGRESS_DIR", home.path()) };
 
     // Nobody listens on the port: every request fails, whatever the machine's speed.

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-#[path = "common/glossary.rs"]
-mod glossary_file;
+use crate::glossary_file;
 use glossary_file::{glossary, rejected};
 
 /// Every file whose text a learner reads: the README, lessons, hints, exercises, the tutor's

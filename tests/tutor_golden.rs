@@ -1,6 +1,6 @@
 //! Golden files for the renderer's plain mode: a table with Korean cells (aligned by display
 //! width) and a code block holding an ASCII chart (kept verbatim, never wrapped).
-//! `UPDATE_GOLDEN=1 cargo test --test tutor_golden` rewrites them after a deliberate change.
+//! `UPDATE_GOLDEN=1 cargo test --test texts tutor_golden` rewrites them after a deliberate change.
 
 use loadlab::tutor::render::display_width;
 use loadlab::tutor::render_markdown;

@@ -2,8 +2,7 @@
 //! event stream's content, against real runs on the embedded lab server (a few users, stopped
 //! by the test).
 
-#[path = "web_support/mod.rs"]
-mod web_support;
+use crate::web_support;
 
 use serde_json::{Value, json};
 use web_support::{Events, client, dashboard, post, todo_form};

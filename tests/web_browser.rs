@@ -7,10 +7,8 @@
 //! Without one the test says so loudly and passes, unless `LOADLAB_REQUIRE_CHROMIUM=1` (CI),
 //! where a missing browser fails it (see `web_support/browser.rs`).
 
-#[path = "web_support/browser.rs"]
-mod browser;
-#[path = "web_support/mod.rs"]
-mod web_support;
+use crate::browser;
+use crate::web_support;
 
 use std::time::Duration;
 

@@ -2,8 +2,7 @@
 //! flags describe, streams it, and Ctrl-C closes the dashboard with its run. And the learner's
 //! dashboard (`loadlab web`) ticks 실습 1 the way a console run does.
 
-#[path = "web_support/mod.rs"]
-mod web_support;
+use crate::web_support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -57,7 +56,10 @@ async fn run_web_starts_the_flags_run_in_the_dashboard_and_ctrl_c_ends_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dashboard_run_that_meets_practice_1_ticks_it() {
     let progress_dir = tempfile::tempdir().unwrap();
-    // This binary's other test runs the CLI as a child process, which never writes progress.
+    // SAFETY: the other tests of this binary read the environment through std (which takes the
+    // same lock as set_var) to start their children, and give each child the progress folder
+    // it is to use; a child that inherits this one runs the finished scenarios, which never
+    // write progress.
     unsafe { std::env::set_var(loadlab::places::PROGRESS_ENV, progress_dir.path()) };
     // The learner's dashboard records practices; the finished scenarios stand in for theirs.
     let options = loadlab::web::WebOptions { port: 0, record_practice: true, ..Default::default() };
