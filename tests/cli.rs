@@ -139,18 +139,22 @@ fn json_csv_and_html_results_are_written() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_run_and_still_prints_the_summary() {
-    let child = Command::new(env!("CARGO_BIN_EXE_loadlab"))
-        .args(["run", "--solutions", "TodoUser", "-u", "3", "-r", "3", "-t", "60s", "--only-summary"])
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_loadlab"))
+        .args(["run", "--solutions", "TodoUser", "-u", "3", "-r", "3", "-t", "60s"])
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(2500));
+    // The first live status line (`[  2/60초] 사용자 …`): the run is under way, Ctrl-C is handled.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines().map_while(Result::ok);
+    let live = lines.find(|line| line.starts_with('[')).expect("a live status line");
+    assert!(live.contains("사용자"), "{live}");
     let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
+    let text: String = lines.map(|line| line + "\n").collect();
     let output = child.wait_with_output().unwrap();
-    let text = stdout(&output);
     assert!(text.contains("Aggregated"), "summary after Ctrl-C:\n{text}\n{}", stderr(&output));
     assert!(text.contains("Ctrl-C로 중단됨"), "{text}");
 }
@@ -252,7 +256,6 @@ fn watch_regrades_on_save_and_answers_keys() {
     };
     assert!(wait_for("update_todo 채점 중"), "first grading");
     assert!(wait_for("[h] 힌트"), "keys are shown");
-    std::thread::sleep(Duration::from_millis(300));
     std::fs::write(workbook.path().join("exercises/main.rs"), "fn main() { let y = ; }\n").unwrap();
     assert!(wait_for("update_todo 채점 중"), "a save re-grades");
     let stdin = child.stdin.as_mut().unwrap();
