@@ -7,14 +7,15 @@
 
 pub mod client;
 pub mod console;
+mod context;
 pub mod control;
 pub mod cpu;
 pub mod histogram;
 pub mod http;
 pub mod interval;
-mod life;
 mod population;
 pub mod random;
+pub mod record;
 pub mod result;
 pub mod runner;
 mod sampler;
@@ -23,6 +24,7 @@ pub mod shape;
 pub mod stats;
 mod task_guard;
 pub mod user;
+pub mod wait_time;
 pub mod workbook;
 
 pub use runner::{LiveStatus, RunConfig, run};
