@@ -4,6 +4,11 @@
 //!
 //! Entry point: [`run`] with a [`RunConfig`]. A front end that steers a run while it goes (the
 //! web UI, a Locust worker) gives it a [`control::channel`] and [`shape::Schedule::controlled`].
+//!
+//! Layers, each importing only those below it: the data of a run ([`record`], [`histogram`],
+//! [`interval`], [`stats`], [`result`], [`wait_time`], [`shape`]) knows nothing of users; the
+//! run's shared state (`context`) stands on it; the [`client`] and the [`user`]s on that; the
+//! [`runner`] over all of them.
 
 pub mod client;
 pub mod console;

@@ -1,7 +1,7 @@
 //! Runs a load test: spawns users at the spawn rate toward the schedule's goal, lets them loop
 //! over their weighted tasks, samples one history point per second, stops on time or on an
 //! interrupt, and returns the [`RunResult`]. The runner owns the run's users; the collector in
-//! [`Shared`] owns its numbers.
+//! the run's shared state (`context::Shared`) owns its numbers.
 //!
 //! The schedule runs on tokio's clock (`tokio::time::Instant`), so tests can pause it. Each
 //! history point records how long its window really lasted and divides by that: a stalled

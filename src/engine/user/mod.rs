@@ -4,8 +4,8 @@
 //! Locust's `class TodoUser(HttpUser)` becomes a struct implementing [`User`]; `@task(3)` becomes
 //! `task(3, create_todo)`; `wait_time = between(1, 3)` becomes `fn wait_time() -> WaitTime`.
 //!
-//! Inside: the scenario's trait ([`scenario`]), one user's life ([`life`]), and the class the
-//! engine spawns from ([`class`]), each importing only the ones before it.
+//! Inside: the scenario's trait (`scenario`), one user's life (`life`), and the class the
+//! engine spawns from (`class`), each importing only the ones before it.
 
 mod class;
 pub(crate) mod life;
