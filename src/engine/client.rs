@@ -17,9 +17,9 @@ pub use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::context::Shared;
 use super::http::{Outgoing, Session};
-use super::runner::Shared;
-use super::stats::{RequestRecord, TracedDetail};
+use super::record::{RequestRecord, TracedDetail};
 
 /// One virtual user's HTTP session: its own keep-alive connection and cookies, like a Locust
 /// user's session.
@@ -32,7 +32,7 @@ pub struct Client {
 
 impl Client {
     pub(crate) fn new(shared: Arc<Shared>, user_id: usize) -> Self {
-        let http = Session::new(Arc::clone(&shared.target));
+        let http = Session::new(Arc::clone(&shared.destination));
         Client { http, shared, user_id, current_task: Mutex::new("on_start") }
     }
 

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::stats::RequestRecord;
+use super::record::RequestRecord;
 
 /// Locust's `bucket_response_time`: about two significant digits (147 → 150, 3432 → 3400,
 /// 58760 → 59000), rounding halves to even as Python's `round` does.

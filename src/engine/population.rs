@@ -1,4 +1,4 @@
-//! The run's users: starts and stops them toward a [`Target`] at its spawn rate, either in the
+//! The run's users: starts and stops them toward a [`Goal`] at its spawn rate, either in the
 //! classes' weighted mix (smooth weighted round-robin, so every prefix of the spawn order follows
 //! the weights) or in exact counts per class (a front end's [`super::control`] command). Owns
 //! every running user's task and stop signal until the run hands them to [`Population::stop_all`].
@@ -8,9 +8,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::life::ON_STOP_LIMIT;
-use super::shape::Target;
+use super::shape::Goal;
 use super::user::UserClass;
+use super::user::life::ON_STOP_LIMIT;
 
 /// Users one tick may start or stop, whatever the spawn rate: the runner's loop comes back every
 /// tick to see the clock, Ctrl-C and its front end, so a spawn of thousands "at once" still
@@ -68,42 +68,42 @@ impl Population {
         counts
     }
 
-    /// Whether the users match `target` (in number, and per class when it gives counts).
-    pub(crate) fn reached(&self, target: &Target) -> bool {
-        match &target.class_counts {
+    /// Whether the users match `goal` (in number, and per class when it gives counts).
+    pub(crate) fn reached(&self, goal: &Goal) -> bool {
+        match &goal.class_counts {
             Some(counts) => {
                 self.per_class().iter().enumerate().all(|(i, &n)| n == counts.get(i).copied().unwrap_or(0))
             }
-            None => self.users.len() == target.users,
+            None => self.users.len() == goal.users,
         }
     }
 
-    /// Moves toward `target` for a tick of `seconds`; `spawn(class_index, stop)` starts one user.
+    /// Moves toward `goal` for a tick of `seconds`; `spawn(class_index, stop)` starts one user.
     pub(crate) fn step(
         &mut self,
-        target: &Target,
+        goal: &Goal,
         seconds: f64,
         mut spawn: impl FnMut(usize, watch::Receiver<bool>) -> JoinHandle<()>,
     ) {
         self.users.retain(|user| !user.handle.is_finished());
-        self.allowance = if target.spawn_rate.is_infinite() {
+        self.allowance = if goal.spawn_rate.is_infinite() {
             f64::INFINITY
         } else {
-            (self.allowance + target.spawn_rate * seconds).min(target.spawn_rate.max(1.0))
+            (self.allowance + goal.spawn_rate * seconds).min(goal.spawn_rate.max(1.0))
         };
         let mut start = |users: &mut Vec<RunningUser>, class_index: usize| {
             let (stop, stop_receiver) = watch::channel(false);
             users.push(RunningUser { handle: spawn(class_index, stop_receiver), stop, class_index });
         };
         let mut changes = 0;
-        match &target.class_counts {
+        match &goal.class_counts {
             None => {
-                while self.users.len() < target.users && self.allowance >= 1.0 && changes < CHANGES_PER_TICK {
+                while self.users.len() < goal.users && self.allowance >= 1.0 && changes < CHANGES_PER_TICK {
                     self.allowance -= 1.0;
                     changes += 1;
                     start(&mut self.users, self.picker.next());
                 }
-                while self.users.len() > target.users && self.allowance >= 1.0 && changes < CHANGES_PER_TICK {
+                while self.users.len() > goal.users && self.allowance >= 1.0 && changes < CHANGES_PER_TICK {
                     self.allowance -= 1.0;
                     changes += 1;
                     if let Some(user) = self.users.pop() {
@@ -137,7 +137,7 @@ impl Population {
             }
         }
         self.peak = self.peak.max(self.users.len());
-        if self.reached(target) {
+        if self.reached(goal) {
             self.allowance = self.allowance.min(1.0);
         }
     }

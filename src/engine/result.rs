@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::user::WaitTime;
+use super::wait_time::WaitTime;
 
 /// Request names passed [`super::stats::MAX_NAMES`]: later names were counted in the [`super::stats::OVERFLOW_NAME`] row.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -178,9 +178,10 @@ pub struct ClassInfo {
     pub tasks: Vec<(String, u32)>,
 }
 
-/// The settings a run was started with.
+/// The settings a run was started with, as its result records them (the `settings` of the
+/// `--json` file).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RunSettings {
+pub struct RecordedSettings {
     pub users: usize,
     pub spawn_rate: f64,
     pub run_time: Option<f64>,
@@ -210,7 +211,7 @@ impl RunResult {
 pub struct RunResult {
     /// The loadlab that ran it, or [`LOCUST_CSV_ORIGIN`] and the prefix for a Locust `--csv` file.
     pub loadlab_version: String,
-    pub settings: RunSettings,
+    pub settings: RecordedSettings,
     pub start_time: chrono::DateTime<chrono::Utc>,
     pub end_time: chrono::DateTime<chrono::Utc>,
     pub duration: f64,

@@ -1,78 +1,35 @@
-//! Runs a load test: spawns users at the spawn rate toward the schedule's target, lets them loop
+//! Runs a load test: spawns users at the spawn rate toward the schedule's goal, lets them loop
 //! over their weighted tasks, samples one history point per second, stops on time or on an
 //! interrupt, and returns the [`RunResult`]. The runner owns the run's users; the collector in
-//! [`Shared`] owns its numbers.
+//! the run's shared state (`context::Shared`) owns its numbers.
 //!
 //! The schedule runs on tokio's clock (`tokio::time::Instant`), so tests can pause it. Each
 //! history point records how long its window really lasted and divides by that: a stalled
 //! second is reported as a long window, not as a second with many requests.
 //!
 //! A front end can steer a run while it goes through [`super::control`] (users, class counts,
-//! reset, stop); the users themselves live in [`super::population`] and [`super::life`].
+//! reset, stop); the users themselves live in [`super::population`] and [`super::user`].
 
-use std::fs::File;
 use std::future::Future;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use super::context::{Shared, UserContext};
 use super::control::{Command, ControlReceiver, RunState};
-pub use super::life::ON_STOP_LIMIT;
-use super::life::UserContext;
 use super::population::Population;
+use super::result::{ClassInfo, GeneratorNotes, HistoryPoint, RecordedSettings, RunResult};
 use super::sampler::Sampler;
-use super::shape::Schedule;
-use super::stats::{
-    ClassInfo, GeneratorNotes, HistoryPoint, RequestRecord, RunResult, RunSettings, StatsCollector, Summary,
-    TraceLine,
-};
+use super::server_metrics;
+use super::shape::{Goal, Schedule};
+use super::stats::{StatsCollector, Summary};
 use super::task_guard::install_panic_hook;
 use super::user::UserClass;
-
-/// State every user of a run shares: where to send requests and where to record them.
-pub struct Shared {
-    pub(crate) host: String,
-    /// The host parsed once, with the run's TLS settings (engine::http).
-    pub(crate) target: Arc<super::http::Target>,
-    pub(crate) stats: Arc<StatsCollector>,
-    trace: Option<Mutex<BufWriter<File>>>,
-    /// The wall-clock start, for the trace's times (requests are timed with `std`'s clock).
-    started: std::time::Instant,
-}
-
-impl Shared {
-    pub(crate) fn tracing(&self) -> bool {
-        self.trace.is_some()
-    }
-
-    pub(crate) fn record(&self, record: RequestRecord) {
-        self.stats.record_paced(&record, super::task_guard::current_lateness());
-        if let Some(trace) = &self.trace {
-            let line = TraceLine {
-                t: record.started.saturating_duration_since(self.started).as_secs_f64(),
-                user: record.user_id,
-                task: record.task.to_string(),
-                method: record.method.clone(),
-                path: record.path.clone(),
-                name: record.name.clone(),
-                status: record.status,
-                ms: record.elapsed.as_secs_f64() * 1000.0,
-                failure: record.failure.clone(),
-                body: record.traced.as_ref().and_then(|t| t.request_body.clone()),
-                id: record.traced.as_ref().and_then(|t| t.response_id),
-            };
-            let line = serde_json::to_string(&line).unwrap_or_default();
-            let mut writer = crate::process::lock(trace);
-            // A trace line lost to a full disk must not stop the load test.
-            let _ = writeln!(writer, "{line}");
-        }
-    }
-}
+pub use super::user::life::ON_STOP_LIMIT;
 
 /// A callback the runner calls about twice a second while it runs.
 pub type Observer = Box<dyn FnMut(&LiveStatus<'_>) + Send>;
@@ -170,168 +127,263 @@ impl RunConfig {
 const TICK: Duration = Duration::from_millis(10);
 
 /// Runs the load test described by `config` to its end and returns the result.
-pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
+pub async fn run(config: RunConfig) -> anyhow::Result<RunResult> {
     anyhow::ensure!(!config.classes.is_empty(), "실행할 사용자 클래스가 없어요");
     install_panic_hook();
-    let host = config.host.trim_end_matches('/').to_string();
-    let trace = match &config.trace {
-        Some(path) => Some(Mutex::new(BufWriter::new(
-            File::create(path).with_context(|| format!("trace 파일을 만들 수 없어요: {}", path.display()))?,
-        ))),
-        None => None,
-    };
-    let started = Instant::now();
-    let start_time = chrono::Utc::now();
-    let target = Arc::new(super::http::Target::new(&host, &config.tls, config.max_body)?);
-    let mut control = config.control.take();
-    let shared = Arc::new(Shared {
-        host: host.clone(),
-        target,
-        stats: control.as_ref().map_or_else(Default::default, |control| Arc::clone(&control.stats)),
-        trace,
-        started: std::time::Instant::now(),
-    });
-    let task_filter = config.task_filter.clone().map(Arc::new);
-    let mut population = Population::new(&config.classes, config.stop_timeout);
-    let mut spawned_total = 0usize;
-    let mut history: Vec<HistoryPoint> = Vec::new();
-    let mut sampler = Sampler::new(started);
-    let mut notices: Vec<Notice> = Vec::new();
-    let mut name_limit_told = false;
-    let mut next_observe = started;
-    let mut interrupt = config.interrupt.take();
-    let mut interrupted = false;
-    let mut ticker = tokio::time::interval(TICK);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut last_tick = started;
-    // Where the statistics begin: the start, or the last reset.
-    let mut stats_since = started;
-    let mut applied = 0u64;
-    let server_sampler = config.sample_server.then(|| super::server_metrics::spawn_sampler(host.clone()));
-    // What this process can hold, whatever a shape's own code or a front end asks for later.
-    let ceiling = crate::limits::capacity::ceiling(config.embedded_server);
-    let mut ceiling_told = false;
+    let mut run = Run::start(config)?;
+    let interrupted = run.drive().await;
+    run.finish(interrupted).await
+}
 
-    'run: loop {
-        tokio::select! {
-            _ = ticker.tick() => {}
-            _ = async { interrupt.as_mut().expect("guarded").await }, if interrupt.is_some() => {
-                interrupted = true;
-                break;
+/// One run while it goes: its users, its numbers so far, and what it already told the learner.
+struct Run {
+    config: RunConfig,
+    control: Option<ControlReceiver>,
+    shared: Arc<Shared>,
+    task_filter: Option<Arc<Vec<String>>>,
+    population: Population,
+    /// Users spawned so far: the next user's id.
+    spawned_total: usize,
+    history: Vec<HistoryPoint>,
+    sampler: Sampler,
+    server_sampler: Option<(server_metrics::Latest, JoinHandle<()>)>,
+    /// Notices not yet handed to the observer.
+    notices: Vec<Notice>,
+    name_limit_told: bool,
+    ceiling_told: bool,
+    /// What this process can hold, whatever a shape's own code or a front end asks for later.
+    ceiling: usize,
+    started: Instant,
+    start_time: chrono::DateTime<chrono::Utc>,
+    last_tick: Instant,
+    next_observe: Instant,
+    /// Where the statistics begin: the start, or the last reset.
+    stats_since: Instant,
+    /// Front-end commands applied so far.
+    applied: u64,
+}
+
+impl Run {
+    /// Opens the trace, parses the host and starts the samplers; no user runs yet.
+    fn start(mut config: RunConfig) -> anyhow::Result<Run> {
+        let host = config.host.trim_end_matches('/').to_string();
+        let started = Instant::now();
+        let start_time = chrono::Utc::now();
+        let control = config.control.take();
+        let stats = control.as_ref().map_or_else(Default::default, |control| Arc::clone(&control.stats));
+        let shared = Shared::new(host, &config.tls, config.max_body, stats, config.trace.as_deref())?;
+        let server_sampler = config.sample_server.then(|| server_metrics::spawn_sampler(shared.host.clone()));
+        Ok(Run {
+            control,
+            shared: Arc::new(shared),
+            task_filter: config.task_filter.clone().map(Arc::new),
+            population: Population::new(&config.classes, config.stop_timeout),
+            spawned_total: 0,
+            history: Vec::new(),
+            sampler: Sampler::new(started),
+            server_sampler,
+            notices: Vec::new(),
+            name_limit_told: false,
+            ceiling_told: false,
+            ceiling: crate::limits::capacity::ceiling(config.embedded_server),
+            started,
+            start_time,
+            last_tick: started,
+            next_observe: started,
+            stats_since: started,
+            applied: 0,
+            config,
+        })
+    }
+
+    /// Ticks until the schedule ends, a front end stops the run or the interrupt comes; true
+    /// when the interrupt ended it.
+    async fn drive(&mut self) -> bool {
+        let mut interrupt = self.config.interrupt.take();
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                _ = async { interrupt.as_mut().expect("guarded").await }, if interrupt.is_some() => return true,
+            }
+            if !self.tick(Instant::now()) {
+                return false;
             }
         }
-        let now = Instant::now();
-        let elapsed = now - started;
-        for command in control.as_mut().map(ControlReceiver::pending).unwrap_or_default() {
-            applied += 1;
+    }
+
+    /// One tick at `now`: the front end's commands, the users toward the goal, the history and
+    /// the observer. False when the run is over.
+    fn tick(&mut self, now: Instant) -> bool {
+        let elapsed = now - self.started;
+        if self.apply_commands(now) {
+            return false;
+        }
+        let Some(goal) = self.goal_at(elapsed) else { return false };
+        self.move_users(&goal, now);
+        if let Some(control) = &self.control {
+            control.publish(state(&self.config.classes, &self.population, &goal, self.applied));
+        }
+        self.sample(now, elapsed, &goal);
+        self.observe(now, elapsed, &goal);
+        true
+    }
+
+    /// Applies the front end's pending commands; true when one of them stops the run.
+    fn apply_commands(&mut self, now: Instant) -> bool {
+        for command in self.control.as_mut().map(ControlReceiver::pending).unwrap_or_default() {
+            self.applied += 1;
             match command {
-                Command::SetUsers { users, spawn_rate } => config.schedule.set_users(users, spawn_rate),
+                Command::SetUsers { users, spawn_rate } => self.config.schedule.set_users(users, spawn_rate),
                 Command::SetClassCounts { counts, spawn_rate } => {
                     let count = |class: &UserClass| {
                         counts.iter().filter(|(name, _)| name == class.name).map(|(_, n)| n).sum()
                     };
-                    config.schedule.set_class_counts(config.classes.iter().map(count).collect(), spawn_rate);
+                    let counts = self.config.classes.iter().map(count).collect();
+                    self.config.schedule.set_class_counts(counts, spawn_rate);
                 }
                 Command::ResetStats => {
-                    shared.stats.reset();
-                    history.clear();
-                    stats_since = now;
+                    self.shared.stats.reset();
+                    self.history.clear();
+                    self.stats_since = now;
                 }
-                Command::Stop => break 'run,
+                Command::Stop => return true,
             }
         }
-        let Some(mut target) = config.schedule.target_at(elapsed) else { break };
-        if target.users > ceiling && target.class_counts.is_none() {
-            if !ceiling_told {
-                ceiling_told = true;
-                notices.push(Notice::UserCeiling { asked: target.users, ceiling });
+        false
+    }
+
+    /// The schedule's goal at `elapsed`, held to what this process can hold (said once);
+    /// `None` when the schedule is over.
+    fn goal_at(&mut self, elapsed: Duration) -> Option<Goal> {
+        let mut goal = self.config.schedule.target_at(elapsed)?;
+        if goal.users > self.ceiling && goal.class_counts.is_none() {
+            if !self.ceiling_told {
+                self.ceiling_told = true;
+                self.notices.push(Notice::UserCeiling { asked: goal.users, ceiling: self.ceiling });
             }
-            target.users = ceiling;
+            goal.users = self.ceiling;
         }
-        population.step(&target, (now - last_tick).as_secs_f64(), |class_index, stop| {
+        Some(goal)
+    }
+
+    /// Starts or stops users toward `goal` for the time since the previous tick.
+    fn move_users(&mut self, goal: &Goal, now: Instant) {
+        let seconds = (now - self.last_tick).as_secs_f64();
+        let Run { config, shared, task_filter, spawned_total, population, .. } = self;
+        population.step(goal, seconds, |class_index, stop| {
             let class = &config.classes[class_index];
             let context = UserContext {
-                shared: Arc::clone(&shared),
-                user_id: spawned_total,
+                shared: Arc::clone(shared),
+                user_id: *spawned_total,
                 class_name: class.name,
                 stop,
                 stop_timeout: config.stop_timeout,
                 time_scale: config.time_scale,
                 task_filter: task_filter.clone(),
             };
-            spawned_total += 1;
+            *spawned_total += 1;
             tokio::spawn(class.spawn(context))
         });
-        last_tick = now;
-        if let Some(control) = &control {
-            control.publish(state(&config.classes, &population, &target, applied));
+        self.last_tick = now;
+    }
+
+    /// When a second is due, adds its history point and notes a name limit or CPU overload.
+    fn sample(&mut self, now: Instant, elapsed: Duration, goal: &Goal) {
+        let Some(window) = self.sampler.due(now) else { return };
+        let snapshot = self.shared.stats.take_window();
+        if snapshot.names_over_limit && !self.name_limit_told {
+            self.name_limit_told = true;
+            self.notices.push(Notice::NameLimit);
         }
-        if let Some(window) = sampler.due(now) {
-            let snapshot = shared.stats.take_window();
-            if snapshot.names_over_limit && !name_limit_told {
-                name_limit_told = true;
-                notices.push(Notice::NameLimit);
-            }
-            if sampler.cpu_warning_due(elapsed.as_secs_f64())
-                && let Some(overload) = sampler.watch.overload()
-            {
-                notices.push(Notice::CpuOverload { percent: overload.peak_percent, cores: overload.cores });
-            }
-            history.push(HistoryPoint {
-                elapsed: elapsed.as_secs_f64(),
-                timestamp: chrono::Utc::now(),
+        if self.sampler.cpu_warning_due(elapsed.as_secs_f64())
+            && let Some(overload) = self.sampler.watch.overload()
+        {
+            self.notices.push(Notice::CpuOverload { percent: overload.peak_percent, cores: overload.cores });
+        }
+        self.history.push(HistoryPoint {
+            elapsed: elapsed.as_secs_f64(),
+            timestamp: chrono::Utc::now(),
+            users: self.population.len(),
+            target_users: goal.users,
+            requests_per_second: snapshot.requests as f64 / window,
+            failures_per_second: snapshot.failures as f64 / window,
+            p50_response_time: snapshot.p50_ms,
+            p95_response_time: snapshot.p95_ms,
+            total_requests: snapshot.total_requests,
+            total_failures: snapshot.total_failures,
+            window,
+            server: self.server_sampler.as_ref().and_then(|(latest, _)| *crate::process::lock(latest)),
+        });
+    }
+
+    /// Tells the observer how the run goes, about twice a second.
+    fn observe(&mut self, now: Instant, elapsed: Duration, goal: &Goal) {
+        if now < self.next_observe {
+            return;
+        }
+        self.next_observe = now + Duration::from_millis(500);
+        let run_time = self.config.schedule.run_time();
+        let Run { config, population, history, notices, sampler, shared, stats_since, .. } = self;
+        if let Some(observer) = config.observer.as_mut() {
+            observer(&LiveStatus {
+                elapsed,
+                run_time,
                 users: population.len(),
-                target_users: target.users,
-                requests_per_second: snapshot.requests as f64 / window,
-                failures_per_second: snapshot.failures as f64 / window,
-                p50_response_time: snapshot.p50_ms,
-                p95_response_time: snapshot.p95_ms,
-                total_requests: snapshot.total_requests,
-                total_failures: snapshot.total_failures,
-                window,
-                server: server_sampler.as_ref().and_then(|(latest, _)| *crate::process::lock(latest)),
+                target_users: goal.users,
+                stage: goal.stage.clone(),
+                last_second: history.last(),
+                notices: std::mem::take(notices),
+                generator_cpu_percent: sampler.last_cpu_percent,
+                stats: &shared.stats,
+                seconds: (now - *stats_since).as_secs_f64(),
             });
-        }
-        if now >= next_observe {
-            next_observe = now + Duration::from_millis(500);
-            if let Some(observer) = config.observer.as_mut() {
-                observer(&LiveStatus {
-                    elapsed,
-                    run_time: config.schedule.run_time(),
-                    users: population.len(),
-                    target_users: target.users,
-                    stage: target.stage.clone(),
-                    last_second: history.last(),
-                    notices: std::mem::take(&mut notices),
-                    generator_cpu_percent: sampler.last_cpu_percent,
-                    stats: &shared.stats,
-                    seconds: (now - stats_since).as_secs_f64(),
-                });
-            }
         }
     }
 
-    if let Some((_, handle)) = &server_sampler {
-        handle.abort();
+    /// Stops every user (each runs `on_stop`), flushes the trace and builds the result.
+    async fn finish(self, interrupted: bool) -> anyhow::Result<RunResult> {
+        if let Some((_, handle)) = &self.server_sampler {
+            handle.abort();
+        }
+        let users_at_end = self.population.len();
+        let peak = self.population.peak();
+        if let Some(control) = &self.control {
+            let mut last = control.state.borrow().clone();
+            last.finished = true;
+            control.publish(last);
+        }
+        let per_class = self.population.stop_all().await;
+        let duration = self.started.elapsed().as_secs_f64();
+        self.shared.flush_trace()?;
+        let Summary { stats, total, errors, exceptions, name_limit } =
+            self.shared.stats.summarize(self.stats_since.elapsed().as_secs_f64());
+        let users = if self.control.is_some() { peak } else { users_at_end };
+        Ok(RunResult {
+            loadlab_version: env!("CARGO_PKG_VERSION").to_string(),
+            settings: recorded_settings(&self.config, &self.shared.host, users, &per_class),
+            start_time: self.start_time,
+            end_time: chrono::Utc::now(),
+            duration,
+            interrupted,
+            stats,
+            total,
+            errors,
+            exceptions,
+            history: self.history,
+            generator: GeneratorNotes { name_limit, cpu_overload: self.sampler.watch.overload() },
+        })
     }
-    let users_at_end = population.len();
-    let peak = population.peak();
-    if let Some(control) = &control {
-        let mut last = control.state.borrow().clone();
-        last.finished = true;
-        control.publish(last);
-    }
-    let per_class = population.stop_all().await;
-    let duration = started.elapsed().as_secs_f64();
-    if let Some(trace) = &shared.trace {
-        crate::process::lock(trace).flush().context("trace 파일 쓰기 실패")?;
-    }
-    let Summary { stats, total, errors, exceptions, name_limit } =
-        shared.stats.summarize(stats_since.elapsed().as_secs_f64());
+}
+
+/// The settings the result records: `users` ran at the end (at the peak, for a controlled
+/// run) unless the schedule asked for more; `per_class` users of each class ran at the end.
+fn recorded_settings(config: &RunConfig, host: &str, users: usize, per_class: &[usize]) -> RecordedSettings {
     let classes = config
         .classes
         .iter()
-        .zip(&per_class)
+        .zip(per_class)
         .map(|(class, &count)| ClassInfo {
             name: class.name.to_string(),
             weight: class.weight,
@@ -340,48 +392,29 @@ pub async fn run(mut config: RunConfig) -> anyhow::Result<RunResult> {
             tasks: class.tasks.iter().map(|(name, weight)| (name.to_string(), *weight)).collect(),
         })
         .collect();
-    let controlled = control.is_some();
-    Ok(RunResult {
-        loadlab_version: env!("CARGO_PKG_VERSION").to_string(),
-        settings: RunSettings {
-            users: config.schedule.peak_users().max(if controlled { peak } else { users_at_end }),
-            spawn_rate: config.schedule.spawn_rate(),
-            run_time: config.schedule.run_time().map(|d| d.as_secs_f64()),
-            host,
-            classes,
-            shape: config.schedule.label(),
-            time_scale: config.time_scale,
-            embedded_server: config.embedded_server,
-        },
-        start_time,
-        end_time: chrono::Utc::now(),
-        duration,
-        interrupted,
-        stats,
-        total,
-        errors,
-        exceptions,
-        history,
-        generator: GeneratorNotes { name_limit, cpu_overload: sampler.watch.overload() },
-    })
+    RecordedSettings {
+        users: config.schedule.peak_users().max(users),
+        spawn_rate: config.schedule.spawn_rate(),
+        run_time: config.schedule.run_time().map(|d| d.as_secs_f64()),
+        host: host.to_string(),
+        classes,
+        shape: config.schedule.label(),
+        time_scale: config.time_scale,
+        embedded_server: config.embedded_server,
+    }
 }
 
 /// What a front end sees of the run now.
-fn state(
-    classes: &[UserClass],
-    population: &Population,
-    target: &super::shape::Target,
-    applied: u64,
-) -> RunState {
+fn state(classes: &[UserClass], population: &Population, goal: &Goal, applied: u64) -> RunState {
     RunState {
         users: population.len(),
-        target_users: target.users,
+        target_users: goal.users,
         class_users: classes
             .iter()
             .zip(population.per_class())
             .map(|(class, n)| (class.name.to_string(), n))
             .collect(),
-        spawning: !population.reached(target),
+        spawning: !population.reached(goal),
         applied,
         finished: false,
     }

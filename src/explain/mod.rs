@@ -405,7 +405,7 @@ pub(crate) mod testing {
 
     use crate::engine::RunResult;
     use crate::engine::stats::{
-        ClassInfo, EndpointStats, HistoryPoint, PERCENTILES, Percentile, RunSettings,
+        ClassInfo, EndpointStats, HistoryPoint, PERCENTILES, Percentile, RecordedSettings,
     };
     use crate::engine::user::WaitTime;
 
@@ -460,7 +460,7 @@ pub(crate) mod testing {
         let start = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
         RunResult {
             loadlab_version: "test".to_string(),
-            settings: RunSettings {
+            settings: RecordedSettings {
                 users: 20,
                 spawn_rate: 20.0,
                 run_time: Some(60.0),

@@ -324,7 +324,7 @@ fn setting_differences(base: &RunResult, new: &RunResult) -> Vec<String> {
         let show = |t: Option<f64>| t.map_or("무제한".to_string(), |t| format!("{}초", short_number(t)));
         out.push(format!("실행 시간 {} → {}", show(a.run_time), show(b.run_time)));
     }
-    let classes = |s: &crate::engine::stats::RunSettings| {
+    let classes = |s: &crate::engine::stats::RecordedSettings| {
         s.classes.iter().map(|c| format!("{} ({})", c.name, c.wait_time)).collect::<Vec<_>>().join(", ")
     };
     if classes(a) != classes(b) {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use crate::engine::stats::{
-    EndpointStats, ErrorRow, ExceptionRow, HistoryPoint, PERCENTILES, Percentile, RunResult, RunSettings,
+    EndpointStats, ErrorRow, ExceptionRow, HistoryPoint, PERCENTILES, Percentile, RecordedSettings, RunResult,
 };
 use crate::explain::NO_ANSWER_KINDS;
 use crate::text::percent_label;
@@ -142,7 +142,7 @@ pub fn read(stats_path: &Path) -> anyhow::Result<RunResult> {
     let users = history.iter().map(|point| point.users).max().unwrap_or(0);
     Ok(RunResult {
         loadlab_version: format!("{} ({prefix})", crate::engine::result::LOCUST_CSV_ORIGIN),
-        settings: RunSettings {
+        settings: RecordedSettings {
             users,
             spawn_rate: 0.0,
             run_time: Some(duration),

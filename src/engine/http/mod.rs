@@ -5,7 +5,7 @@
 //! a connect time-out and a whole-request time-out, and a keep-alive connection the server
 //! closed replaced by a fresh one without the scenario noticing.
 //!
-//! The run's [`Target`] is parsed once (origin, base path, TLS configuration) and shared by all
+//! The run's [`Destination`] is parsed once (origin, base path, TLS configuration) and shared by all
 //! sessions. A request never panics: everything that prevents an answer is a [`Failure`]. An
 //! answer is read within the bounds of `limit` (`--max-body`, and one budget for all answers being
 //! read at once), counted as its bytes arrive.
@@ -13,6 +13,7 @@
 mod conn;
 mod cookies;
 mod failure;
+mod head;
 mod limit;
 mod origin;
 pub mod tls;
@@ -46,7 +47,7 @@ pub fn check_host(host: &str) -> Result<(), String> {
 }
 
 /// Where a run sends its requests, parsed once for all users.
-pub(crate) struct Target {
+pub(crate) struct Destination {
     /// The host's origin, or why the host cannot be used (then every request fails with it).
     origin: Result<Origin, String>,
     /// The host's own path (`-H http://x/api` → `/api`), put before every request's path.
@@ -58,16 +59,16 @@ pub(crate) struct Target {
     limits: Limits,
 }
 
-impl Target {
+impl Destination {
     /// `host` with `tls`, each response's body limited to `max_body` bytes.
-    pub fn new(host: &str, tls: &TlsOptions, max_body: usize) -> anyhow::Result<Target> {
+    pub fn new(host: &str, tls: &TlsOptions, max_body: usize) -> anyhow::Result<Destination> {
         let (origin, base_path) = match Origin::parse(host) {
             Ok((origin, path)) => {
                 (Ok(origin), path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/'))
             }
             Err(message) => (Err(message), ""),
         };
-        Ok(Target {
+        Ok(Destination {
             origin,
             base_path: base_path.to_string(),
             tls: tls.client_config()?,
@@ -98,21 +99,21 @@ pub(crate) struct Answer {
 
 /// One virtual user's HTTP state.
 pub(crate) struct Session {
-    target: Arc<Target>,
+    destination: Arc<Destination>,
     /// The user's keep-alive connection while no request uses it.
     idle: Mutex<Option<Conn>>,
     cookies: Mutex<CookieJar>,
 }
 
 impl Session {
-    pub fn new(target: Arc<Target>) -> Self {
-        Session { target, idle: Mutex::new(None), cookies: Mutex::new(CookieJar::default()) }
+    pub fn new(destination: Arc<Destination>) -> Self {
+        Session { destination, idle: Mutex::new(None), cookies: Mutex::new(CookieJar::default()) }
     }
 
     /// Sends `request`, follows redirects, and returns the final answer, all within
     /// [`REQUEST_TIMEOUT`].
     pub async fn send(&self, request: Outgoing<'_>) -> Result<Answer, Failure> {
-        let timeout = self.target.request_timeout;
+        let timeout = self.destination.request_timeout;
         tokio::time::timeout(timeout, self.follow(request)).await.unwrap_or(Err(Failure::Timeout))
     }
 
@@ -125,8 +126,8 @@ impl Session {
             write_target(&mut target, "", rest, query);
             origin
         } else {
-            let origin = self.target.origin.clone().map_err(Failure::InvalidUrl)?;
-            write_target(&mut target, &self.target.base_path, path, query);
+            let origin = self.destination.origin.clone().map_err(Failure::InvalidUrl)?;
+            write_target(&mut target, &self.destination.base_path, path, query);
             origin
         };
         let mut extra = user_headers(headers)?;
@@ -140,7 +141,7 @@ impl Session {
             self.keep_cookies(&origin, &target, &parts.headers);
             let location = parts.headers.get(header::LOCATION).and_then(|value| value.to_str().ok());
             let Some(location) = location.filter(|_| is_redirect(parts.status)) else {
-                return finish(parts.status, parts.headers, bytes, &self.target.limits);
+                return finish(parts.status, parts.headers, bytes, &self.destination.limits);
             };
             if hop == MAX_REDIRECTS {
                 return Err(Failure::TooManyRedirects);
@@ -179,7 +180,7 @@ impl Session {
             Some(conn) => conn,
             None => self.open(origin).await?,
         };
-        let limits = &self.target.limits;
+        let limits = &self.destination.limits;
         let outcome = match conn.exchange(&make()?, limits).await {
             Err(failure) if conn.answered > 0 && failure.stale_connection() && method.is_idempotent() => {
                 conn = self.open(origin).await?;
@@ -198,9 +199,12 @@ impl Session {
     }
 
     async fn open(&self, origin: &Origin) -> Result<Conn, Failure> {
-        tokio::time::timeout(self.target.connect_timeout, Conn::open(origin, Some(&self.target.tls)))
-            .await
-            .unwrap_or(Err(Failure::ConnectTimeout))
+        tokio::time::timeout(
+            self.destination.connect_timeout,
+            Conn::open(origin, Some(&self.destination.tls)),
+        )
+        .await
+        .unwrap_or(Err(Failure::ConnectTimeout))
     }
 
     fn keep_cookies(&self, origin: &Origin, target: &str, headers: &HeaderMap) {
@@ -341,9 +345,9 @@ mod tests {
             std::future::pending::<()>().await;
             drop(socket);
         });
-        let mut target = Target::new(&host, &TlsOptions::default(), 1024 * 1024).unwrap();
-        target.request_timeout = Duration::from_millis(200);
-        let session = Session::new(Arc::new(target));
+        let mut destination = Destination::new(&host, &TlsOptions::default(), 1024 * 1024).unwrap();
+        destination.request_timeout = Duration::from_millis(200);
+        let session = Session::new(Arc::new(destination));
         let request = Outgoing { method: Method::GET, path: "/slow", query: &[], headers: &[], json: None };
         let failure = session.send(request).await.err().expect("no answer can come");
         assert_eq!(failure.message(), "Timeout: 응답 시간 초과");
@@ -368,9 +372,10 @@ mod tests {
 
     #[test]
     fn a_bad_host_fails_each_request_instead_of_the_run() {
-        let target = Target::new("localhost:8000", &TlsOptions::default(), 1024).unwrap();
-        assert!(target.origin.is_err());
-        let target = Target::new("http://127.0.0.1:8000/api/", &TlsOptions::default(), 1024).unwrap();
-        assert_eq!(target.base_path, "/api");
+        let destination = Destination::new("localhost:8000", &TlsOptions::default(), 1024).unwrap();
+        assert!(destination.origin.is_err());
+        let destination =
+            Destination::new("http://127.0.0.1:8000/api/", &TlsOptions::default(), 1024).unwrap();
+        assert_eq!(destination.base_path, "/api");
     }
 }

@@ -90,7 +90,7 @@ pub(super) fn judge_spike(profile: &[(u64, usize, f64)]) -> Verdict {
 
 /// A made-up run with the given p95, failure share and throughput (10,000 requests).
 pub(super) fn synthetic_result(p95_ms: f64, failure_ratio: f64, rps: f64) -> crate::engine::RunResult {
-    use crate::engine::stats::{RequestRecord, RunSettings, StatsCollector};
+    use crate::engine::stats::{RecordedSettings, RequestRecord, StatsCollector};
     const REQUESTS: usize = 10_000;
     let collector = StatsCollector::default();
     let failures = (failure_ratio * REQUESTS as f64).round() as usize;
@@ -116,7 +116,7 @@ pub(super) fn synthetic_result(p95_ms: f64, failure_ratio: f64, rps: f64) -> cra
     let now = chrono::Utc::now();
     crate::engine::RunResult {
         loadlab_version: env!("CARGO_PKG_VERSION").to_string(),
-        settings: RunSettings {
+        settings: RecordedSettings {
             users: 100,
             spawn_rate: 10.0,
             run_time: Some(duration),

@@ -14,18 +14,21 @@
 //! from when the request should have started had the previous one not run late (coordinated
 //! omission): see [`CorrectedTimes`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+mod row;
 
-use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use super::histogram::Histogram;
 use super::interval::{IntervalStats, Intervals};
+pub use super::record::{RequestRecord, TraceLine, TracedDetail};
 pub use super::result::{
     ClassInfo, CorrectedTimes, CpuOverload, EndpointStats, ErrorRow, ExceptionRow, GeneratorNotes,
-    HistoryPoint, NameLimit, Percentile, RunResult, RunSettings,
+    HistoryPoint, NameLimit, Percentile, RecordedSettings, RunResult,
 };
+pub use row::PERCENTILES;
+use row::{Entry, micros};
 
 /// Distinct statistics rows a run keeps before new names go to the overflow row. Locust warns
 /// at a few hundred names; a real API rarely has more than a hundred endpoints.
@@ -36,182 +39,6 @@ pub const OVERFLOW_NAME: &str = "(이름이 너무 많아 한 줄에 모은 요�
 
 /// How many overflowing names the result keeps as examples.
 const OVERFLOW_EXAMPLES: usize = 5;
-
-/// The percentiles of Locust's percentile table.
-pub const PERCENTILES: [f64; 11] = [0.50, 0.66, 0.75, 0.80, 0.90, 0.95, 0.98, 0.99, 0.999, 0.9999, 1.0];
-
-/// One finished request as the client reports it.
-#[derive(Debug, Clone)]
-pub struct RequestRecord {
-    pub user_id: usize,
-    pub task: &'static str,
-    pub method: String,
-    pub path: String,
-    pub name: String,
-    pub status: u16,
-    pub started: Instant,
-    pub elapsed: Duration,
-    pub content_length: u64,
-    /// `Some(message)` when the request counts as a failure.
-    pub failure: Option<String>,
-    /// Only when tracing: the JSON request body, and the `id` of a JSON object answer.
-    pub traced: Option<TracedDetail>,
-}
-
-/// One line of a `--trace` file: one request, in the order requests finished.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TraceLine {
-    /// Seconds from the start of the run to the start of the request.
-    pub t: f64,
-    pub user: usize,
-    pub task: String,
-    pub method: String,
-    /// The path with its query string, as sent.
-    pub path: String,
-    /// The statistics row it was counted in.
-    pub name: String,
-    /// 0 when no answer came.
-    pub status: u16,
-    pub ms: f64,
-    /// The failure message, or `None` when it counted as a success.
-    pub failure: Option<String>,
-    /// The JSON request body, if any.
-    pub body: Option<serde_json::Value>,
-    /// The `id` field of a JSON object answer (a created todo's id).
-    pub id: Option<i64>,
-}
-
-/// What a trace keeps beyond the statistics, so a grader can follow ids and bodies.
-#[derive(Debug, Clone, Default)]
-pub struct TracedDetail {
-    pub request_body: Option<serde_json::Value>,
-    pub response_id: Option<i64>,
-}
-
-struct Entry {
-    requests: u64,
-    failures: u64,
-    total_ms: f64,
-    min_ms: f64,
-    max_ms: f64,
-    total_content: u64,
-    histogram: Histogram,
-    /// Only once a fixed-rate user's request landed here: latencies from the intended start.
-    corrected: Option<Corrected>,
-    status_codes: BTreeMap<u16, u64>,
-}
-
-/// Latencies from each request's intended start; requests of other users count as on time.
-#[derive(Clone)]
-struct Corrected {
-    histogram: Histogram,
-    total_ms: f64,
-    max_ms: f64,
-}
-
-fn micros(duration: Duration) -> u64 {
-    duration.as_micros().min(u64::MAX as u128) as u64
-}
-
-impl Entry {
-    fn new() -> Self {
-        Entry {
-            requests: 0,
-            failures: 0,
-            total_ms: 0.0,
-            min_ms: f64::INFINITY,
-            max_ms: 0.0,
-            total_content: 0,
-            histogram: Histogram::default(),
-            corrected: None,
-            status_codes: BTreeMap::new(),
-        }
-    }
-
-    fn add(&mut self, record: &RequestRecord, lateness: Option<Duration>) {
-        let ms = record.elapsed.as_secs_f64() * 1000.0;
-        self.requests += 1;
-        if record.failure.is_some() {
-            self.failures += 1;
-        }
-        if lateness.is_some() && self.corrected.is_none() {
-            // Everything before the first fixed-rate request was on time by definition.
-            self.corrected = Some(Corrected {
-                histogram: self.histogram.clone(),
-                total_ms: self.total_ms,
-                max_ms: self.max_ms,
-            });
-        }
-        self.total_ms += ms;
-        self.min_ms = self.min_ms.min(ms);
-        self.max_ms = self.max_ms.max(ms);
-        self.total_content += record.content_length;
-        self.histogram.record(micros(record.elapsed));
-        if let Some(corrected) = &mut self.corrected {
-            let from_intended = record.elapsed + lateness.unwrap_or_default();
-            let corrected_ms = from_intended.as_secs_f64() * 1000.0;
-            corrected.histogram.record(micros(from_intended));
-            corrected.total_ms += corrected_ms;
-            corrected.max_ms = corrected.max_ms.max(corrected_ms);
-        }
-        *self.status_codes.entry(record.status).or_default() += 1;
-    }
-
-    /// Heap bytes of this row's counters (histograms and status codes).
-    fn heap_bytes(&self) -> usize {
-        self.histogram.heap_bytes()
-            + self.corrected.as_ref().map_or(0, |c| c.histogram.heap_bytes())
-            + self.status_codes.len() * (std::mem::size_of::<(u16, u64)>() + 16)
-    }
-
-    fn summarize(&self, method: &str, name: &str, seconds: f64) -> EndpointStats {
-        let per_second = |count: u64| if seconds > 0.0 { count as f64 / seconds } else { 0.0 };
-        let percentiles = |histogram: &Histogram| -> Vec<Percentile> {
-            PERCENTILES
-                .iter()
-                .map(|&q| Percentile {
-                    quantile: q,
-                    response_time: if histogram.is_empty() {
-                        0.0
-                    } else {
-                        histogram.value_at_quantile(q) as f64 / 1000.0
-                    },
-                })
-                .collect()
-        };
-        let average = |total: f64| if self.requests == 0 { 0.0 } else { total / self.requests as f64 };
-        let percentiles_now = percentiles(&self.histogram);
-        EndpointStats {
-            method: method.to_string(),
-            name: name.to_string(),
-            num_requests: self.requests,
-            num_failures: self.failures,
-            avg_response_time: average(self.total_ms),
-            min_response_time: if self.requests == 0 { 0.0 } else { self.min_ms },
-            max_response_time: self.max_ms,
-            median_response_time: percentiles_now[0].response_time,
-            avg_content_length: if self.requests == 0 {
-                0.0
-            } else {
-                self.total_content as f64 / self.requests as f64
-            },
-            total_content_length: self.total_content,
-            requests_per_second: per_second(self.requests),
-            failures_per_second: per_second(self.failures),
-            percentiles: percentiles_now,
-            status_codes: self.status_codes.clone(),
-            corrected: self.corrected.as_ref().map(|corrected| {
-                let percentiles = percentiles(&corrected.histogram);
-                CorrectedTimes {
-                    avg_response_time: average(corrected.total_ms),
-                    max_response_time: corrected.max_ms,
-                    median_response_time: percentiles[0].response_time,
-                    percentiles,
-                }
-            }),
-        }
-    }
-}
 
 #[derive(Default)]
 struct Window {
@@ -437,6 +264,8 @@ pub struct Summary {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use super::*;
 
     fn record(name: &str, ms: u64, failure: Option<&str>) -> RequestRecord {

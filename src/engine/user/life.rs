@@ -13,24 +13,13 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::client::Client;
-use super::runner::Shared;
-use super::task_guard::CatchPanic;
-use super::user::User;
+use super::scenario::User;
+use crate::engine::client::Client;
+use crate::engine::context::UserContext;
+use crate::engine::task_guard::CatchPanic;
 
 /// How long a stopped user's `on_stop` may take before it is cut off.
 pub const ON_STOP_LIMIT: Duration = Duration::from_secs(5);
-
-/// What one spawned user gets from the runner.
-pub struct UserContext {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) user_id: usize,
-    pub(crate) class_name: &'static str,
-    pub(crate) stop: watch::Receiver<bool>,
-    pub(crate) stop_timeout: Duration,
-    pub(crate) time_scale: f64,
-    pub(crate) task_filter: Option<Arc<Vec<String>>>,
-}
 
 /// One user's life: `on_start`, then weighted tasks with waits until told to stop, then
 /// `on_stop` (also when the stop cut a task short).
@@ -66,7 +55,7 @@ pub(crate) async fn live<U: User>(context: UserContext) {
             let _ = stop.wait_for(|stop| *stop).await;
             break;
         }
-        let mut pick = super::random::randint(0, total_weight as i64 - 1) as u32;
+        let mut pick = crate::engine::random::randint(0, total_weight as i64 - 1) as u32;
         let task = tasks
             .iter()
             .find(|task| {

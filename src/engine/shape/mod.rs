@@ -4,11 +4,16 @@
 //! four kinds of test are [`Preset`]s (with a time-compressed `--quick` variant); and a
 //! scenario can bring its own [`LoadShape`], Locust's `LoadTestShape`.
 
+mod stages;
+
 use std::time::Duration;
 
-/// What the runner should aim for now.
+pub use stages::{Preset, Stage};
+
+/// What the runner should aim for now: how many users (or how many of each class), and how
+/// fast to get there.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub struct Goal {
     pub users: usize,
     /// Users started (or stopped) per second on the way to `users`.
     pub spawn_rate: f64,
@@ -16,13 +21,6 @@ pub struct Target {
     pub stage: Option<String>,
     /// Exact users per class (by the run's class order) instead of the weighted mix.
     pub class_counts: Option<Vec<usize>>,
-}
-
-/// One stage of a staged shape.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stage {
-    pub users: usize,
-    pub duration: Duration,
 }
 
 /// Locust's `LoadTestShape`: asked about once a second how many users to run now and how fast
@@ -87,82 +85,11 @@ pub struct Schedule {
     kind: Kind,
 }
 
-/// The guide's four kinds of load test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    /// Ramp up to the expected load, hold it, ramp down.
-    Load,
-    /// Step the users up until a maximum, to find where the system breaks.
-    Stress,
-    /// A baseline, a sudden jump, back to the baseline.
-    Spike,
-    /// The expected load, held for a long time.
-    Soak,
-}
-
 impl Preset {
-    pub fn parse(name: &str) -> Option<Preset> {
-        match name {
-            "load" => Some(Preset::Load),
-            "stress" => Some(Preset::Stress),
-            "spike" => Some(Preset::Spike),
-            "soak" => Some(Preset::Soak),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::Load => "load",
-            Preset::Stress => "stress",
-            Preset::Spike => "spike",
-            Preset::Soak => "soak",
-        }
-    }
-
-    /// The stages: the guide's sizes, or with `quick` the same shape compressed into seconds.
-    pub fn stages(self, quick: bool) -> Vec<Stage> {
-        let stage = |users: usize, seconds: u64| Stage { users, duration: Duration::from_secs(seconds) };
-        match (self, quick) {
-            // 실습 4: 50 users at 10/s, 5 minutes.
-            (Preset::Load, false) => vec![stage(50, 5), stage(50, 285), stage(0, 10)],
-            (Preset::Load, true) => vec![stage(20, 4), stage(20, 12), stage(0, 4)],
-            // 실습 3/4: +50 users a minute up to 500 (10 minutes); quick: +10 every 3 s up to 100.
-            (Preset::Stress, false) => steps(50, 50, 500, 60, 50.0),
-            (Preset::Stress, true) => steps(10, 10, 100, 3, 50.0),
-            // 실습 4: 0 → 200 → 0 at 100/s within 3 minutes, around a small baseline.
-            (Preset::Spike, false) => {
-                vec![stage(10, 1), stage(10, 60), stage(200, 2), stage(200, 60), stage(10, 2), stage(10, 55)]
-            }
-            (Preset::Spike, true) => {
-                vec![stage(10, 1), stage(10, 5), stage(200, 2), stage(200, 8), stage(10, 2), stage(10, 5)]
-            }
-            // 100 users held for an hour (the guide holds for hours or a day: use -t for longer).
-            (Preset::Soak, false) => vec![stage(100, 10), stage(100, 3590)],
-            (Preset::Soak, true) => vec![stage(50, 5), stage(50, 25)],
-        }
-    }
-
+    /// The preset as a schedule, labelled with its name (and `(quick)` when compressed).
     pub fn schedule(self, quick: bool) -> Schedule {
         let label = if quick { format!("{} (quick)", self.name()) } else { self.name().to_string() };
         Schedule::stages(self.stages(quick), label)
-    }
-}
-
-/// `start`, `start + step`, … up to `max` users, each held `hold` seconds, reached at `rate`/s.
-fn steps(start: usize, step: usize, max: usize, hold: u64, rate: f64) -> Vec<Stage> {
-    let mut stages = Vec::new();
-    let mut users = start;
-    let mut previous = 0;
-    loop {
-        let ramp = (users - previous) as f64 / rate;
-        stages.push(Stage { users, duration: Duration::from_millis((ramp.max(0.1) * 1000.0) as u64) });
-        stages.push(Stage { users, duration: Duration::from_secs(hold) });
-        if users >= max {
-            return stages;
-        }
-        previous = users;
-        users = (users + step).min(max);
     }
 }
 
@@ -247,8 +174,8 @@ impl Schedule {
         Ok(Schedule::stages(stages, text.trim()))
     }
 
-    /// The target at `elapsed`, or `None` when the run is over.
-    pub fn target_at(&mut self, elapsed: Duration) -> Option<Target> {
+    /// The goal at `elapsed`, or `None` when the run is over.
+    pub fn target_at(&mut self, elapsed: Duration) -> Option<Goal> {
         match &mut self.kind {
             Kind::Custom { shape, label, last } => {
                 let due = last.as_ref().is_none_or(|(asked, _)| elapsed >= *asked + Duration::from_secs(1));
@@ -258,7 +185,7 @@ impl Schedule {
                 // A scenario's shape is code, not a checked value: the runner holds its answer to
                 // what the process can hold, and says so.
                 let (users, spawn_rate) = last.as_ref().and_then(|(_, answer)| *answer)?;
-                Some(Target {
+                Some(Goal {
                     users,
                     spawn_rate: clamp_rate(spawn_rate),
                     stage: Some(format!("{label} → {users}명")),
@@ -269,13 +196,13 @@ impl Schedule {
                 if run_time.is_some_and(|limit| elapsed >= limit) {
                     return None;
                 }
-                Some(Target { users: *users, spawn_rate: *spawn_rate, stage: None, class_counts: None })
+                Some(Goal { users: *users, spawn_rate: *spawn_rate, stage: None, class_counts: None })
             }
             Kind::Controlled { users, spawn_rate, class_counts, run_time } => {
                 if run_time.is_some_and(|limit| elapsed >= limit) {
                     return None;
                 }
-                Some(Target {
+                Some(Goal {
                     users: *users,
                     spawn_rate: *spawn_rate,
                     stage: None,
@@ -293,7 +220,7 @@ impl Schedule {
                         let users = from as f64 + (stage.users as f64 - from as f64) * progress;
                         let slope =
                             (stage.users as f64 - from as f64).abs() / stage.duration.as_secs_f64().max(1e-9);
-                        return Some(Target {
+                        return Some(Goal {
                             users: users.round() as usize,
                             // Fast enough to follow the ramp, never slower than 1 user a second.
                             spawn_rate: (slope * 2.0).max(1.0),
