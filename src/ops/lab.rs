@@ -9,6 +9,7 @@ use anyhow::Context;
 /// threads, and the generator's CPU figure leaves them out.
 pub struct IsolatedServer {
     url: String,
+    bottlenecks: std::sync::Arc<crate::server::bottlenecks::Active>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -16,7 +17,7 @@ pub struct IsolatedServer {
 impl IsolatedServer {
     /// Starts the server on a new runtime; returns once it listens.
     pub async fn start(config: crate::server::ServerConfig) -> anyhow::Result<Self> {
-        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<anyhow::Result<String>>();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<anyhow::Result<(String, _)>>();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let name = crate::engine::cpu::SERVER_THREAD_NAME;
         let thread = std::thread::Builder::new()
@@ -38,7 +39,7 @@ impl IsolatedServer {
                 runtime.block_on(async move {
                     match crate::server::start(config).await {
                         Ok(server) => {
-                            let _ = ready_tx.send(Ok(server.url()));
+                            let _ = ready_tx.send(Ok((server.url(), server.bottlenecks())));
                             let _ = stop_rx.await;
                             server.shutdown().await;
                         }
@@ -49,12 +50,17 @@ impl IsolatedServer {
                 });
             })
             .context("실습 서버 스레드를 만들 수 없어요")?;
-        let url = ready_rx.await.context("실습 서버 스레드가 멈췄어요")??;
-        Ok(IsolatedServer { url, stop: Some(stop_tx), thread: Some(thread) })
+        let (url, bottlenecks) = ready_rx.await.context("실습 서버 스레드가 멈췄어요")??;
+        Ok(IsolatedServer { url, bottlenecks, stop: Some(stop_tx), thread: Some(thread) })
     }
 
     pub fn url(&self) -> String {
         self.url.clone()
+    }
+
+    /// The server's bottleneck switches, for the dashboard's lab panel.
+    pub fn bottlenecks(&self) -> std::sync::Arc<crate::server::bottlenecks::Active> {
+        self.bottlenecks.clone()
     }
 
     /// Stops the server (letting open requests finish, as [`crate::server::LabServer::shutdown`])

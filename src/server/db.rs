@@ -29,6 +29,8 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OptionalExtension, Row, Statement, StatementStatus, params};
 use serde::Serialize;
 
+use super::bottlenecks::Switches;
+use super::clock::now_timestamp;
 use super::models::{NewTodo, TodoPatch};
 use crate::process::lock;
 
@@ -101,17 +103,6 @@ fn row_to_todo(row: &Row<'_>) -> rusqlite::Result<Todo> {
     })
 }
 
-/// The original's timestamps: UTC, no zone, microseconds — and, like Python's `isoformat`,
-/// no fraction at all when the microseconds are exactly zero.
-pub fn now_timestamp() -> String {
-    let now = chrono::Utc::now().naive_utc();
-    if now.and_utc().timestamp_subsec_micros() == 0 {
-        now.format("%Y-%m-%dT%H:%M:%S").to_string()
-    } else {
-        now.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
-    }
-}
-
 /// Database-side bottlenecks; all `false` is the healthy server.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -130,20 +121,20 @@ pub struct StoreOptions {
 impl StoreOptions {
     /// The same bottlenecks as server-wide flags.
     #[cfg(test)]
-    fn switches(self) -> super::switches::Switches {
-        use super::Bottleneck::*;
+    fn switches(self) -> Switches {
+        use super::bottlenecks::Bottleneck::*;
         let list = [
             (self.n_plus_one, NPlusOne),
             (self.missing_index, MissingIndex),
             (self.no_pagination, NoPagination),
             (self.inline, BlockingIo),
         ];
-        super::switches::Switches::of(&list.iter().filter(|(on, _)| *on).map(|(_, b)| *b).collect::<Vec<_>>())
+        Switches::of(&list.iter().filter(|(on, _)| *on).map(|(_, b)| *b).collect::<Vec<_>>())
     }
 
     /// The flags as they are now.
-    fn now(switches: &super::switches::Switches) -> StoreOptions {
-        use super::Bottleneck::*;
+    fn now(switches: &Switches) -> StoreOptions {
+        use super::bottlenecks::Bottleneck::*;
         StoreOptions {
             n_plus_one: switches.is_on(NPlusOne),
             missing_index: switches.is_on(MissingIndex),
@@ -168,7 +159,7 @@ enum Backend {
 pub struct Store {
     backend: Arc<Backend>,
     /// Read at each query: the lab panel may switch bottlenecks while the server runs.
-    switches: Arc<super::switches::Switches>,
+    switches: Arc<Switches>,
     queries: Arc<AtomicU64>,
     scanned: Arc<AtomicU64>,
 }
@@ -187,7 +178,7 @@ impl Store {
     }
 
     /// Like [`Store::open`], with bottleneck flags shared with the rest of the server.
-    pub fn open_switched(storage: &Storage, switches: Arc<super::switches::Switches>) -> Result<Store> {
+    pub fn open_switched(storage: &Storage, switches: Arc<Switches>) -> Result<Store> {
         let backend = match storage {
             Storage::InMemory => {
                 let conn = Connection::open_in_memory().context("메모리 데이터베이스를 만들 수 없어요")?;

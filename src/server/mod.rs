@@ -29,6 +29,7 @@
 
 mod body;
 pub mod bottlenecks;
+mod clock;
 mod db;
 mod errors;
 mod faults;
@@ -39,7 +40,7 @@ mod models;
 mod openapi;
 mod pyjson;
 mod routes;
-pub mod switches;
+mod serving;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -55,6 +56,8 @@ pub use bottlenecks::Bottleneck;
 pub use db::Storage;
 pub use faults::Faults;
 pub use routes::VANISH_AFTER;
+pub use serving::HEADER_READ_TIMEOUT;
+pub(crate) use serving::serve_router;
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -100,6 +103,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// [`LabServer::shutdown`] stops it and waits.
 pub struct LabServer {
     addr: SocketAddr,
+    bottlenecks: Arc<bottlenecks::Active>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -120,6 +124,12 @@ impl LabServer {
             });
         }
         format!("http://{addr}")
+    }
+
+    /// This server's bottleneck switches and machinery, for whoever steers it (the dashboard's
+    /// lab panel gets them from the run that started the server).
+    pub fn bottlenecks(&self) -> Arc<bottlenecks::Active> {
+        self.bottlenecks.clone()
     }
 
     /// Stops accepting, lets open requests finish (up to a few seconds), and waits for the
@@ -148,7 +158,7 @@ impl Drop for LabServer {
 /// Opens the database, binds, and spawns the server on the current tokio runtime. Returns
 /// once the socket is listening, so requests to [`LabServer::url`] succeed at once.
 pub async fn start(config: ServerConfig) -> Result<LabServer> {
-    let switches = Arc::new(switches::Switches::of(&config.bottlenecks));
+    let switches = Arc::new(bottlenecks::Switches::of(&config.bottlenecks));
     let storage = config.storage.clone();
     let store_switches = switches.clone();
     let store = tokio::task::spawn_blocking(move || db::Store::open_switched(&storage, store_switches))
@@ -170,7 +180,6 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
             .context("병목 준비 작업이 중단되었어요")??;
     active.secret = config.secret_bottlenecks;
     let active = Arc::new(active);
-    switches::register(addr.port(), &active);
 
     let metrics = Arc::new(metrics::Metrics::default());
     let state = routes::AppState {
@@ -178,50 +187,13 @@ pub async fn start(config: ServerConfig) -> Result<LabServer> {
         metrics: metrics.clone(),
         faults: Arc::new(faults::FaultSchedule::new(config.faults.clone())),
         test_routes: config.test_routes,
-        bottlenecks: active,
+        bottlenecks: active.clone(),
     };
     let app = routes::router(state);
     let listener = metrics::CountingListener::new(listener, &metrics);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve_connections(listener, app, stop_rx));
-    Ok(LabServer { addr, stop: Some(stop_tx), task: Some(task) })
-}
-
-/// A client has this long to send a request's head (line and headers); then its connection is
-/// closed, so half-sent requests cannot hold the server's sockets (slowloris).
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Serves `app` on every accepted connection (HTTP/1.1 or HTTP/2) until `stop`, then lets the
-/// requests in progress finish. Like `axum::serve`, plus the header-read time-out, which needs
-/// hyper's timer that `axum::serve` does not set.
-async fn serve_connections(
-    mut listener: metrics::CountingListener,
-    app: axum::Router,
-    stop: oneshot::Receiver<()>,
-) -> std::io::Result<()> {
-    use axum::serve::Listener as _;
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            (stream, _) = listener.accept() => {
-                let service = hyper_util::service::TowerToHyperService::new(app.clone());
-                let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
-                let connection = graceful.watch(connection);
-                tokio::spawn(async move {
-                    // A client that went away or sent garbage ends only its own connection.
-                    let _ = connection.await;
-                });
-            }
-            _ = &mut stop => break,
-        }
-    }
-    drop(listener);
-    graceful.shutdown().await;
-    Ok(())
+    let task = tokio::spawn(serve_router(listener, app, stop_rx));
+    Ok(LabServer { addr, bottlenecks: active, stop: Some(stop_tx), task: Some(task) })
 }
 
 const BANNER_STARTED: &str = "TODO 실습 서버가 실행 중이에요";

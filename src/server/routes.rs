@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes, HttpBody as _};
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -125,14 +126,46 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 // ---------------------------------------------------------------------------------------------
 // /todos
 
-/// Parses `{todo_id}` like FastAPI's `todo_id: int`.
-fn path_id(path: Result<Path<String>, PathRejection>, uri: &Uri) -> Result<PyInt, FieldError> {
-    let loc = vec![Value::from("path"), Value::from("todo_id")];
-    match path {
-        Ok(Path(raw)) => parse_py_int(&raw, loc),
-        // Not valid UTF-8 once percent-decoded; the raw segment still holds its `%`, which no
-        // integer parser accepts, so this is an `int_parsing` error echoing what was sent.
-        Err(_) => parse_py_int(uri.path().rsplit('/').next().unwrap_or_default(), loc),
+/// `{todo_id}` as FastAPI's `todo_id: int` reads it; not an integer is the 422 ([`BadTodoId`]).
+/// A handler whose body errors come first takes `Result<TodoId, BadTodoId>`.
+struct TodoId(PyInt);
+
+/// The 422 `int_parsing` error of a `{todo_id}` that is not an integer.
+struct BadTodoId(FieldError);
+
+impl IntoResponse for BadTodoId {
+    fn into_response(self) -> Response {
+        ApiError::Validation(vec![self.0]).into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TodoId {
+    type Rejection = BadTodoId;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, BadTodoId> {
+        let loc = vec![Value::from("path"), Value::from("todo_id")];
+        let parsed = match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(raw)) => parse_py_int(&raw, loc),
+            // Not valid UTF-8 once percent-decoded; the raw segment still holds its `%`, which
+            // no integer parser accepts, so this is an `int_parsing` error echoing what was sent.
+            Err(_) => parse_py_int(parts.uri.path().rsplit('/').next().unwrap_or_default(), loc),
+        };
+        parsed.map(TodoId).map_err(BadTodoId)
+    }
+}
+
+impl TodoId {
+    /// The row's id. An id beyond 64 bits names no todo: the same 404 as an id not stored.
+    fn row(&self) -> Result<i64, ApiError> {
+        match self.0 {
+            PyInt::Small(n) => Ok(n),
+            PyInt::Big { .. } => Err(self.missing()),
+        }
+    }
+
+    /// The contract's 404 for this id.
+    fn missing(&self) -> ApiError {
+        ApiError::NotFound(not_found_detail(&self.0))
     }
 }
 
@@ -187,17 +220,9 @@ async fn create_todo(
     todo_json(StatusCode::CREATED, &todo)
 }
 
-async fn read_todo(
-    State(state): State<AppState>,
-    uri: Uri,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
-    let PyInt::Small(n) = id else {
-        return Err(ApiError::NotFound(not_found_detail(id)));
-    };
-    let Some(todo) = state.store.get_todo(n).await? else {
-        return Err(ApiError::NotFound(not_found_detail(n)));
+async fn read_todo(State(state): State<AppState>, id: TodoId) -> Result<Response, ApiError> {
+    let Some(todo) = state.store.get_todo(id.row()?).await? else {
+        return Err(id.missing());
     };
     let mut res = todo_json(StatusCode::OK, &todo)?;
     if let Some(rounds) = state.bottlenecks.etag_rounds() {
@@ -214,46 +239,32 @@ async fn read_todo(
 
 async fn update_todo(
     State(state): State<AppState>,
-    uri: Uri,
-    path: Result<Path<String>, PathRejection>,
+    id: Result<TodoId, BadTodoId>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let bytes = body_bytes(body)?;
     // FastAPI decodes the body before validating anything: a JSON error comes alone.
     let raw: RawBody = read_body(&headers, &bytes)?;
-    let id = path_id(path, &uri);
-    let patch = validate_update(&raw);
-    let (id, patch) = match (id, patch) {
+    let (id, patch) = match (id, validate_update(&raw)) {
         (Ok(id), Ok(patch)) => (id, patch),
         (id, patch) => {
-            let mut errors: Vec<FieldError> = id.err().into_iter().collect();
+            let mut errors: Vec<FieldError> = id.err().map(|BadTodoId(error)| error).into_iter().collect();
             errors.extend(patch.err().unwrap_or_default());
             return Err(ApiError::Validation(errors));
         }
     };
-    let PyInt::Small(n) = id else {
-        return Err(ApiError::NotFound(not_found_detail(id)));
-    };
-    match state.store.update_todo(n, patch).await? {
+    match state.store.update_todo(id.row()?, patch).await? {
         Some(todo) => todo_json(StatusCode::OK, &todo),
-        None => Err(ApiError::NotFound(not_found_detail(n))),
+        None => Err(id.missing()),
     }
 }
 
-async fn delete_todo(
-    State(state): State<AppState>,
-    uri: Uri,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let id = path_id(path, &uri).map_err(|e| ApiError::Validation(vec![e]))?;
-    let PyInt::Small(n) = id else {
-        return Err(ApiError::NotFound(not_found_detail(id)));
-    };
-    if state.store.delete_todo(n).await? {
+async fn delete_todo(State(state): State<AppState>, id: TodoId) -> Result<Response, ApiError> {
+    if state.store.delete_todo(id.row()?).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
-        Err(ApiError::NotFound(not_found_detail(n)))
+        Err(id.missing())
     }
 }
 
@@ -315,7 +326,7 @@ async fn with_bottlenecks(state: AppState, req: axum::extract::Request, next: Ne
 /// Counts the response body bytes that leave the server (after any compression), except those
 /// of `/metrics` itself, so that they can be held against the bodies before compression.
 async fn count_sent_body(State(state): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
-    count_body(state, req, next, super::bottlenecks::Active::sent_body).await
+    count_body(state, req, next, bottlenecks::Active::sent_body).await
 }
 
 /// Counts the response body bytes as the handlers made them (before compression), except those
@@ -325,14 +336,14 @@ async fn count_plain_body(
     req: axum::extract::Request,
     next: Next,
 ) -> Response {
-    count_body(state, req, next, super::bottlenecks::Active::plain_body).await
+    count_body(state, req, next, bottlenecks::Active::plain_body).await
 }
 
 async fn count_body(
     state: AppState,
     req: axum::extract::Request,
     next: Next,
-    count: fn(&super::bottlenecks::Active, u64),
+    count: fn(&bottlenecks::Active, u64),
 ) -> Response {
     if req.uri().path() == "/metrics" {
         return next.run(req).await;

@@ -218,7 +218,7 @@ impl Dashboard {
         }
         let (control, receiver) = super::steer::Steering::new();
         let target = Target::start(&prepared.settings).await.map_err(|error| format!("{error:#}"))?;
-        let lab = target.is_embedded().then(|| crate::server::switches::running_at(&target.host)).flatten();
+        let lab = target.lab.as_ref().map(crate::ops::lab::IsolatedServer::bottlenecks);
         let info = RunInfo {
             host: target.host.clone(),
             embedded: target.is_embedded(),

@@ -140,13 +140,7 @@ pub async fn start(workbook: Workbook, options: WebOptions) -> anyhow::Result<We
         .layer(axum::middleware::from_fn_with_state(allowed, api::host_guard))
         .with_state(state);
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop_rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(crate::server::serve_router(listener, app, stop_rx));
     if options.autostart
         && let Some(form) = options.defaults
         && let Err(refusal) = dashboard.start(form).await
