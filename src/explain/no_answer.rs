@@ -44,6 +44,10 @@ impl Kinds {
         Self(kinds)
     }
 
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     fn has(&self, prefix: &str) -> bool {
         self.0.iter().any(|(p, _, _)| *p == prefix)
     }
@@ -117,7 +121,7 @@ fn none_reached(result: &RunResult, kinds: &Kinds, evidence: &mut Vec<String>) -
             "호스트 이름을 찾지 못했어요: '{host}'의 철자를 확인하세요. Docker 네트워크의 서비스 이름은 그 네트워크 안에서만 통해요."
         ));
     }
-    if kinds.has("ConnectionRefusedError") || kinds.0.is_empty() {
+    if kinds.has("ConnectionRefusedError") || kinds.is_empty() {
         advice.push(format!(
             "그 주소에 서버가 떠 있는지 확인하세요: 실습 서버는 `loadlab serve`, 가이드의 앱은 `docker-compose up`. 직접 확인: curl {host}/health"
         ));

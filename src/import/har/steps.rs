@@ -59,10 +59,13 @@ impl Recorder {
         {
             self.credentials.push(format!("{} {}의 본문", entry.method.upper(), step.name));
         }
-        match self.body(entry, &path) {
-            Ok(body) => step.body = body,
-            Err(reason) => return skipped.push(reason),
-        }
+        step.body = match self.body(entry, &path) {
+            Ok(body) => body,
+            Err(reason) => {
+                skipped.push(reason);
+                return;
+            }
+        };
         self.ask_producers(&step);
         let index = self.steps.len();
         self.steps.push(step);
