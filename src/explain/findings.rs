@@ -6,8 +6,8 @@
 use super::bottlenecks::{slow_endpoint_extra, wire_ratio};
 use super::metrics::{FAILURE_TARGET, P95_TARGET_MS, ms, percent};
 use super::rows::{MIN_REQUESTS, label};
-use super::trends;
 use super::{Finding, FindingId, Severity};
+use super::{no_answer, trends};
 use crate::engine::RunResult;
 use crate::engine::stats::EndpointStats;
 use crate::text::short_number;
@@ -29,7 +29,7 @@ pub(crate) fn all(result: &RunResult) -> Vec<Finding> {
         return no_requests(result).into_iter().collect();
     }
     [
-        connection_errors(result),
+        no_answer::connection_errors(result),
         server_errors(result),
         unexpected_not_found(result),
         task_panics(result),
@@ -65,129 +65,6 @@ fn no_requests(result: &RunResult) -> Option<Finding> {
         id: FindingId::NoRequests,
         severity: Severity::Problem,
         title: "요청이 하나도 기록되지 않았어요".to_string(),
-        evidence,
-        advice,
-        names: Vec::new(),
-    })
-}
-
-/// Failure-message prefixes of requests that got no answer, with a Korean name.
-pub(crate) const NO_ANSWER_KINDS: [(&str, &str); 8] = [
-    ("ConnectionRefusedError", "연결 거부"),
-    ("ConnectionResetError", "연결 끊김"),
-    ("NameResolutionError", "호스트 이름을 찾지 못함"),
-    ("Timeout", "응답 시간 초과"),
-    ("ConnectionError", "연결 실패"),
-    ("InvalidURL", "잘못된 주소"),
-    ("SSLError", "TLS 인증서·핸드셰이크 실패"),
-    ("TooManyRedirects", "리다이렉트 반복"),
-];
-
-/// What to do about the kinds that say exactly what went wrong.
-const TLS_ADVICE: &str = "https 대상의 인증서를 믿을 수 없었어요: 자체 서명 인증서를 쓰는 실습 대상이면 --insecure, \
-     사설 인증 기관이 발급했다면 --ca-cert FILE(PEM)을 붙이세요. 공개 인증서라면 호스트 이름이 인증서와 같은지 확인하세요.";
-const REDIRECT_ADVICE: &str = "리다이렉트가 30번 넘게 이어졌어요: 서버의 리다이렉트가 서로를 가리키지 않는지 \
-     curl -IL로 따라가 보세요 (끝의 / 하나 차이로 307이 오가는 경우가 많아요).";
-
-fn connection_errors(result: &RunResult) -> Option<Finding> {
-    let total = &result.total;
-    let no_answer = total.status_codes.get(&0).copied().unwrap_or(0);
-    if no_answer == 0 {
-        return None;
-    }
-    let mut kinds: Vec<(&str, &str, u64)> = Vec::new();
-    for error in &result.errors {
-        if let Some((prefix, name)) =
-            NO_ANSWER_KINDS.iter().find(|(prefix, _)| error.error.starts_with(prefix))
-        {
-            match kinds.iter_mut().find(|(p, _, _)| p == prefix) {
-                Some(kind) => kind.2 += error.occurrences,
-                None => kinds.push((prefix, name, error.occurrences)),
-            }
-        }
-    }
-    kinds.sort_by_key(|kind| std::cmp::Reverse(kind.2));
-    let has = |prefix: &str| kinds.iter().any(|(p, _, _)| *p == prefix);
-    let breakdown =
-        kinds.iter().map(|(_, name, count)| format!("{name} {count}건")).collect::<Vec<_>>().join(", ");
-    let host = &result.settings.host;
-    let all_failed = no_answer == total.num_requests;
-    let mut evidence = vec![if all_failed {
-        format!("요청 {no_answer}건 전부가 응답을 받지 못했어요 (상태 코드 0)")
-    } else {
-        format!(
-            "요청 {}건 중 {no_answer}건({})이 응답을 받지 못했어요 (상태 코드 0)",
-            total.num_requests,
-            percent(no_answer as f64 / total.num_requests as f64)
-        )
-    }];
-    if !breakdown.is_empty() {
-        evidence[0].push_str(&format!(": {breakdown}."));
-    } else {
-        evidence[0].push('.');
-    }
-    let mut advice = Vec::new();
-    let title;
-    if all_failed {
-        title = format!("모든 요청이 서버에 닿지 못했어요 ({host})");
-        evidence.push(format!("대상 호스트: {host}"));
-        if has("NameResolutionError") {
-            advice.push(format!(
-                "호스트 이름을 찾지 못했어요: '{host}'의 철자를 확인하세요. Docker 네트워크의 서비스 이름은 그 네트워크 안에서만 통해요."
-            ));
-        }
-        if has("ConnectionRefusedError") || kinds.is_empty() {
-            advice.push(format!(
-                "그 주소에 서버가 떠 있는지 확인하세요: 실습 서버는 `loadlab serve`, 가이드의 앱은 `docker-compose up`. 직접 확인: curl {host}/health"
-            ));
-        }
-        advice.push(
-            "-H 주소와 포트를 확인하세요. 부하 생성기가 컨테이너 안에서 돈다면 localhost는 그 컨테이너 자신이에요: \
-             서비스 이름(http://fastapi-app:8000)을 쓰세요 (가이드 트러블슈팅 '문제 2: 모든 요청이 실패')."
-                .to_string(),
-        );
-        if has("Timeout") {
-            advice.push("연결은 되는데 응답이 없어요: 서버가 멈췄거나 요청 하나를 끝없이 처리하고 있어요. 서버 로그를 보세요.".to_string());
-        }
-    } else {
-        title = format!("요청 {no_answer}건이 응답을 받지 못했어요 (연결 오류)");
-        // The history counts all failures per second; it shows when these started only when
-        // every failure of the run is one of these.
-        if no_answer == total.num_failures
-            && let Some(point) = result.history.iter().find(|point| point.failures_per_second > 0.0)
-        {
-            evidence.push(format!(
-                "실행 {}초부터 시작됐어요 (그때 사용자 {}명).",
-                point.elapsed.round(),
-                point.users
-            ));
-        }
-        advice.push(
-            "앞의 요청은 응답을 받았으니 주소는 맞아요: 부하 중에 서버가 죽었거나 연결을 더 받지 못한 거예요 \
-             (가이드 트러블슈팅 '문제 3: 테스트 중 서버 다운')."
-                .to_string(),
-        );
-        advice.push(
-            "서버 로그를 확인하세요 (loadlab serve 화면, docker-compose logs fastapi-app).".to_string(),
-        );
-        advice.push(
-            "서버 자원(docker stats의 CPU·메모리)과 DB 연결 수, 커넥션 풀 크기를 확인하세요.".to_string(),
-        );
-        if has("Timeout") {
-            advice.push("응답 시간 초과는 서버가 요청을 받고도 제때 끝내지 못했다는 뜻이에요: 응답 시간 추세와 함께 보세요.".to_string());
-        }
-    }
-    // These two name their cause whether some requests or all failed: say it first.
-    if has("TooManyRedirects") {
-        advice.insert(0, REDIRECT_ADVICE.to_string());
-    }
-    if has("SSLError") {
-        advice.insert(0, TLS_ADVICE.to_string());
-    }
-    Some(Finding {
-        id: FindingId::ConnectionErrors,
-        severity: Severity::Problem,
-        title,
         evidence,
         advice,
         names: Vec::new(),
@@ -526,38 +403,4 @@ fn short_steady_state(result: &RunResult) -> Option<Finding> {
         )],
         names: Vec::new(),
     })
-}
-
-#[cfg(test)]
-mod no_answer_tests {
-    use super::*;
-    use crate::engine::result::ErrorRow;
-    use crate::explain::testing::{endpoint, result};
-
-    #[test]
-    fn tls_and_redirect_failures_are_named_with_their_fix() {
-        let row = endpoint("GET", "/health", 10, 10, 1.0);
-        let mut total = row.clone();
-        total.status_codes = [(0, 10)].into_iter().collect();
-        let mut run = result(vec![row], total);
-        run.errors = vec![
-            ErrorRow {
-                method: "GET".into(),
-                name: "/health".into(),
-                error: "SSLError: 인증서를 믿을 수 없어요".into(),
-                occurrences: 6,
-            },
-            ErrorRow {
-                method: "GET".into(),
-                name: "/health".into(),
-                error: "TooManyRedirects: 리다이렉트가 너무 많아요 (30번 넘게)".into(),
-                occurrences: 4,
-            },
-        ];
-        let finding = connection_errors(&run).expect("a finding");
-        assert!(finding.evidence[0].contains("TLS 인증서·핸드셰이크 실패 6건"), "{:?}", finding.evidence);
-        assert!(finding.evidence[0].contains("리다이렉트 반복 4건"), "{:?}", finding.evidence);
-        assert!(finding.advice[0].contains("--insecure") && finding.advice[0].contains("--ca-cert"));
-        assert!(finding.advice[1].contains("curl -IL"));
-    }
 }

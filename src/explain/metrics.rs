@@ -6,6 +6,7 @@
 
 use super::{Mark, MetricLine};
 use crate::engine::RunResult;
+use crate::engine::stats::EndpointStats;
 use crate::engine::user::WaitTime;
 use crate::text::format_ms;
 use crate::text::short_number;
@@ -101,9 +102,21 @@ pub(crate) fn closed_loop(result: &RunResult) -> Option<LoadModel> {
 
 /// The metric lines of `result`, in the order of Locust's request table.
 pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
-    let total = &result.total;
-    let n = total.num_requests;
-    let mut lines = vec![MetricLine {
+    let mut lines = vec![requests_line(result)];
+    if result.total.num_requests == 0 {
+        return lines;
+    }
+    lines.push(rps_line(result));
+    lines.push(failure_line(result));
+    lines.extend(percentile_lines(&result.total));
+    lines.push(average_line(&result.total));
+    lines.push(max_line(&result.total));
+    lines
+}
+
+fn requests_line(result: &RunResult) -> MetricLine {
+    let n = result.total.num_requests;
+    MetricLine {
         id: "requests",
         label: "요청 수 (Total Requests)".to_string(),
         value: format!("{n}건"),
@@ -118,24 +131,22 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
                 if result.interrupted { " (Ctrl-C로 일찍 끝남)" } else { "" }
             )
         },
-    }];
-    if n == 0 {
-        return lines;
     }
-    lines.push(rps_line(result));
-    lines.push(failure_line(result));
+}
 
+/// Median, p95 and p99 against the guide's targets.
+fn percentile_lines(total: &EndpointStats) -> [MetricLine; 3] {
     let median = total.percentile(0.5);
-    lines.push(MetricLine {
+    let median_line = MetricLine {
         id: "median",
         label: "중앙값 (Median)".to_string(),
         value: ms(median),
         target: Some(format!("목표 < {}", ms(MEDIAN_TARGET_MS))),
         mark: mark_below(median, MEDIAN_TARGET_MS),
         meaning: format!("요청의 절반이 {} 안에 끝났어요.{}", ms(median), over(median, MEDIAN_TARGET_MS)),
-    });
+    };
     let p95 = total.percentile(0.95);
-    lines.push(MetricLine {
+    let p95_line = MetricLine {
         id: "p95",
         label: "95%ile".to_string(),
         value: ms(p95),
@@ -146,14 +157,15 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
             ms(p95),
             over(p95, P95_TARGET_MS)
         ),
-    });
+    };
     let p99 = total.percentile(0.99);
+    let n = total.num_requests;
     let few = if n < 100 {
         format!(" 요청이 {n}건뿐이라 p99는 사실상 가장 느린 한두 건의 값이에요.")
     } else {
         String::new()
     };
-    lines.push(MetricLine {
+    let p99_line = MetricLine {
         id: "p99",
         label: "99%ile".to_string(),
         value: ms(p99),
@@ -164,7 +176,13 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
             ms(p99),
             over(p99, P99_TARGET_MS)
         ),
-    });
+    };
+    [median_line, p95_line, p99_line]
+}
+
+/// The average, and whether a few slow requests pulled it above the median.
+fn average_line(total: &EndpointStats) -> MetricLine {
+    let median = total.percentile(0.5);
     let average = total.avg_response_time;
     let skew = if median > 0.0 && average >= median * 1.5 && average - median >= 5.0 {
         format!(
@@ -175,29 +193,33 @@ pub(crate) fn lines(result: &RunResult) -> Vec<MetricLine> {
     } else {
         String::new()
     };
-    lines.push(MetricLine {
+    MetricLine {
         id: "avg",
         label: "평균 (Average)".to_string(),
         value: ms(average),
         target: None,
         mark: Mark::Info,
         meaning: format!("모든 응답 시간의 평균이에요.{skew}"),
-    });
+    }
+}
+
+/// The slowest request, and whether it stands far out from p99.
+fn max_line(total: &EndpointStats) -> MetricLine {
+    let p99 = total.percentile(0.99);
     let max = total.max_response_time;
     let outlier = if max >= 100.0 && p99 > 0.0 && max >= p99 * 5.0 {
         format!(" p99({})의 {:.0}배라서, 몇 건만 유난히 오래 걸렸어요.", ms(p99), max / p99)
     } else {
         String::new()
     };
-    lines.push(MetricLine {
+    MetricLine {
         id: "max",
         label: "최대 (Max)".to_string(),
         value: ms(max),
         target: None,
         mark: Mark::Info,
         meaning: format!("가장 오래 걸린 요청 한 건의 시간이에요.{outlier}"),
-    });
-    lines
+    }
 }
 
 /// " 목표의 2.3배예요." when `value` misses `target`, else nothing.

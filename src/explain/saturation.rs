@@ -77,73 +77,13 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
         return None;
     }
     let baseline_p95_ms = steps[0].p95_ms;
-    let broken = |step: &Step| {
-        step.p95_ms >= baseline_p95_ms * P95_FACTOR && step.p95_ms - baseline_p95_ms >= P95_MIN_RISE_MS
-    };
-    // A break must hold in the next step too: one slow step is no break, and the last step
-    // alone has nothing after it to confirm it.
-    let p95_break = (0..steps.len())
-        .find(|&index| broken(&steps[index]) && steps.get(index + 1).is_some_and(broken))
-        .map(|index| &steps[index]);
-    let p95_break = p95_break.map(|step| BreakPoint {
-        second: step.from,
-        users: step.users,
-        evidence: format!(
-            "p95가 기준선 {}ms에서 {}ms로 ({:.1}배) 뛰었어요 ({}초, 사용자 {}명)",
-            format_ms(baseline_p95_ms),
-            format_ms(step.p95_ms),
-            step.p95_ms / baseline_p95_ms.max(0.001),
-            step.from.round(),
-            step.users
-        ),
-    });
-    // A plateau must last: at least two steps after the last growing one, and no later step may
-    // grow again in proportion to its users, so one noisy step in a healthy run (above all the
-    // last one) is not called saturation.
-    let grows_from = |before: &Step, after: &Step| {
-        let users_gain = after.users as f64 / before.users.max(1) as f64 - 1.0;
-        let rps_gain = after.requests_per_second / before.requests_per_second.max(0.001) - 1.0;
-        users_gain < USERS_GROWTH || rps_gain >= users_gain * LINEAR_SHARE
-    };
-    let throughput_plateau = (0..steps.len().saturating_sub(2)).find_map(|index| {
-        let (before, after) = (&steps[index], &steps[index + 1]);
-        let lasts = steps[index + 1..].iter().all(|later| later.users <= before.users || !grows_from(before, later));
-        (!grows_from(before, after) && lasts).then(|| {
-            let users_gain = after.users as f64 / before.users.max(1) as f64 - 1.0;
-            let rps_gain = after.requests_per_second / before.requests_per_second.max(0.001) - 1.0;
-            BreakPoint {
-                second: after.from,
-                users: before.users,
-                evidence: format!(
-                    "사용자가 {}명 → {}명으로 {:.0}% 늘었는데 처리량은 {:.1} → {:.1} req/s로 {:.0}%만 늘었고, 그 뒤로도 늘지 않았어요",
-                    before.users,
-                    after.users,
-                    users_gain * 100.0,
-                    before.requests_per_second,
-                    after.requests_per_second,
-                    rps_gain * 100.0
-                ),
-            }
-        })
-    });
-    let erring = |step: &Step| step.failures_per_second > step.requests_per_second * ERROR_SHARE;
-    let errors_begin = (0..steps.len())
-        .find(|&index| erring(&steps[index]) && steps.get(index + 1).is_some_and(erring))
-        .map(|index| &steps[index]);
-    let errors_begin = errors_begin.map(|step| BreakPoint {
-        second: step.from,
-        users: step.users,
-        evidence: format!(
-            "초당 실패 {:.1}건 (요청의 {:.1}%)이 사용자 {}명에서 처음 나타났어요",
-            step.failures_per_second,
-            step.failures_per_second / step.requests_per_second.max(0.001) * 100.0,
-            step.users
-        ),
-    });
+    let p95_break = p95_break(&steps, baseline_p95_ms);
+    let throughput_plateau = throughput_plateau(&steps);
+    let errors_begin = errors_begin(&steps);
     let last_step_signs = match steps.as_slice() {
         [.., before, last] => {
             let mut signs = Vec::new();
-            if p95_break.is_none() && broken(last) {
+            if p95_break.is_none() && p95_broken(last, baseline_p95_ms) {
                 signs.push("p95 급증");
             }
             if throughput_plateau.is_none() && !grows_from(before, last) {
@@ -170,6 +110,93 @@ pub fn find(result: &RunResult) -> Option<Saturation> {
         capacity_rps,
         estimated_users,
         last_step_signs: last_step_signs.into_iter().map(str::to_string).collect(),
+    })
+}
+
+fn p95_broken(step: &Step, baseline_p95_ms: f64) -> bool {
+    step.p95_ms >= baseline_p95_ms * P95_FACTOR && step.p95_ms - baseline_p95_ms >= P95_MIN_RISE_MS
+}
+
+/// The first step whose p95 broke away from the baseline, and stayed so in the next step.
+fn p95_break(steps: &[Step], baseline_p95_ms: f64) -> Option<BreakPoint> {
+    let broken = |step: &Step| p95_broken(step, baseline_p95_ms);
+    // A break must hold in the next step too: one slow step is no break, and the last step
+    // alone has nothing after it to confirm it.
+    let step = (0..steps.len())
+        .find(|&index| broken(&steps[index]) && steps.get(index + 1).is_some_and(broken))
+        .map(|index| &steps[index])?;
+    Some(BreakPoint {
+        second: step.from,
+        users: step.users,
+        evidence: format!(
+            "p95가 기준선 {}ms에서 {}ms로 ({:.1}배) 뛰었어요 ({}초, 사용자 {}명)",
+            format_ms(baseline_p95_ms),
+            format_ms(step.p95_ms),
+            step.p95_ms / baseline_p95_ms.max(0.001),
+            step.from.round(),
+            step.users
+        ),
+    })
+}
+
+/// (users gain, requests-per-second gain) from one step to another, as fractions.
+fn gains(before: &Step, after: &Step) -> (f64, f64) {
+    let users_gain = after.users as f64 / before.users.max(1) as f64 - 1.0;
+    let rps_gain = after.requests_per_second / before.requests_per_second.max(0.001) - 1.0;
+    (users_gain, rps_gain)
+}
+
+/// Whether throughput kept up with the users (or the users hardly grew).
+fn grows_from(before: &Step, after: &Step) -> bool {
+    let (users_gain, rps_gain) = gains(before, after);
+    users_gain < USERS_GROWTH || rps_gain >= users_gain * LINEAR_SHARE
+}
+
+/// Where throughput stopped growing with users and never grew again.
+fn throughput_plateau(steps: &[Step]) -> Option<BreakPoint> {
+    // A plateau must last: at least two steps after the last growing one, and no later step may
+    // grow again in proportion to its users, so one noisy step in a healthy run (above all the
+    // last one) is not called saturation.
+    (0..steps.len().saturating_sub(2)).find_map(|index| {
+        let (before, after) = (&steps[index], &steps[index + 1]);
+        let lasts = steps[index + 1..].iter().all(|later| later.users <= before.users || !grows_from(before, later));
+        (!grows_from(before, after) && lasts).then(|| {
+            let (users_gain, rps_gain) = gains(before, after);
+            BreakPoint {
+                second: after.from,
+                users: before.users,
+                evidence: format!(
+                    "사용자가 {}명 → {}명으로 {:.0}% 늘었는데 처리량은 {:.1} → {:.1} req/s로 {:.0}%만 늘었고, 그 뒤로도 늘지 않았어요",
+                    before.users,
+                    after.users,
+                    users_gain * 100.0,
+                    before.requests_per_second,
+                    after.requests_per_second,
+                    rps_gain * 100.0
+                ),
+            }
+        })
+    })
+}
+
+fn erring(step: &Step) -> bool {
+    step.failures_per_second > step.requests_per_second * ERROR_SHARE
+}
+
+/// The first step with errors that the next step confirms.
+fn errors_begin(steps: &[Step]) -> Option<BreakPoint> {
+    let step = (0..steps.len())
+        .find(|&index| erring(&steps[index]) && steps.get(index + 1).is_some_and(erring))
+        .map(|index| &steps[index])?;
+    Some(BreakPoint {
+        second: step.from,
+        users: step.users,
+        evidence: format!(
+            "초당 실패 {:.1}건 (요청의 {:.1}%)이 사용자 {}명에서 처음 나타났어요",
+            step.failures_per_second,
+            step.failures_per_second / step.requests_per_second.max(0.001) * 100.0,
+            step.users
+        ),
     })
 }
 

@@ -138,10 +138,62 @@ fn route_of(path: &str, document: Option<&Document>, method: Method) -> String {
     names::route(path)
 }
 
+/// The readable lines counted per route and per minute, and the first and last time seen.
+#[derive(Default)]
+struct Tally {
+    counts: BTreeMap<(Method, String), (u64, BTreeMap<i64, u64>)>,
+    per_minute: BTreeMap<i64, u64>,
+    first: Option<DateTime<FixedOffset>>,
+    last: Option<DateTime<FixedOffset>>,
+    unreadable: u64,
+}
+
+impl Tally {
+    /// Counts an answered request under its route; errors and static files only in `traffic`.
+    fn add(&mut self, parsed: &Line, document: Option<&Document>, traffic: &mut Traffic) {
+        traffic.lines += 1;
+        let minute = parsed.time.map(|time| time.timestamp().div_euclid(60));
+        if let Some(time) = parsed.time {
+            self.first = Some(self.first.map_or(time, |first| first.min(time)));
+            self.last = Some(self.last.map_or(time, |last| last.max(time)));
+        }
+        match parsed.status {
+            400..=499 => traffic.errors_4xx += 1,
+            500..=599 => traffic.errors_5xx += 1,
+            _ if super::har::is_static_path(&parsed.path) => traffic.static_files += 1,
+            _ => {
+                let Some(method) = Method::parse(&parsed.method) else { return };
+                let route = route_of(&parsed.path, document, method);
+                let entry = self.counts.entry((method, route)).or_default();
+                entry.0 += 1;
+                if let Some(minute) = minute {
+                    *entry.1.entry(minute).or_default() += 1;
+                    *self.per_minute.entry(minute).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    /// Answered requests per route, busiest first.
+    fn routes(self, answered: u64) -> Vec<Route> {
+        let mut routes: Vec<Route> = self
+            .counts
+            .into_iter()
+            .map(|((method, name), (requests, minutes))| Route {
+                method,
+                name,
+                requests,
+                share: requests as f64 * 100.0 / answered as f64,
+                peak_rps: minutes.values().copied().max().unwrap_or(0) as f64 / 60.0,
+            })
+            .collect();
+        routes.sort_by(|a, b| b.requests.cmp(&a.requests).then(a.name.cmp(&b.name)));
+        routes
+    }
+}
+
 /// Reads the whole log.
 pub fn traffic(text: &str, origin: &str, document: Option<&Document>) -> ImportResult<Traffic> {
-    let mut counts: BTreeMap<(Method, String), (u64, BTreeMap<i64, u64>)> = BTreeMap::new();
-    let mut per_minute: BTreeMap<i64, u64> = BTreeMap::new();
     let mut traffic = Traffic {
         routes: Vec::new(),
         lines: 0,
@@ -153,75 +205,46 @@ pub fn traffic(text: &str, origin: &str, document: Option<&Document>) -> ImportR
         peak_rps: 0.0,
         span_seconds: 0.0,
     };
-    let (mut first, mut last): (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) = (None, None);
-    let mut unreadable = 0;
+    let mut tally = Tally::default();
     for (number, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let Some(parsed) = parse_line(line) else {
-            unreadable += 1;
-            if traffic.unreadable.len() < 5 {
-                traffic.unreadable.push(format!("{}행", number + 1));
-            }
-            continue;
-        };
-        traffic.lines += 1;
-        let minute = parsed.time.map(|time| time.timestamp().div_euclid(60));
-        if let Some(time) = parsed.time {
-            first = Some(first.map_or(time, |first| first.min(time)));
-            last = Some(last.map_or(time, |last| last.max(time)));
-        }
-        match parsed.status {
-            400..=499 => traffic.errors_4xx += 1,
-            500..=599 => traffic.errors_5xx += 1,
-            _ if super::har::is_static_path(&parsed.path) => traffic.static_files += 1,
-            _ => {
-                let Some(method) = Method::parse(&parsed.method) else { continue };
-                let route = route_of(&parsed.path, document, method);
-                let entry = counts.entry((method, route)).or_default();
-                entry.0 += 1;
-                if let Some(minute) = minute {
-                    *entry.1.entry(minute).or_default() += 1;
-                    *per_minute.entry(minute).or_default() += 1;
+        match parse_line(line) {
+            Some(parsed) => tally.add(&parsed, document, &mut traffic),
+            None => {
+                tally.unreadable += 1;
+                if traffic.unreadable.len() < 5 {
+                    traffic.unreadable.push(format!("{}행", number + 1));
                 }
             }
         }
     }
     if traffic.lines == 0 {
         return Err(ImportError(format!(
-            "{origin}: 읽을 수 있는 줄이 없어요 (nginx/Apache combined 형식이나, method·path·status가 있는 JSON 줄을 읽어요; 읽지 못한 줄 {unreadable}개)"
+            "{origin}: 읽을 수 있는 줄이 없어요 (nginx/Apache combined 형식이나, method·path·status가 있는 JSON 줄을 읽어요; 읽지 못한 줄 {}개)",
+            tally.unreadable
         )));
     }
-    if unreadable > 0 {
-        traffic.unreadable.insert(0, format!("{unreadable}줄"));
+    if tally.unreadable > 0 {
+        traffic.unreadable.insert(0, format!("{}줄", tally.unreadable));
     }
-    let answered: u64 = counts.values().map(|(count, _)| count).sum();
+    let answered: u64 = tally.counts.values().map(|(count, _)| count).sum();
     if answered == 0 {
         return Err(ImportError(format!(
             "{origin}: 성공한 요청이 없어요 (4xx {}건, 5xx {}건): 부하 모델을 만들 트래픽이 남지 않았어요",
             traffic.errors_4xx, traffic.errors_5xx
         )));
     }
-    traffic.span_seconds = match (first, last) {
+    traffic.span_seconds = match (tally.first, tally.last) {
         (Some(first), Some(last)) => ((last - first).num_milliseconds() as f64 / 1000.0).max(60.0),
         _ => 0.0,
     };
     if traffic.span_seconds > 0.0 {
         traffic.average_rps = answered as f64 / traffic.span_seconds;
-        traffic.peak_rps = per_minute.values().copied().max().unwrap_or(0) as f64 / 60.0;
+        traffic.peak_rps = tally.per_minute.values().copied().max().unwrap_or(0) as f64 / 60.0;
     }
-    traffic.routes = counts
-        .into_iter()
-        .map(|((method, name), (requests, minutes))| Route {
-            method,
-            name,
-            requests,
-            share: requests as f64 * 100.0 / answered as f64,
-            peak_rps: minutes.values().copied().max().unwrap_or(0) as f64 / 60.0,
-        })
-        .collect();
-    traffic.routes.sort_by(|a, b| b.requests.cmp(&a.requests).then(a.name.cmp(&b.name)));
+    traffic.routes = tally.routes(answered);
     Ok(traffic)
 }
 
@@ -235,7 +258,6 @@ pub fn import(
     names::check_class(class)?;
     let document = document.map(|(text, origin)| Document::parse(text, origin)).transpose()?;
     let traffic = traffic(text, origin, document.as_ref())?;
-    let mut tasks = Vec::new();
     let mut notes = vec![format!(
         "접근 로그의 요청 {}건(성공 {}건, 4xx {}건과 5xx {}건은 작업으로 만들지 않았어요)을 경로별로 묶었어요. 정적 파일 요청 {}건은 뺐어요.",
         traffic.lines,
@@ -245,77 +267,20 @@ pub fn import(
         traffic.static_files
     )];
     notes.push("가중치는 경로마다 로그에서 차지한 비율(%)이에요. 쿼리 문자열의 값은 뺐어요.".to_string());
-    let mut todo_routes = Vec::new();
-    for route in &traffic.routes {
-        let weight = (route.share.round() as u32).max(1);
-        let from_document = document.as_ref().and_then(|document| {
-            document.operations.iter().find(|op| op.step.method == route.method && op.template == route.name)
-        });
-        let step = match from_document {
-            Some(operation) => operation.step.clone(),
-            None => {
-                let mut step =
-                    Step::new(route.method, super::openapi::path_template(&route.name), route.name.clone());
-                if !route.method.is_read() && route.method != Method::Delete {
-                    step.todo = Some(MISSING_BODY.to_string());
-                    todo_routes.push(format!("{} {}", route.method.upper(), route.name));
-                }
-                step
-            }
-        };
-        tasks.push((weight, step));
-    }
-    // A value a task needs must come from a task that creates it: keep creators even when the log
-    // shows them rarely, and drop the need for those that have none.
+    let (mut tasks, todo_routes) = route_tasks(&traffic, document.as_ref());
     let produced: Vec<String> =
         tasks.iter().flat_map(|(_, step)| step.captures.iter().map(|capture| capture.var.clone())).collect();
     if let Some(document) = &document {
-        for operation in &document.operations {
-            for capture in &operation.step.captures {
-                let needed = tasks.iter().any(|(_, step)| step.needs().contains(&capture.var));
-                let present = tasks.iter().any(|(_, step)| step.captures.contains(capture));
-                if needed && !present {
-                    tasks.push((1, operation.step.clone()));
-                    notes.push(format!(
-                        "가중치 1로 더한 작업: {} (로그에는 없지만, 다른 작업이 쓰는 값 {}을 만들어요).",
-                        operation.step.label(),
-                        capture.var
-                    ));
-                }
-            }
-        }
+        notes.extend(add_creators(document, &mut tasks));
     }
-    // Without a source for an id, a fixed one would be a replay: reads of ids that do not exist,
-    // or a DELETE of a record nobody chose. The task says what to fill instead.
-    let mut todo_ids = Vec::new();
-    for (_, step) in &mut tasks {
-        let unknown = step.needs().iter().any(|var| !produced.contains(var));
-        if unknown && step.todo.is_none() {
-            step.todo = Some(MISSING_ID.to_string());
-            todo_ids.push(step.label());
-        }
-    }
+    let todo_ids = mark_unknown_ids(&mut tasks, &produced);
     if !todo_ids.is_empty() {
         notes.push(format!(
             "id가 필요한 작업은 todo!()로 남겼어요: {}. 로그에는 그 id를 만든 요청의 응답이 없어요. 테스트 서버에 있는 id를 쓰거나, --openapi로 API 문서를 주면 만드는 작업의 응답에서 읽어요.",
             todo_ids.join(", ")
         ));
     }
-    if traffic.average_rps > 0.0 {
-        notes.push(format!(
-            "로그의 평균 {:.1} req/s, 가장 바쁜 1분 {:.1} req/s. 대기 시간 between(1, 3)이면 사용자 한 명이 초당 약 {:.1}건을 보내요.",
-            traffic.average_rps,
-            traffic.peak_rps,
-            1.0 / MEAN_WAIT_SECONDS
-        ));
-        notes.push(format!(
-            "부하 테스트: -u {} -r {} -t 10m, 최대(피크) 테스트: -u {} -r {} -t 5m 부터 해 보세요.",
-            Traffic::users_for(traffic.average_rps),
-            Traffic::users_for(traffic.average_rps).div_ceil(10).max(1),
-            Traffic::users_for(traffic.peak_rps),
-            Traffic::users_for(traffic.peak_rps).div_ceil(10).max(1)
-        ));
-    }
+    notes.extend(rate_notes(&traffic));
     if !todo_routes.is_empty() {
         notes.push(format!(
             "접근 로그에는 요청 본문이 없어서 쓰기 작업은 todo!()로 남겼어요: {}. --openapi로 API 문서를 주면 본문과 id 연결을 만들어요.",
@@ -338,6 +303,92 @@ pub fn import(
         skipped,
     };
     Ok((traffic, imported))
+}
+
+/// One task per route, weighted by its share: the document's operation when it names the
+/// route, else a bare request (a write without a body is a `todo!()`, named in the second list).
+fn route_tasks(traffic: &Traffic, document: Option<&Document>) -> (Vec<(u32, Step)>, Vec<String>) {
+    let mut tasks = Vec::new();
+    let mut todo_routes = Vec::new();
+    for route in &traffic.routes {
+        let weight = (route.share.round() as u32).max(1);
+        let from_document = document.and_then(|document| {
+            document.operations.iter().find(|op| op.step.method == route.method && op.template == route.name)
+        });
+        let step = match from_document {
+            Some(operation) => operation.step.clone(),
+            None => {
+                let mut step =
+                    Step::new(route.method, super::openapi::path_template(&route.name), route.name.clone());
+                if !route.method.is_read() && route.method != Method::Delete {
+                    step.todo = Some(MISSING_BODY.to_string());
+                    todo_routes.push(format!("{} {}", route.method.upper(), route.name));
+                }
+                step
+            }
+        };
+        tasks.push((weight, step));
+    }
+    (tasks, todo_routes)
+}
+
+/// A value a task needs must come from a task that creates it: keeps creators even when the log
+/// shows them rarely (weight 1), and returns a note for each.
+fn add_creators(document: &Document, tasks: &mut Vec<(u32, Step)>) -> Vec<String> {
+    let mut notes = Vec::new();
+    for operation in &document.operations {
+        for capture in &operation.step.captures {
+            let needed = tasks.iter().any(|(_, step)| step.needs().contains(&capture.var));
+            let present = tasks.iter().any(|(_, step)| step.captures.contains(capture));
+            if needed && !present {
+                tasks.push((1, operation.step.clone()));
+                notes.push(format!(
+                    "가중치 1로 더한 작업: {} (로그에는 없지만, 다른 작업이 쓰는 값 {}을 만들어요).",
+                    operation.step.label(),
+                    capture.var
+                ));
+            }
+        }
+    }
+    notes
+}
+
+/// Without a source for an id, a fixed one would be a replay: reads of ids that do not exist,
+/// or a DELETE of a record nobody chose. Such a task says what to fill instead; returns their
+/// labels.
+fn mark_unknown_ids(tasks: &mut [(u32, Step)], produced: &[String]) -> Vec<String> {
+    let mut todo_ids = Vec::new();
+    for (_, step) in tasks {
+        let unknown = step.needs().iter().any(|var| !produced.contains(var));
+        if unknown && step.todo.is_none() {
+            step.todo = Some(MISSING_ID.to_string());
+            todo_ids.push(step.label());
+        }
+    }
+    todo_ids
+}
+
+/// The log's rates and the runs they suggest (none when the log had no times).
+fn rate_notes(traffic: &Traffic) -> Vec<String> {
+    let timed = traffic.average_rps > 0.0;
+    if !timed {
+        return Vec::new();
+    }
+    vec![
+        format!(
+            "로그의 평균 {:.1} req/s, 가장 바쁜 1분 {:.1} req/s. 대기 시간 between(1, 3)이면 사용자 한 명이 초당 약 {:.1}건을 보내요.",
+            traffic.average_rps,
+            traffic.peak_rps,
+            1.0 / MEAN_WAIT_SECONDS
+        ),
+        format!(
+            "부하 테스트: -u {} -r {} -t 10m, 최대(피크) 테스트: -u {} -r {} -t 5m 부터 해 보세요.",
+            Traffic::users_for(traffic.average_rps),
+            Traffic::users_for(traffic.average_rps).div_ceil(10).max(1),
+            Traffic::users_for(traffic.peak_rps),
+            Traffic::users_for(traffic.peak_rps).div_ceil(10).max(1)
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -15,8 +15,6 @@
 //! running totals of requests and failures; the other columns say `N/A`, Locust's own marker for
 //! a value it does not have, rather than a made-up number.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -101,23 +99,20 @@ pub fn write(prefix: &str, result: &RunResult) -> anyhow::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-fn write_rows(path: &PathBuf, rows: &[Vec<String>]) -> std::io::Result<()> {
-    let mut out = BufWriter::new(File::create(path)?);
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|cell| quote(cell)).collect();
-        // Locust's csv.writer ends lines with \r\n.
-        write!(out, "{}\r\n", cells.join(","))?;
-    }
-    out.flush()
+fn write_rows(path: &PathBuf, rows: &[Vec<String>]) -> ::csv::Result<()> {
+    write_csv(std::fs::File::create(path)?, rows)
 }
 
-/// RFC 4180 quoting, as Python's csv module does it: only cells that need it.
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
+/// Writes Locust's CSV dialect (Python's `csv.writer`): quotes only the cells that need them,
+/// lines end with `\r\n`.
+fn write_csv(out: impl std::io::Write, rows: &[Vec<String>]) -> ::csv::Result<()> {
+    let mut writer =
+        ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).flexible(true).from_writer(out);
+    for row in rows {
+        writer.write_record(row)?;
     }
+    writer.flush()?;
+    Ok(())
 }
 
 /// A decimal as Python prints a float: shortest round-trip form, `.0` on whole numbers.
@@ -253,9 +248,13 @@ mod tests {
 
     #[test]
     fn cells_are_quoted_only_when_needed() {
-        assert_eq!(quote("/todos/ [GET - List]"), "/todos/ [GET - List]");
-        assert_eq!(quote("a,b"), "\"a,b\"");
-        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+        let row = ["/todos/ [GET - List]", "a,b", "say \"hi\"", "two\nlines", ""].map(String::from).to_vec();
+        let mut out = Vec::new();
+        write_csv(&mut out, &[row]).expect("written to memory");
+        assert_eq!(
+            String::from_utf8(out).expect("UTF-8"),
+            "/todos/ [GET - List],\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+        );
     }
 
     #[test]

@@ -65,19 +65,30 @@ pub(super) fn blocking_io(lab: &Lab) -> Option<Finding> {
     })
 }
 
-pub(super) fn memory_leak(lab: &Lab) -> Option<Finding> {
+/// Memory growth over the steady samples: bytes, requests, the requests of windows that grew at
+/// a leak's pace, and the seconds covered.
+struct Growth {
+    grown: f64,
+    requests: f64,
+    steady_requests: f64,
+    seconds: f64,
+}
+
+/// Samples read after the users had been steady for two seconds: the last one may be a second
+/// old, and the users' warm-up (connections, buffers) is over by then.
+fn steady_samples<'a>(lab: &'a Lab) -> Vec<&'a Sampled> {
     let history = &lab.result.history;
-    // Samples read after the users had been steady for two seconds: the last one may be a
-    // second old, and the users' warm-up (connections, buffers) is over by then.
-    let steady: Vec<&Sampled> = lab
-        .samples
+    lab.samples
         .iter()
         .filter(|s| {
             let Some(i) = history.iter().position(|p| p.elapsed == s.elapsed) else { return false };
             i >= 2 && s.users > 0 && history[i - 1].users == s.users && history[i - 2].users == s.users
         })
-        .collect();
-    let (mut grown, mut requests, mut steady_requests, mut seconds) = (0.0, 0.0, 0.0, 0.0);
+        .collect()
+}
+
+fn growth(steady: &[&Sampled]) -> Growth {
+    let mut growth = Growth { grown: 0.0, requests: 0.0, steady_requests: 0.0, seconds: 0.0 };
     for pair in steady.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let n = b.sample.requests_total.saturating_sub(a.sample.requests_total) as f64;
@@ -85,13 +96,19 @@ pub(super) fn memory_leak(lab: &Lab) -> Option<Finding> {
             continue;
         }
         let delta = b.sample.memory_bytes as f64 - a.sample.memory_bytes as f64;
-        grown += delta;
-        requests += n;
-        seconds += b.elapsed - a.elapsed;
+        growth.grown += delta;
+        growth.requests += n;
+        growth.seconds += b.elapsed - a.elapsed;
         if delta / n >= LEAK_BYTES_PER_REQUEST / 2.0 {
-            steady_requests += n;
+            growth.steady_requests += n;
         }
     }
+    growth
+}
+
+pub(super) fn memory_leak(lab: &Lab) -> Option<Finding> {
+    let steady = steady_samples(lab);
+    let Growth { grown, requests, steady_requests, seconds } = growth(&steady);
     if requests < MIN_WINDOW_REQUESTS {
         return None;
     }
