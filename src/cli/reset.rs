@@ -19,7 +19,7 @@ pub struct ResetArgs {
 }
 
 pub fn exec(args: ResetArgs) -> anyhow::Result<i32> {
-    let item = super::solution::code_item(&args.item)?;
+    let item = crate::ops::console::solution::code_item(&args.item)?;
     let path = source::exercise_path(&workbook_dir(), item);
     let current = std::fs::read_to_string(&path)
         .with_context(|| format!("파일을 읽을 수 없어요: {}", path.display()))?;
