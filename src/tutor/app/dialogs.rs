@@ -232,40 +232,51 @@ struct AskedRun {
 /// Asks the run's parameters (Locust's defaults for 실습 1); `None` when the learner goes back.
 fn ask_run(registered: &[String]) -> Result<Option<AskedRun>> {
     let Some(classes) = ask_classes(registered)? else { return Ok(None) };
-    let Some(users) = answered(
-        CustomType::<u32>::new("사용자 수 (-u, --users):")
-            .with_default(20)
-            .with_error_message("1 이상의 정수를 적어 주세요.")
-            .with_validator(|n: &u32| {
-                Ok(if *n > 0 {
-                    inquire::validator::Validation::Valid
-                } else {
-                    inquire::validator::Validation::Invalid("1 이상이어야 해요.".into())
-                })
-            })
-            .prompt(),
-    )?
-    else {
-        return Ok(None);
-    };
-    let Some(spawn_rate) = answered(
-        CustomType::<f64>::new("투입 속도: 1초에 투입할 사용자 수 (-r, --spawn-rate):")
-            .with_default(5.0)
-            .with_error_message("0보다 큰 수를 적어 주세요.")
-            .with_validator(|n: &f64| {
-                Ok(if *n > 0.0 && n.is_finite() {
-                    inquire::validator::Validation::Valid
-                } else {
-                    inquire::validator::Validation::Invalid("0보다 커야 해요.".into())
-                })
-            })
-            .prompt(),
-    )?
-    else {
-        return Ok(None);
-    };
+    let users = ask_number(
+        "사용자 수 (-u, --users):",
+        20u32,
+        "1 이상의 정수를 적어 주세요.",
+        |n| *n > 0,
+        "1 이상이어야 해요.",
+    )?;
+    let Some(users) = users else { return Ok(None) };
+    let spawn_rate = ask_number(
+        "투입 속도: 1초에 투입할 사용자 수 (-r, --spawn-rate):",
+        5.0f64,
+        "0보다 큰 수를 적어 주세요.",
+        |n| *n > 0.0 && n.is_finite(),
+        "0보다 커야 해요.",
+    )?;
+    let Some(spawn_rate) = spawn_rate else { return Ok(None) };
     let Some(run_time) = ask_run_time()? else { return Ok(None) };
     Ok(Some(AskedRun { classes, users, spawn_rate, run_time: run_time.trim().to_string() }))
+}
+
+/// A number typed in, with a default; `not_a_number` when it does not read as one, `refused`
+/// when `valid` turns it down. `None` when the learner goes back.
+fn ask_number<T>(
+    prompt: &str,
+    default: T,
+    not_a_number: &str,
+    valid: fn(&T) -> bool,
+    refused: &'static str,
+) -> Result<Option<T>>
+where
+    T: Clone + std::str::FromStr + ToString + 'static,
+{
+    answered(
+        CustomType::<T>::new(prompt)
+            .with_default(default)
+            .with_error_message(not_a_number)
+            .with_validator(move |n: &T| {
+                Ok(if valid(n) {
+                    inquire::validator::Validation::Valid
+                } else {
+                    inquire::validator::Validation::Invalid(refused.into())
+                })
+            })
+            .prompt(),
+    )
 }
 
 /// The user classes to run, named from the registry.
