@@ -360,6 +360,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_asked_run_is_the_command_line_it_shows() {
+        let run = AskedRun {
+            classes: "TodoUser  StressTestUser".into(),
+            users: 20,
+            spawn_rate: 5.0,
+            run_time: "15s".into(),
+        };
+        assert_eq!(run.flags(), ["TodoUser", "StressTestUser", "-u", "20", "-r", "5", "-t", "15s"]);
+    }
+
+    #[test]
+    fn an_asked_run_refuses_what_the_flags_refuse_in_the_same_words() {
+        let run = AskedRun {
+            classes: "TodoUser".into(),
+            users: 2_000_000,
+            spawn_rate: 5.0,
+            run_time: "15s".into(),
+        };
+        let error = run.solutions().unwrap_err().to_string();
+        let why = crate::limits::users_text("2000000").unwrap_err();
+        assert_eq!(error, format!("--users: {why} (도움말: loadlab --help)"));
+    }
+
+    #[test]
     fn run_times_follow_locust() {
         for ok in ["15s", "1m", "1m30s", "2h", "90"] {
             assert!(valid_run_time(ok), "{ok}");
