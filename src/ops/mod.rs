@@ -8,7 +8,8 @@
 //! - [`run`]: one load test from settings to report files, with the embedded lab server.
 //! - [`lab`]: the embedded lab server on its own runtime.
 //! - [`check`]: grading checklist items and recording the outcome in the progress file.
-//! - [`console`]: check, run, serve, hunt, practice, solution and hints at the terminal.
+//! - [`console`]: check, run, serve, hunt, practice, solution, reset and hints at
+//!   the terminal.
 //! - [`import`]: a scenario from a recording, a document or a log, written into `exercises/`.
 
 pub mod check;

@@ -1,7 +1,8 @@
-//! The bottleneck hunt, as `hunt` and the tutor's bottleneck lab show it. The lab server runs with a secret bottleneck
-//! (`serve --bottleneck mystery`); the learner tests, reads the results, names the bottleneck
-//! (`hunt guess NAME`), then runs the healthy server again and proves the improvement with two
-//! saved results (`hunt prove BEFORE.json AFTER.json`), which ticks the checklist item.
+//! The bottleneck hunt, as `hunt` and the tutor's bottleneck lab show it. The lab server runs
+//! with a secret bottleneck (`serve --bottleneck mystery`); the learner tests, reads the
+//! results, names the bottleneck (`hunt guess NAME`), then runs the healthy server again and
+//! proves the improvement with two saved results (`hunt prove BEFORE.json AFTER.json`), which
+//! ticks the checklist item.
 
 use colored::Colorize;
 

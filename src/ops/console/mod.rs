@@ -11,6 +11,7 @@ pub mod check;
 pub mod hint;
 pub mod hunt;
 pub mod practice;
+pub mod reset;
 pub mod run;
 pub mod serve;
 pub mod solution;
