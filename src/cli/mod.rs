@@ -12,7 +12,7 @@ mod learn;
 mod practice;
 mod progress;
 mod reset;
-pub mod run;
+mod run;
 mod serve;
 mod solution;
 mod watch;
@@ -23,6 +23,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::ops::console::{self, run::run_learner};
+pub(crate) use crate::ops::console::{block_on, usage_result};
 
 pub use crate::exit::{USAGE as EXIT_USAGE, UsageError};
 
@@ -102,10 +105,10 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Learn(args)) => learn::exec(args),
         Some(Command::Serve(args)) => block_on(serve::exec(args)),
         Some(Command::Run(args)) if args.solutions && args.web.web => {
-            block_on(web::exec_run(*args, crate::solutions::workbook(), false))
+            block_on(web::exec_run(&args.settings(), &args.web, crate::solutions::workbook(), false))
         }
         Some(Command::Run(args)) if args.solutions => block_on(run::exec(*args)),
-        Some(Command::Run(_)) => usage_result(run::exec_learner(after_subcommand(args, "run"))),
+        Some(Command::Run(_)) => usage_result(run_learner(&after_subcommand(args, "run"))),
         Some(Command::Check(args)) => block_on(check::exec(args)),
         Some(Command::Hint(args)) => usage_result(hint::exec(args)),
         Some(Command::Solution(args)) => usage_result(solution::exec(args)),
@@ -116,8 +119,7 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Watch(args)) => block_on(watch::exec(args)),
         Some(Command::Explain(args)) => usage_result(explain::exec(args)),
         Some(Command::Compare(args)) => usage_result(compare::exec(args)),
-        Some(Command::Web(args)) if args.solutions => block_on(web::exec(args)),
-        Some(Command::Web(args)) => usage_result(run::exec_learner(args.address.learner_args())),
+        Some(Command::Web(args)) => web::exec(args),
         Some(Command::Worker(args)) if args.solutions => {
             block_on(worker::exec(args, crate::solutions::workbook()))
         }
@@ -125,7 +127,7 @@ pub fn execute(args: &[String]) -> anyhow::Result<i32> {
         Some(Command::Worker(_)) => {
             let mut learner = vec![worker::EXERCISES_MODE.to_string()];
             learner.extend(after_subcommand(args, "worker"));
-            usage_result(run::exec_learner(learner))
+            usage_result(run_learner(&learner))
         }
     }
 }
@@ -232,31 +234,12 @@ fn usage_sentence(error: &clap::Error) -> String {
     }
 }
 
-/// Turns a usage error into a one-line message and exit code 2; other errors pass through.
-pub(crate) fn usage_result(result: anyhow::Result<i32>) -> anyhow::Result<i32> {
-    match result {
-        Err(error) if error.downcast_ref::<UsageError>().is_some() => {
-            eprintln!("오류: {error}");
-            Ok(EXIT_USAGE)
-        }
-        other => other,
-    }
-}
-
 fn format_error(error: &anyhow::Error) -> String {
     let mut message = format!("오류: {error}");
     for cause in error.chain().skip(1) {
         message.push_str(&format!("\n  원인: {cause}"));
     }
     message
-}
-
-fn block_on(future: impl std::future::Future<Output = anyhow::Result<i32>>) -> anyhow::Result<i32> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| anyhow::anyhow!("tokio 런타임을 시작할 수 없어요: {e}"))?;
-    usage_result(runtime.block_on(future))
 }
 
 /// `loadlab solution x | head` closes the pipe early: end quietly, as other Unix tools do.
@@ -322,14 +305,22 @@ pub fn exercises_main(workbook: Workbook) -> ExitCode {
                 }
             }
         }
-        Ok(cli) if cli.run.web.web => match block_on(web::exec_run(cli.run, workbook, true)) {
-            Ok(code) => code,
-            Err(error) => {
-                eprintln!("{}", format_error(&error));
-                1
+        Ok(cli) if cli.run.web.web => {
+            match block_on(web::exec_run(&cli.run.settings(), &cli.run.web, workbook, true)) {
+                Ok(code) => code,
+                Err(error) => {
+                    eprintln!("{}", format_error(&error));
+                    1
+                }
             }
-        },
-        Ok(cli) => match block_on(run::exec_with_workbook(cli.run, workbook, run::Origin::Learner)) {
+        }
+        Ok(cli) => match block_on(console::run::run(
+            cli.run.settings(),
+            cli.run.outputs(),
+            cli.run.console_options(),
+            workbook,
+            console::run::Origin::Learner,
+        )) {
             Ok(code) => code,
             Err(error) => {
                 eprintln!("{}", format_error(&error));

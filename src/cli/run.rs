@@ -1,21 +1,14 @@
-//! `loadlab run`: a headless load test with Locust's flags. The flags become
-//! [`RunSettings`] and the work is [`crate::ops::run`]'s (the embedded lab server on its own
-//! runtime, the engine, the report files, practice progress); this file prints: the header, the
-//! live progress, Locust's tables, the explanation and the criteria's verdicts.
+//! `loadlab run`: a headless load test with Locust's flags. The flags become [`RunSettings`],
+//! [`Outputs`] and a [`ConsoleOptions`]; the run as the terminal shows it is
+//! [`crate::ops::console::run`]'s, the run itself [`crate::ops::run`]'s.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::Context;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 
-use super::Workbook;
-use crate::engine::LiveStatus;
-use crate::engine::console;
-use crate::ops::run::{Outputs, RunHooks, RunSettings, Target, Written};
-use crate::{explain, ops, report};
+use crate::ops::console::run::ConsoleOptions;
+use crate::ops::run::{Outputs, RunSettings};
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
@@ -109,45 +102,7 @@ fn parse_time_scale(text: &str) -> Result<f64, String> {
 
 /// Runs `args` with the finished scenarios compiled into `loadlab`.
 pub async fn exec(args: RunArgs) -> anyhow::Result<i32> {
-    exec_with_workbook(args, crate::solutions::workbook(), Origin::Solutions).await
-}
-
-/// Whose scenarios a run uses: the learner's runs can tick practice items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    Solutions,
-    Learner,
-}
-
-/// `loadlab run` without `--solutions`: builds the learner's exercises and runs them with the
-/// same arguments, in a child process that shares this terminal (Ctrl-C reaches it, and it
-/// prints its own summary).
-pub fn exec_learner(raw_args: Vec<String>) -> anyhow::Result<i32> {
-    let binary = match crate::grader::build::build_exercises(true)? {
-        crate::grader::build::Build::Ready(path) => path,
-        crate::grader::build::Build::Failed => {
-            eprintln!("{}", crate::grader::build::failed_message());
-            return Ok(1);
-        }
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("tokio 런타임 시작 실패")?;
-    runtime.block_on(async {
-        let mut child = tokio::process::Command::new(&binary)
-            .args(&raw_args)
-            .spawn()
-            .with_context(|| format!("실행할 수 없어요: {}", binary.display()))?;
-        // Ctrl-C goes to the whole process group: the child stops and prints; we only wait.
-        let status = loop {
-            tokio::select! {
-                status = child.wait() => break status.context("시나리오 프로세스를 기다릴 수 없어요")?,
-                _ = tokio::signal::ctrl_c() => continue,
-            }
-        };
-        Ok(status.code().unwrap_or(1))
-    })
+    crate::ops::console::run::run_solutions(args.settings(), args.outputs(), args.console_options()).await
 }
 
 impl RunArgs {
@@ -173,163 +128,13 @@ impl RunArgs {
         }
     }
 
+    /// What the console shows besides the tables.
+    pub fn console_options(&self) -> ConsoleOptions {
+        ConsoleOptions { no_explain: self.no_explain, only_summary: self.only_summary }
+    }
+
     /// The report files asked for.
     pub fn outputs(&self) -> Outputs {
         Outputs { json: self.json.clone(), csv: self.csv.clone(), html: self.html.clone() }
     }
-}
-
-/// Runs `args` against `workbook`'s classes: prints the header, the live lines, Locust's tables
-/// and the explanation, writes the report files, and returns the exit code.
-pub async fn exec_with_workbook(args: RunArgs, workbook: Workbook, origin: Origin) -> anyhow::Result<i32> {
-    args.outputs().check()?;
-    let mut prepared = ops::run::prepare(args.settings(), workbook)?;
-    let target = Target::start(&prepared.settings).await?;
-    let class_names: Vec<&str> = prepared.classes.iter().map(|class| class.name).collect();
-    println!(
-        "부하 테스트 시작: {} → {} ({}){}",
-        class_names.join(", "),
-        target.host,
-        prepared.describe(),
-        if target.is_embedded() { " — 내장 실습 서버" } else { "" }
-    );
-
-    let display = LiveDisplay::new(!args.only_summary);
-    let observer_display = display.clone();
-    let hooks = RunHooks {
-        observer: Some(Box::new(move |status: &LiveStatus<'_>| observer_display.update(status))),
-        interrupt: Some(Box::pin(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })),
-        control: None,
-    };
-    let result = ops::run::run_on(&mut prepared, &target, hooks).await;
-    display.finish();
-    target.stop().await;
-    let result = result?;
-    println!();
-    print!("{}", console::summary(&result));
-    let color = colored::control::SHOULD_COLORIZE.should_colorize();
-    if !args.no_explain {
-        print!("\n{}", explain::explain(&result).render(color));
-    }
-    for (kind, path) in ops::run::write_reports(&args.outputs(), &result)? {
-        let what = match kind {
-            Written::Json => "JSON 결과 저장",
-            Written::Csv => "CSV 저장",
-            Written::Html => "HTML 보고서 저장",
-        };
-        println!("{what}: {}", path.display());
-    }
-    if let Some(saturation) = args.shape.as_ref().and_then(|_| explain::saturation::find(&result)) {
-        print!("\n{}", saturation.render());
-    }
-    if origin == Origin::Learner {
-        match ops::run::record_practice(&result, &prepared.settings) {
-            Ok(news) => news.iter().for_each(|line| println!("{line}")),
-            Err(error) => eprintln!("진행 상황 파일을 저장하지 못했어요: {error}"),
-        }
-    }
-    let (verdicts, code) = ops::run::judge(prepared.criteria.as_deref(), &result);
-    if prepared.criteria.is_some() {
-        print!("\n{}", report::thresholds::render(&verdicts, color));
-    }
-    Ok(code)
-}
-
-/// The live part of the console: a progress bar on a terminal, a status line every few seconds
-/// otherwise, and the request table every ten seconds (unless `--only-summary`).
-#[derive(Clone)]
-struct LiveDisplay {
-    bar: Option<ProgressBar>,
-    periodic: bool,
-    last_line: std::sync::Arc<std::sync::Mutex<(Instant, Instant)>>,
-}
-
-const STATUS_EVERY: Duration = Duration::from_secs(2);
-const TABLE_EVERY: Duration = Duration::from_secs(10);
-
-impl LiveDisplay {
-    fn new(periodic: bool) -> Self {
-        let bar = std::io::stdout().is_terminal().then(|| {
-            let bar = ProgressBar::new(100);
-            bar.set_style(
-                ProgressStyle::with_template("{bar:24.cyan/blue} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        let now = Instant::now();
-        LiveDisplay { bar, periodic, last_line: std::sync::Arc::new(std::sync::Mutex::new((now, now))) }
-    }
-
-    fn update(&self, status: &LiveStatus<'_>) {
-        for notice in &status.notices {
-            let text = console::notice_text(notice);
-            match &self.bar {
-                Some(bar) => bar.suspend(|| println!("{text}")),
-                None => println!("{text}"),
-            }
-        }
-        let line = status_line(status);
-        let mut last = crate::process::lock(&self.last_line);
-        let table_due = self.periodic && last.1.elapsed() >= TABLE_EVERY;
-        if table_due {
-            last.1 = Instant::now();
-        }
-        let table = table_due.then(|| {
-            let summary = status.summary();
-            console::request_table(&summary.stats, &summary.total)
-        });
-        match &self.bar {
-            Some(bar) => {
-                if let Some(run_time) = status.run_time {
-                    bar.set_position((status.elapsed.as_secs_f64() / run_time.as_secs_f64() * 100.0) as u64);
-                }
-                bar.set_message(line);
-                if let Some(table) = table {
-                    bar.suspend(|| println!("{table}"));
-                }
-            }
-            None => {
-                if self.periodic && last.0.elapsed() >= STATUS_EVERY {
-                    last.0 = Instant::now();
-                    println!("{line}");
-                }
-                if let Some(table) = table {
-                    println!("{table}");
-                }
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-fn status_line(status: &LiveStatus<'_>) -> String {
-    let time = match status.run_time {
-        Some(total) => format!("{:>3.0}/{:.0}초", status.elapsed.as_secs_f64(), total.as_secs_f64()),
-        None => format!("{:>3.0}초", status.elapsed.as_secs_f64()),
-    };
-    let mut line = format!("[{time}] 사용자 {}/{}명", status.users, status.target_users);
-    if let Some(stage) = &status.stage {
-        line.push_str(&format!(" ({stage})"));
-    }
-    if let Some(second) = status.last_second {
-        line.push_str(&format!(
-            " | {:.1} req/s | 실패 {}건 | {}",
-            second.requests_per_second,
-            second.total_failures,
-            console::live_percentiles(second)
-        ));
-    }
-    if let Some(percent) = status.generator_cpu_percent.filter(|p| *p > crate::engine::cpu::THRESHOLD * 100.0)
-    {
-        line.push_str(&format!(" | ⚠️ 생성기 CPU {percent:.0}%"));
-    }
-    line
 }

@@ -2,7 +2,8 @@
 //! (debounced), moving on to the next unfinished item once it passes. Keys: `h` hint, `l` list,
 //! `n` next item, `r` re-grade now, `q` quit. File events come from `notify`; a slow mtime poll
 //! backs it up (some file systems never send events), and `r` is the manual fallback. Without a
-//! terminal the same keys are read line by line from stdin.
+//! terminal the same keys are read line by line from stdin. This file owns the keys, the file
+//! events and the screen; each grading is [`crate::ops::console::check::build_and_grade`].
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -14,9 +15,7 @@ use colored::Colorize;
 use notify::Watcher;
 use tokio::sync::mpsc;
 
-use crate::grader::build::{self, Build};
 use crate::grader::checks::Status;
-use crate::grader::observe::Scenarios;
 use crate::progress::Progress;
 
 #[derive(Args, Debug)]
@@ -144,16 +143,7 @@ async fn grade_and_advance(current: usize) -> anyhow::Result<usize> {
 async fn grade(index: usize) -> anyhow::Result<Option<Status>> {
     let item = GRADED[index];
     println!("\n{} {}", "▶".cyan(), format!("{item} 채점 중…").bold());
-    let built =
-        tokio::task::spawn_blocking(|| build::build_exercises(true)).await.context("빌드 작업 실패")??;
-    let Build::Ready(binary) = built else {
-        eprintln!("{}", build::failed_message().red());
-        return Ok(None);
-    };
-    let verdict = crate::ops::check::grade(&Scenarios::Binary(binary), &[item]).await?.remove(0);
-    super::check::print_verdict(&verdict);
-    super::check::record(std::slice::from_ref(&verdict))?;
-    Ok(Some(verdict.status))
+    crate::ops::console::check::build_and_grade(item).await
 }
 
 fn print_list(current: usize) {

@@ -1,13 +1,13 @@
 //! `loadlab web` and `loadlab run --web`: the dashboard's flags. The dashboard itself is
 //! [`crate::web`]'s; this file only turns flags into [`WebOptions`] (and `run`'s flags into
-//! the form's starting values).
+//! the form's starting values, taken from [`RunSettings`]).
 
 use std::net::IpAddr;
 
 use clap::Args;
 
-use super::run::RunArgs;
 use crate::engine::workbook::Workbook;
+use crate::ops::run::RunSettings;
 use crate::web::WebOptions;
 use crate::web::form::{ClassChoice, StartForm};
 
@@ -48,37 +48,30 @@ impl WebAddress {
     fn options(&self) -> WebOptions {
         WebOptions { host: self.web_host, port: self.web_port, ..WebOptions::default() }
     }
-
-    /// The learner binary's flags for `loadlab web` at the same address (it serves the
-    /// learner's classes, with an empty form).
-    pub fn learner_args(&self) -> Vec<String> {
-        let port = self.web_port.to_string();
-        let host = self.web_host.to_string();
-        ["--web", "--web-form-only", "--web-port", port.as_str(), "--web-host", host.as_str()]
-            .map(String::from)
-            .to_vec()
-    }
 }
 
-/// `loadlab web --solutions`: the dashboard for the finished scenarios, until Ctrl-C.
-pub async fn exec(args: WebArgs) -> anyhow::Result<i32> {
-    crate::web::serve(crate::solutions::workbook(), args.address.options()).await?;
-    Ok(0)
+/// `loadlab web [--solutions]`: the dashboard until Ctrl-C.
+pub fn exec(args: WebArgs) -> anyhow::Result<i32> {
+    crate::web::open::open_dashboard(args.solutions, args.address.web_host, args.address.web_port)
 }
 
-/// `run --web`: the dashboard with `args` in the form, started at once (`--web-form-only`:
+/// `run --web`: the dashboard with `settings` in the form, started at once (`--web-form-only`:
 /// the empty form of `loadlab web`).
-pub async fn exec_run(args: RunArgs, workbook: Workbook, record_practice: bool) -> anyhow::Result<i32> {
-    let started = !args.web.web_form_only;
-    let form = started.then(|| start_form(&args, &workbook));
-    let options =
-        WebOptions { record_practice, defaults: form, autostart: started, ..args.web.address.options() };
+pub async fn exec_run(
+    settings: &RunSettings,
+    web: &RunWeb,
+    workbook: Workbook,
+    record_practice: bool,
+) -> anyhow::Result<i32> {
+    let started = !web.web_form_only;
+    let form = started.then(|| start_form(settings, &workbook));
+    let options = WebOptions { record_practice, defaults: form, autostart: started, ..web.address.options() };
     crate::web::serve(workbook, options).await?;
     Ok(0)
 }
 
-/// `run`'s flags as the form's fields; no class named means every class with its weight.
-fn start_form(args: &RunArgs, workbook: &Workbook) -> StartForm {
+/// `run`'s settings as the form's fields; no class named means every class with its weight.
+fn start_form(args: &RunSettings, workbook: &Workbook) -> StartForm {
     let classes = workbook
         .classes
         .iter()
@@ -93,6 +86,6 @@ fn start_form(args: &RunArgs, workbook: &Workbook) -> StartForm {
         classes,
         shape: args.shape.clone().unwrap_or_default(),
         quick: args.quick,
-        bottlenecks: args.bottleneck.iter().map(|b| b.name().to_string()).collect(),
+        bottlenecks: args.bottlenecks.iter().map(|b| b.name().to_string()).collect(),
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser};
 
-use super::Workbook;
+use crate::engine::workbook::Workbook;
 use crate::worker::WorkerOptions;
 
 /// The word that puts the exercises binary in worker mode (its first argument).

@@ -1,8 +1,12 @@
-//! Grading checklist items and keeping the progress file in step: a passed item is ticked, an
-//! item that breaks again is unticked, and 실습 2 ticks itself when the whole locustfile passes.
-//! Every change goes through [`Progress::update`], under its file lock.
+//! Grading checklist items and keeping the progress file in step: the learner's `exercises`
+//! package built, its items graded, a passed item ticked, an item that breaks again unticked,
+//! and 실습 2 ticked when the whole locustfile passes. Every change goes through
+//! [`Progress::update`], under its file lock.
+
+use std::path::PathBuf;
 
 use crate::checklist::ITEMS;
+use crate::grader::build::{self, Build};
 use crate::grader::checks::{self, Status, Verdict};
 use crate::grader::observe::Scenarios;
 use crate::progress::Progress;
@@ -14,6 +18,22 @@ pub struct Recorded {
     pub warning: Option<String>,
     /// Every locustfile item is done, so 실습 2 is.
     pub locustfile_done: bool,
+}
+
+/// The learner's exercises binary, or why there is none.
+pub enum Built {
+    Ready(PathBuf),
+    /// `exercises/` did not compile; cargo has printed its errors, this says what to do.
+    Failed(String),
+}
+
+/// The learner's `exercises` package built as its own cargo package (`quiet`: no cargo progress
+/// lines), ready to grade or run.
+pub fn build_exercises(quiet: bool) -> anyhow::Result<Built> {
+    Ok(match build::build_exercises(quiet)? {
+        Build::Ready(path) => Built::Ready(path),
+        Build::Failed => Built::Failed(build::failed_message()),
+    })
 }
 
 /// Grades `items` in order against `scenarios`.

@@ -6,22 +6,23 @@
 //! leaves the tutor cleanly through [`Interrupted`]. The progress file is loaded fresh before
 //! each use and saved after each change, since the hooks (grader, runs) write it too.
 
-use super::drill::{Drill, Prediction};
 use super::lesson::{self, Lesson, Step};
 use super::page;
-use super::quiz::Quiz;
 use super::render::{RenderOptions, render};
 use super::{Hooks, Interrupted, pager, terminal_width};
+use crate::ops::console::serve::{Serve, serve};
+use crate::ops::console::{block_on, check};
 use crate::progress::Progress;
 use anyhow::{Context, Result};
 use colored::Colorize;
 use inquire::error::InquireResult;
 use inquire::ui::{RenderConfig, Styled};
-use inquire::{Confirm, InquireError, Select, Text};
+use inquire::{Confirm, InquireError, Select};
 use std::cell::Cell;
 use std::fmt;
 
 mod dialogs;
+mod steps;
 
 const SELECT_HELP: &str = "↑↓ 이동 · Enter 선택 · 글자 입력으로 찾기 · Esc 뒤로 · Ctrl-C 끝내기";
 const QUIZ_HELP: &str = "↑↓ 이동 · Enter 답하기 · Esc 건너뛰기";
@@ -179,9 +180,17 @@ impl<'h> App<'h> {
         }
     }
 
+    /// Runs a command line a lesson holds, through the hooks.
     fn run_command(&self, args: Vec<String>) {
-        println!("{}", format!("$ {}", super::command::command_line(&args)).dimmed());
-        match (self.hooks.run_command)(&args) {
+        self.perform(&args, || (self.hooks.run_command)(&args));
+    }
+
+    /// Shows `shown`, the command line a learner would type for the same, runs `operation` and
+    /// says how it ended as that command would: a usage error in one line, any other exit code
+    /// or error noted, and the tutor goes on.
+    fn perform(&self, shown: &[String], operation: impl FnOnce() -> Result<i32>) {
+        println!("{}", format!("$ {}", super::command::command_line(shown)).dimmed());
+        match crate::ops::console::usage_result(operation()) {
             Ok(0) => {}
             Ok(code) => println!("{}", format!("(명령이 끝났어요. 종료 코드: {code})").yellow()),
             Err(err) => println!("{} {err:#}", "명령을 실행하지 못했어요:".red()),
@@ -264,7 +273,9 @@ impl<'h> App<'h> {
                 MenuItem::Web => self.web_ui()?,
                 MenuItem::Serve => {
                     println!("{SERVE_NOTE}");
-                    self.run_command(["serve", "--port", "8000"].map(String::from).to_vec());
+                    self.perform(&words(&["serve", "--port", "8000"]), || {
+                        block_on(serve(Serve::on_guide_port()))
+                    });
                 }
                 MenuItem::Lab => self.lab()?,
                 MenuItem::Progress => self.show(&self.progress_markdown(&self.progress()))?,
@@ -371,7 +382,9 @@ impl<'h> App<'h> {
                 Step::Exercise(exercise) => {
                     self.show(&page::exercise_markdown(exercise, &workbook, &self.progress()))?;
                     if confirm("지금 채점해 볼까요?", false)? == Some(true) {
-                        self.run_command(vec!["check".into(), exercise.item.clone()]);
+                        self.perform(&words(&["check", &exercise.item]), || {
+                            block_on(check::check(Some(&exercise.item), false))
+                        });
                     }
                 }
                 Step::Markdown(_) | Step::Checklist => {
@@ -381,101 +394,6 @@ impl<'h> App<'h> {
             println!();
         }
         Ok(())
-    }
-
-    fn ask(&self, quiz: &Quiz) -> Result<()> {
-        let progress = self.progress();
-        let earlier = progress.quiz_results.get(&quiz.id);
-        if earlier.is_some_and(|result| result.correct) {
-            let right = &quiz.choices[quiz.answer()];
-            return self.show(&format!(
-                "**❓ 퀴즈 {}.** {}\n\n✅ 이미 맞힌 문제예요. 정답: **{}**\n",
-                quiz.number, quiz.question, right.text
-            ));
-        }
-        self.header_rows.set(0);
-        println!("{}", format!("❓ 퀴즈 {}", quiz.number).bold());
-        // A new order on every attempt: where the right answer sat last time tells nothing.
-        let order = quiz.display_order(earlier.map_or(0, |result| result.attempts));
-        let options: Vec<Labelled<usize>> = order
-            .iter()
-            .enumerate()
-            .map(|(shown, &index)| Labelled {
-                label: format!("{}. {}", shown + 1, self.inline(&quiz.choices[index].text)),
-                value: index,
-            })
-            .collect();
-        // No filtering: a stray key (a `q` meant for the pager) must not hide every choice.
-        let answer = Select::new(&self.inline(&quiz.question), options)
-            .with_help_message(QUIZ_HELP)
-            .without_filtering()
-            .prompt();
-        let Some(chosen) = answered(answer)? else {
-            println!("{}", "퀴즈를 건너뛰었어요. 이 쪽에 다시 오면 풀 수 있어요.".dimmed());
-            return Ok(());
-        };
-        let correct = quiz.choices[chosen.value].correct;
-        self.record(|progress| progress.record_quiz(&quiz.id, correct));
-        println!();
-        self.show(&quiz.feedback_markdown(chosen.value, &order))
-    }
-
-    /// Predict, then run: asks for a prediction, runs the drill's command and compares.
-    fn drill(&self, drill: &Drill) -> Result<()> {
-        self.show(&drill.question_markdown())?;
-        if let Some(last) = self.progress().drill_results.get(&drill.id) {
-            let mark = if last.close { "✅" } else { "❌" };
-            println!(
-                "{}",
-                format!("지난번: 예측 {} → 측정 {} {mark}", last.prediction, last.measured).dimmed()
-            );
-        }
-        let prediction = if drill.wants_number() {
-            let typed = answered(
-                Text::new("내 예측 (숫자):")
-                    .with_help_message("숫자만 적어도 돼요 (예: 10) · Enter 실행 · Esc 건너뛰기")
-                    .with_validator({
-                        // The same reading the drill applies, so the prompt never accepts a
-                        // prediction the drill then refuses ("약 10", "10 req/s", "100%").
-                        let drill = drill.clone();
-                        move |text: &str| {
-                            Ok(match drill.parse_prediction(text) {
-                                Ok(_) => inquire::validator::Validation::Valid,
-                                Err(err) => inquire::validator::Validation::Invalid(err.to_string().into()),
-                            })
-                        }
-                    })
-                    .prompt(),
-            )?;
-            typed.map(|text| drill.parse_prediction(&text)).transpose()?
-        } else {
-            let options: Vec<Labelled<usize>> = drill
-                .choices
-                .iter()
-                .enumerate()
-                .map(|(index, choice)| Labelled { label: format!("{}. {choice}", index + 1), value: index })
-                .collect();
-            select_short("내 예측:", options)?.map(|choice| Prediction::Choice(choice.value))
-        };
-        let Some(prediction) = prediction else {
-            println!("{}", "예측해 보기를 건너뛰었어요. 이 쪽에 다시 오면 해 볼 수 있어요.".dimmed());
-            return Ok(());
-        };
-        println!("{}", "예측을 적어 뒀어요. 이제 실제로 돌려서 확인해 볼게요.".dimmed());
-        println!("{}", format!("$ {}", crate::places::command(&drill.run_line)).dimmed());
-        match drill.run(&prediction, self.hooks) {
-            Ok(outcome) => {
-                if let Err(err) = drill.record(&prediction, &outcome) {
-                    eprintln!("{} {err:#}", "⚠️".yellow());
-                }
-                println!();
-                self.show(&drill.outcome_markdown(&prediction, &outcome))
-            }
-            Err(err) => {
-                println!("{} {err:#}", "실행해서 확인하지 못했어요:".red());
-                Ok(())
-            }
-        }
     }
 
     /// One line of Markdown (`code`, **bold**) as the terminal shows it, for a prompt line.
@@ -512,6 +430,11 @@ impl<'h> App<'h> {
         md.push_str(&format!("\n진행 상황 파일: {}\n", progress.path().display()));
         md
     }
+}
+
+/// A command line's words.
+fn words(list: &[&str]) -> Vec<String> {
+    list.iter().map(|word| word.to_string()).collect()
 }
 
 /// Where opening lesson `number` starts: the saved page if the learner was reading it.

@@ -77,7 +77,7 @@ fn paint(out: &mut String, text: &str, kind: Kind) {
 /// Colours one line of code. `state` carries open strings and comments to the next line.
 pub fn line(language: Language, line: &str, state: &mut State) -> String {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let byte = |index: usize| chars.get(index).map_or(line.len(), |&(at, _)| at);
+    let byte = |index: usize| byte_at(line, &chars, index);
     let rest = |index: usize| &line[byte(index)..];
     let mut out = String::new();
     let mut index = 0;
@@ -90,16 +90,7 @@ pub fn line(language: Language, line: &str, state: &mut State) -> String {
     while index < chars.len() {
         // Inside a string or comment from an earlier line or character.
         if let Some(close) = state.open {
-            let kind = if close == "*/" { Kind::Comment } else { Kind::Text };
-            let start = index;
-            match find_close(&chars, index, close) {
-                Some(end) => {
-                    index = end;
-                    state.open = None;
-                }
-                None => index = chars.len(),
-            }
-            paint(&mut out, &line[byte(start)..byte(index)], kind);
+            index = continue_open(&mut out, line, &chars, index, close, state);
             continue;
         }
 
@@ -140,21 +131,7 @@ pub fn line(language: Language, line: &str, state: &mut State) -> String {
             continue;
         }
         if ch.is_alphabetic() || ch == '_' {
-            let start = index;
-            while index < chars.len() && (chars[index].1.is_alphanumeric() || chars[index].1 == '_') {
-                index += 1;
-            }
-            let word = &line[byte(start)..byte(index)];
-            let prefixed_string = language == Language::Python
-                && matches!(word, "f" | "r" | "b" | "rb" | "br" | "fr" | "rf" | "u")
-                && string_opening(language, &chars, index).is_some();
-            if prefixed_string {
-                paint(&mut out, word, Kind::Text);
-            } else if language.keywords().contains(&word) {
-                paint(&mut out, word, Kind::Keyword);
-            } else {
-                paint(&mut out, word, Kind::Plain);
-            }
+            index = paint_word(&mut out, language, line, &chars, index);
             continue;
         }
         let start = index;
@@ -162,6 +139,61 @@ pub fn line(language: Language, line: &str, state: &mut State) -> String {
         paint(&mut out, &line[byte(start)..byte(index)], Kind::Plain);
     }
     out
+}
+
+/// The byte offset of character `index` of `line` (its end past the last character).
+fn byte_at(line: &str, chars: &[(usize, char)], index: usize) -> usize {
+    chars.get(index).map_or(line.len(), |&(at, _)| at)
+}
+
+/// Paints from `index` up to `close` of the string or comment an earlier line or character
+/// left open (to the end of the line if it stays open); returns where painting stopped.
+fn continue_open(
+    out: &mut String,
+    line: &str,
+    chars: &[(usize, char)],
+    start: usize,
+    close: &'static str,
+    state: &mut State,
+) -> usize {
+    let kind = if close == "*/" { Kind::Comment } else { Kind::Text };
+    let end = match find_close(chars, start, close) {
+        Some(end) => {
+            state.open = None;
+            end
+        }
+        None => chars.len(),
+    };
+    paint(out, &line[byte_at(line, chars, start)..byte_at(line, chars, end)], kind);
+    end
+}
+
+/// Paints the word starting at `start`: a keyword, a Python string prefix (`f"…"`), or plain
+/// text; returns where the word ends.
+fn paint_word(
+    out: &mut String,
+    language: Language,
+    line: &str,
+    chars: &[(usize, char)],
+    start: usize,
+) -> usize {
+    let mut index = start;
+    while index < chars.len() && (chars[index].1.is_alphanumeric() || chars[index].1 == '_') {
+        index += 1;
+    }
+    let word = &line[byte_at(line, chars, start)..byte_at(line, chars, index)];
+    let prefixed_string = language == Language::Python
+        && matches!(word, "f" | "r" | "b" | "rb" | "br" | "fr" | "rf" | "u")
+        && string_opening(language, chars, index).is_some();
+    let kind = if prefixed_string {
+        Kind::Text
+    } else if language.keywords().contains(&word) {
+        Kind::Keyword
+    } else {
+        Kind::Plain
+    };
+    paint(out, word, kind);
+    index
 }
 
 struct Opening {

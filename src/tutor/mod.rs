@@ -3,9 +3,11 @@
 //!
 //! It owns the terminal Markdown renderer ([`render_markdown`]), the lesson model
 //! (`lessons/*.md`, embedded at build time), the interactive menu and the print mode of
-//! `loadlab learn N --print`. The rest of loadlab reaches it only through [`Hooks`]: the tutor
-//! never runs the engine, the grader or the server itself, it asks the hook to run the same
-//! command line a learner would type.
+//! `loadlab learn N --print`. Its actions call the operations layer ([`crate::ops::console`]),
+//! the same functions the command line calls, so their output is the command's; the tutor
+//! never runs the engine, the grader or the server itself. A command line a lesson holds (a
+//! `loadlab-run` block, a drill's run) is data the tutor cannot read on its own: it goes to
+//! [`Hooks`], which the command line fills with its own parser.
 //!
 //! Promises: without a terminal (piped, CI) the interactive entry points print a Korean note
 //! naming the non-interactive commands and return a non-zero exit code instead of waiting for
@@ -29,10 +31,10 @@ use anyhow::{Context, Result};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-/// What the tutor may ask of the rest of loadlab.
+/// What the tutor may ask of the layer above it.
 pub struct Hooks {
-    /// Runs one loadlab command line in-process (e.g. `["run","--solutions","TodoUser","-u","20",...]`)
-    /// and returns its exit code.
+    /// Runs one command line a lesson holds, in-process (e.g.
+    /// `["run","--solutions","TodoUser","-u","20",...]`), and returns its exit code.
     pub run_command: Box<CommandHook>,
 }
 
@@ -117,6 +119,13 @@ pub fn render_lesson(
 ) -> String {
     let opts = RenderOptions::new(width, color);
     page::lesson_text(lesson, progress, &crate::places::workbook_dir(), &opts)
+}
+
+/// Prints the hints of checklist item `item` for the terminal (`hint ITEM`, the exercise dialog).
+pub fn print_hint(item: &str) -> Result<i32> {
+    let text = crate::ops::console::hint::hint_text(item)?;
+    print!("{}", render_markdown(text, terminal_width(), color_enabled()));
+    Ok(0)
 }
 
 /// The progress view (lessons, quiz score, checklist) as terminal text, for `loadlab progress`.

@@ -13,6 +13,7 @@ mod api;
 mod dashboard;
 mod events;
 pub mod form;
+pub mod open;
 mod outcome;
 mod reach;
 mod steer;

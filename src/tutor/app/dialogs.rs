@@ -1,9 +1,16 @@
 //! The tutor's dialogs beyond reading: exercises and grading, a load test with its parameters
 //! (classes named from the registries), and the bottleneck lab. Each asks with inquire and
-//! hands the finished command line to the hooks, like every other tutor action.
+//! calls the operation ([`crate::ops::console`]) the same command would, showing that command
+//! line first so the learner can type it next time.
 
-use super::{App, Labelled, SERVE_NOTE, SOLUTION_WARNING, answered, confirm, select};
+use super::{App, Labelled, SERVE_NOTE, SOLUTION_WARNING, answered, confirm, select, words};
 use crate::checklist::{ITEMS, Item};
+use crate::exit::UsageError;
+use crate::ops::console::hunt::{HuntStep, hunt};
+use crate::ops::console::run::ConsoleOptions;
+use crate::ops::console::serve::{Serve, serve};
+use crate::ops::console::{block_on, check, practice, solution};
+use crate::ops::run::{Outputs, RunSettings};
 use anyhow::Result;
 use inquire::{CustomType, Text};
 use std::fmt;
@@ -60,7 +67,7 @@ impl App<'_> {
             let (command, item) = match action {
                 ExerciseAction::Back => return Ok(()),
                 ExerciseAction::CheckAll => {
-                    self.run_command(vec!["check".into()]);
+                    self.perform(&words(&["check"]), || block_on(check::check(None, false)));
                     continue;
                 }
                 ExerciseAction::Check => ("check", self.pick_item("어느 항목을 채점할까요?")?),
@@ -71,7 +78,11 @@ impl App<'_> {
             if command == "solution" && confirm(SOLUTION_WARNING, false)? != Some(true) {
                 continue;
             }
-            self.run_command(vec![command.into(), item.id.into()]);
+            self.perform(&words(&[command, item.id]), || match command {
+                "check" => block_on(check::check(Some(item.id), false)),
+                "hint" => crate::tutor::print_hint(item.id),
+                _ => solution::show(item.id),
+            });
         }
     }
 
@@ -97,7 +108,10 @@ impl App<'_> {
         if source.value {
             args.push("--solutions".to_string());
         }
-        self.run_command(args);
+        let loopback = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+        self.perform(&args, || {
+            crate::web::open::open_dashboard(source.value, loopback, crate::web::DEFAULT_PORT)
+        });
         Ok(())
     }
 
@@ -114,88 +128,19 @@ impl App<'_> {
         } else {
             super::super::classes::exercise_classes(&crate::places::workbook_dir())
         };
-        let help = format!("등록된 클래스: {} · 여러 개는 띄어 써요", registered.join(", "));
-        let Some(classes) = answered(
-            Text::new("사용자 클래스:")
-                .with_default("TodoUser")
-                .with_help_message(&help)
-                .with_validator(|text: &str| {
-                    let ok = text
-                        .split_whitespace()
-                        .all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
-                    Ok(if ok && !text.trim().is_empty() {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid("클래스 이름을 띄어 써서 적어 주세요.".into())
-                    })
-                })
-                .prompt(),
-        )?
-        else {
-            return Ok(());
-        };
-        let Some(users) = answered(
-            CustomType::<u32>::new("사용자 수 (-u, --users):")
-                .with_default(20)
-                .with_error_message("1 이상의 정수를 적어 주세요.")
-                .with_validator(|n: &u32| {
-                    Ok(if *n > 0 {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid("1 이상이어야 해요.".into())
-                    })
-                })
-                .prompt(),
-        )?
-        else {
-            return Ok(());
-        };
-        let Some(spawn_rate) = answered(
-            CustomType::<f64>::new("투입 속도: 1초에 투입할 사용자 수 (-r, --spawn-rate):")
-                .with_default(5.0)
-                .with_error_message("0보다 큰 수를 적어 주세요.")
-                .with_validator(|n: &f64| {
-                    Ok(if *n > 0.0 && n.is_finite() {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid("0보다 커야 해요.".into())
-                    })
-                })
-                .prompt(),
-        )?
-        else {
-            return Ok(());
-        };
-        let Some(run_time) = answered(
-            Text::new("실행 시간 (-t, --run-time):")
-                .with_default("15s")
-                .with_help_message("예: 15s, 1m, 1m30s")
-                .with_validator(|text: &str| {
-                    Ok(if valid_run_time(text) {
-                        inquire::validator::Validation::Valid
-                    } else {
-                        inquire::validator::Validation::Invalid("15s, 1m, 1m30s처럼 적어 주세요.".into())
-                    })
-                })
-                .prompt(),
-        )?
-        else {
+        let Some(run) = ask_run(&registered)? else {
             return Ok(());
         };
         let mut args = vec!["run".to_string()];
         if source.value {
             args.push("--solutions".into());
         }
-        args.extend(classes.split_whitespace().map(String::from));
-        args.extend([
-            "-u".into(),
-            users.to_string(),
-            "-r".into(),
-            spawn_rate.to_string(),
-            "-t".into(),
-            run_time.trim().to_string(),
-        ]);
-        self.run_command(args);
+        args.extend(run.flags());
+        if source.value {
+            self.perform(&args, || run.solutions());
+        } else {
+            self.perform(&args, || crate::ops::console::run::run_learner(&run.flags()));
+        }
         Ok(())
     }
 
@@ -241,16 +186,19 @@ impl App<'_> {
                 if let Some(choice) = select("어떤 병목을 켤까요?", options, 0)? {
                     println!("{SERVE_NOTE}");
                     // In memory: the hunt's before and after runs start from the same empty table.
-                    let mut args = ["serve", "--port", "8000", "--in-memory"].map(String::from).to_vec();
+                    let mut args = words(&["serve", "--port", "8000", "--in-memory"]);
+                    let mut options = Serve { in_memory: true, ..Serve::on_guide_port() };
                     if !choice.value.is_empty() {
-                        args.extend(["--bottleneck".to_string(), choice.value]);
+                        args.extend(["--bottleneck".to_string(), choice.value.clone()]);
+                        options.bottlenecks.push(choice.value);
                     }
-                    self.run_command(args);
+                    self.perform(&args, || block_on(serve(options)));
                 }
             }
             1 => {
                 if let Some(choice) = select("어떤 병목일까요?", bottlenecks(), 0)? {
-                    self.run_command(vec!["hunt".into(), "guess".into(), choice.value]);
+                    let args = words(&["hunt", "guess", &choice.value]);
+                    self.perform(&args, || hunt(HuntStep::Guess(choice.value)));
                 }
             }
             2 => {
@@ -260,14 +208,145 @@ impl App<'_> {
                 let after =
                     answered(inquire::Text::new("고친 뒤 결과 (JSON):").with_default("after.json").prompt())?;
                 if let (Some(before), Some(after)) = (before, after) {
-                    self.run_command(vec!["hunt".into(), "prove".into(), before, after]);
+                    let args = words(&["hunt", "prove", &before, &after]);
+                    let step = HuntStep::Prove { before: before.into(), after: after.into() };
+                    self.perform(&args, || hunt(step));
                 }
             }
-            3 => self.run_command(vec!["practice".into(), "3".into()]),
-            4 => self.run_command(vec!["hunt".into()]),
+            3 => self.perform(&words(&["practice", "3"]), || practice::practice(3, None)),
+            4 => self.perform(&words(&["hunt"]), || hunt(HuntStep::Guide)),
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// A load test as the dialog asks it: Locust's parameters for 실습 1, as typed.
+struct AskedRun {
+    classes: String,
+    users: u32,
+    spawn_rate: f64,
+    run_time: String,
+}
+
+/// Asks the run's parameters (Locust's defaults for 실습 1); `None` when the learner goes back.
+fn ask_run(registered: &[String]) -> Result<Option<AskedRun>> {
+    let Some(classes) = ask_classes(registered)? else { return Ok(None) };
+    let users = ask_number(
+        "사용자 수 (-u, --users):",
+        20u32,
+        "1 이상의 정수를 적어 주세요.",
+        |n| *n > 0,
+        "1 이상이어야 해요.",
+    )?;
+    let Some(users) = users else { return Ok(None) };
+    let spawn_rate = ask_number(
+        "투입 속도: 1초에 투입할 사용자 수 (-r, --spawn-rate):",
+        5.0f64,
+        "0보다 큰 수를 적어 주세요.",
+        |n| *n > 0.0 && n.is_finite(),
+        "0보다 커야 해요.",
+    )?;
+    let Some(spawn_rate) = spawn_rate else { return Ok(None) };
+    let Some(run_time) = ask_run_time()? else { return Ok(None) };
+    Ok(Some(AskedRun { classes, users, spawn_rate, run_time: run_time.trim().to_string() }))
+}
+
+/// A number typed in, with a default; `not_a_number` when it does not read as one, `refused`
+/// when `valid` turns it down. `None` when the learner goes back.
+fn ask_number<T>(
+    prompt: &str,
+    default: T,
+    not_a_number: &str,
+    valid: fn(&T) -> bool,
+    refused: &'static str,
+) -> Result<Option<T>>
+where
+    T: Clone + std::str::FromStr + ToString + 'static,
+{
+    answered(
+        CustomType::<T>::new(prompt)
+            .with_default(default)
+            .with_error_message(not_a_number)
+            .with_validator(move |n: &T| {
+                Ok(if valid(n) {
+                    inquire::validator::Validation::Valid
+                } else {
+                    inquire::validator::Validation::Invalid(refused.into())
+                })
+            })
+            .prompt(),
+    )
+}
+
+/// The user classes to run, named from the registry.
+fn ask_classes(registered: &[String]) -> Result<Option<String>> {
+    let help = format!("등록된 클래스: {} · 여러 개는 띄어 써요", registered.join(", "));
+    answered(
+        Text::new("사용자 클래스:")
+            .with_default("TodoUser")
+            .with_help_message(&help)
+            .with_validator(|text: &str| {
+                let ok =
+                    text.split_whitespace().all(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'));
+                Ok(if ok && !text.trim().is_empty() {
+                    inquire::validator::Validation::Valid
+                } else {
+                    inquire::validator::Validation::Invalid("클래스 이름을 띄어 써서 적어 주세요.".into())
+                })
+            })
+            .prompt(),
+    )
+}
+
+fn ask_run_time() -> Result<Option<String>> {
+    answered(
+        Text::new("실행 시간 (-t, --run-time):")
+            .with_default("15s")
+            .with_help_message("예: 15s, 1m, 1m30s")
+            .with_validator(|text: &str| {
+                Ok(if valid_run_time(text) {
+                    inquire::validator::Validation::Valid
+                } else {
+                    inquire::validator::Validation::Invalid("15s, 1m, 1m30s처럼 적어 주세요.".into())
+                })
+            })
+            .prompt(),
+    )
+}
+
+impl AskedRun {
+    /// `run`'s flags for this run: the classes, `-u`, `-r`, `-t`.
+    fn flags(&self) -> Vec<String> {
+        let mut flags: Vec<String> = self.classes.split_whitespace().map(String::from).collect();
+        flags.extend([
+            "-u".into(),
+            self.users.to_string(),
+            "-r".into(),
+            self.spawn_rate.to_string(),
+            "-t".into(),
+            self.run_time.clone(),
+        ]);
+        flags
+    }
+
+    /// Runs the finished scenarios in this process. The values pass the checks `run`'s flags
+    /// pass, with the same one-line message when they do not.
+    fn solutions(&self) -> Result<i32> {
+        fn flag(name: &'static str) -> impl Fn(String) -> UsageError {
+            move |why| UsageError(format!("{name}: {why} (도움말: loadlab --help)"))
+        }
+        let settings = RunSettings {
+            classes: self.classes.split_whitespace().map(String::from).collect(),
+            users: crate::limits::users_text(&self.users.to_string()).map_err(flag("--users"))?,
+            spawn_rate: crate::limits::spawn_rate_text(&self.spawn_rate.to_string())
+                .map_err(flag("--spawn-rate"))?,
+            run_time: Some(crate::limits::run_time(&self.run_time).map_err(flag("--run-time"))?),
+            ..RunSettings::default()
+        };
+        let run =
+            crate::ops::console::run::run_solutions(settings, Outputs::default(), ConsoleOptions::default());
+        block_on(run)
     }
 }
 
@@ -279,6 +358,30 @@ fn valid_run_time(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_asked_run_is_the_command_line_it_shows() {
+        let run = AskedRun {
+            classes: "TodoUser  StressTestUser".into(),
+            users: 20,
+            spawn_rate: 5.0,
+            run_time: "15s".into(),
+        };
+        assert_eq!(run.flags(), ["TodoUser", "StressTestUser", "-u", "20", "-r", "5", "-t", "15s"]);
+    }
+
+    #[test]
+    fn an_asked_run_refuses_what_the_flags_refuse_in_the_same_words() {
+        let run = AskedRun {
+            classes: "TodoUser".into(),
+            users: 2_000_000,
+            spawn_rate: 5.0,
+            run_time: "15s".into(),
+        };
+        let error = run.solutions().unwrap_err().to_string();
+        let why = crate::limits::users_text("2000000").unwrap_err();
+        assert_eq!(error, format!("--users: {why} (도움말: loadlab --help)"));
+    }
 
     #[test]
     fn run_times_follow_locust() {

@@ -163,21 +163,15 @@ fn render_code(lang: &str, text: &str, opts: &RenderOptions) -> Vec<String> {
         .collect()
 }
 
-fn render_table(
-    aligns: &[Alignment],
-    rows: &[Vec<Vec<Span>>],
-    width: usize,
-    opts: &RenderOptions,
-) -> Vec<String> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0).max(aligns.len());
-    if columns == 0 {
-        return Vec::new();
-    }
-    fn cell(row: &[Vec<Span>], column: usize) -> &[Span] {
-        row.get(column).map_or(&[], Vec::as_slice)
-    }
+/// The cell of `row` in `column`; a short row's missing cells are empty.
+fn cell(row: &[Vec<Span>], column: usize) -> &[Span] {
+    row.get(column).map_or(&[], Vec::as_slice)
+}
 
-    // Natural widths (one line per cell) and the longest word, per column.
+/// Each column's width: its natural width (one line per cell), squeezed until the table fits
+/// `width` — first down to the longest word, then (words get split) down to [`MIN_COLUMN`]. A
+/// table that still does not fit stays wider.
+fn column_widths(rows: &[Vec<Vec<Span>>], columns: usize, width: usize, opts: &RenderOptions) -> Vec<usize> {
     let mut natural = vec![1usize; columns];
     let mut longest_word = vec![1usize; columns];
     for row in rows {
@@ -188,9 +182,6 @@ fn render_table(
             longest_word[column] = longest_word[column].max(words.max().unwrap_or(0));
         }
     }
-
-    // Squeeze the widest column until the table fits: first down to its longest word, then
-    // (words get split) down to MIN_COLUMN. A table that still does not fit stays wider.
     let chrome = 3 * columns + 1;
     let available = width.saturating_sub(chrome);
     let mut widths = natural;
@@ -201,6 +192,20 @@ fn render_table(
             widths[column] -= 1;
         }
     }
+    widths
+}
+
+fn render_table(
+    aligns: &[Alignment],
+    rows: &[Vec<Vec<Span>>],
+    width: usize,
+    opts: &RenderOptions,
+) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0).max(aligns.len());
+    if columns == 0 {
+        return Vec::new();
+    }
+    let widths = column_widths(rows, columns, width, opts);
 
     let border_style = Style::DIM;
     let border = |left: &str, middle: &str, right: &str| {
