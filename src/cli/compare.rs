@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::UsageError;
-use crate::report::compare::{CompareOptions, compare, parse_max_regression, parse_noise};
-use crate::report::{EXIT_THRESHOLD_FAILED, json};
+use crate::ops::console::compare::{compare, load_kinds};
+use crate::report::compare::{CompareOptions, parse_max_regression, parse_noise};
 
 #[derive(Args, Debug, Clone)]
 pub struct CompareArgs {
@@ -39,18 +39,8 @@ pub fn exec(args: CompareArgs) -> anyhow::Result<i32> {
         options.max_regression = parse_max_regression(limits).map_err(UsageError)?;
     }
     if !args.more.is_empty() {
-        let mut runs = Vec::new();
-        for path in [&args.base, &args.new].into_iter().chain(&args.more) {
-            runs.push((path.display().to_string(), json::read(path)?));
-        }
-        print!("{}", crate::report::kinds::render(&runs));
-        return Ok(0);
+        let runs: Vec<PathBuf> = [args.base, args.new].into_iter().chain(args.more).collect();
+        return load_kinds(&runs);
     }
-    let base = json::read(&args.base)?;
-    let new = json::read(&args.new)?;
-    let comparison = compare(&base, &new, &options);
-    let color = colored::control::SHOULD_COLORIZE.should_colorize();
-    println!("기준: {}\n새 결과: {}\n", args.base.display(), args.new.display());
-    print!("{}", comparison.render(color));
-    Ok(if comparison.regressed() { EXIT_THRESHOLD_FAILED } else { 0 })
+    compare(&args.base, &args.new, &options)
 }

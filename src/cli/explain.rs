@@ -6,10 +6,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::engine::console;
-use crate::explain::explain;
-use crate::report::{json, locust_csv};
-
 #[derive(Args, Debug, Clone)]
 pub struct ExplainArgs {
     /// run --json 으로 저장한 결과 파일, 또는 Locust·loadlab --csv 의 PREFIX_stats.csv
@@ -21,22 +17,5 @@ pub struct ExplainArgs {
 }
 
 pub fn exec(args: ExplainArgs) -> anyhow::Result<i32> {
-    let result = if locust_csv::is_stats_file(&args.file) {
-        locust_csv::read(&args.file)?
-    } else {
-        json::read(&args.file)?
-    };
-    println!(
-        "{} — {} (사용자 {}명, {}초)\n",
-        args.file.display(),
-        result.settings.host,
-        result.settings.users,
-        crate::text::short_number(result.duration)
-    );
-    if !args.no_tables {
-        println!("{}", console::summary(&result));
-    }
-    let color = colored::control::SHOULD_COLORIZE.should_colorize();
-    print!("{}", explain(&result).render(color));
-    Ok(0)
+    crate::ops::console::explain::explain(&args.file, !args.no_tables)
 }

@@ -8,6 +8,8 @@
 //! code, and a bad input is a [`UsageError`] (shown by [`usage_result`] as one line, code 2).
 
 pub mod check;
+pub mod compare;
+pub mod explain;
 pub mod hint;
 pub mod hunt;
 pub mod practice;
