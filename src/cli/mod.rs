@@ -319,7 +319,7 @@ pub fn exercises_main(workbook: Workbook) -> ExitCode {
             cli.run.outputs(),
             cli.run.console_options(),
             workbook,
-            console::run::Origin::Learner,
+            console::run::Scenarios::Learners,
         )) {
             Ok(code) => code,
             Err(error) => {

@@ -19,9 +19,9 @@ use crate::{explain, ops, report};
 
 /// Whose scenarios a run uses: the learner's runs can tick practice items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum Scenarios {
     Solutions,
-    Learner,
+    Learners,
 }
 
 /// What the console shows besides the tables.
@@ -40,7 +40,7 @@ pub async fn run_solutions(
     outputs: Outputs,
     console_options: ConsoleOptions,
 ) -> anyhow::Result<i32> {
-    run(settings, outputs, console_options, crate::solutions::workbook(), Origin::Solutions).await
+    run(settings, outputs, console_options, crate::solutions::workbook(), Scenarios::Solutions).await
 }
 
 /// Runs `settings` against `workbook`'s classes: prints the header, the live lines, Locust's tables
@@ -50,7 +50,7 @@ pub async fn run(
     outputs: Outputs,
     console_options: ConsoleOptions,
     workbook: Workbook,
-    origin: Origin,
+    scenarios: Scenarios,
 ) -> anyhow::Result<i32> {
     outputs.check()?;
     let mut prepared = ops::run::prepare(settings, workbook)?;
@@ -96,7 +96,7 @@ pub async fn run(
     {
         print!("\n{}", saturation.render());
     }
-    if origin == Origin::Learner {
+    if scenarios == Scenarios::Learners {
         match ops::run::record_practice(&result, &prepared.settings) {
             Ok(news) => news.iter().for_each(|line| println!("{line}")),
             Err(error) => eprintln!("진행 상황 파일을 저장하지 못했어요: {error}"),
