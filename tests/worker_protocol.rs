@@ -108,11 +108,11 @@ fn malformed_frames_are_errors_not_panics() {
     assert!(Incoming::decode(&bad).is_err());
 }
 
-/// A fake master on a free loopback port: answers the first `client_ready`, sends `frames`,
-/// listens until the worker has sent every kind in `awaited` as often as it is named there (in
-/// any order, the first `client_ready` included; at most 20 s),
-/// then goes away. Returns the worker's exit code and the types it sent.
-async fn fake_master(frames: Vec<Vec<u8>>, awaited: &[&str]) -> (i32, Vec<String>) {
+/// A ROUTER on a free loopback port (returned too), and a worker of the finished scenarios
+/// started against it that gives up after `master_timeout` of silence.
+async fn master_and_worker(
+    master_timeout: Duration,
+) -> (zeromq::RouterSocket, u16, tokio::task::JoinHandle<anyhow::Result<i32>>) {
     let mut master = zeromq::RouterSocket::new();
     let endpoint = master.bind("tcp://127.0.0.1:0").await.expect("bind");
     let port: u16 = endpoint.to_string().rsplit(':').next().unwrap().parse().unwrap();
@@ -121,9 +121,17 @@ async fn fake_master(frames: Vec<Vec<u8>>, awaited: &[&str]) -> (i32, Vec<String
         master_port: port,
         classes: vec!["TodoUser".into()],
         host: Some("http://127.0.0.1:9".into()),
-        master_timeout: Duration::from_secs(2),
+        master_timeout,
     };
-    let worker = tokio::spawn(loadlab::worker::run(options, loadlab::solutions::workbook()));
+    (master, port, tokio::spawn(loadlab::worker::run(options, loadlab::solutions::workbook())))
+}
+
+/// A fake master on a free loopback port: answers the first `client_ready`, sends `frames`,
+/// listens until the worker has sent every kind in `awaited` as often as it is named there (in
+/// any order, the first `client_ready` included; at most 20 s),
+/// then goes away. Returns the worker's exit code and the types it sent.
+async fn fake_master(frames: Vec<Vec<u8>>, awaited: &[&str]) -> (i32, Vec<String>) {
+    let (mut master, _, worker) = master_and_worker(Duration::from_secs(2)).await;
     let mut kinds = Vec::new();
     let first =
         tokio::time::timeout(Duration::from_secs(10), master.recv()).await.expect("client_ready").unwrap();
@@ -201,17 +209,7 @@ async fn a_reconnect_makes_the_worker_announce_itself_again() {
 /// reconnect lets a Locust worker do; the new master's `quit` then ends it cleanly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_master_that_comes_back_on_its_port_hears_client_ready_again() {
-    let mut first = zeromq::RouterSocket::new();
-    let endpoint = first.bind("tcp://127.0.0.1:0").await.expect("bind");
-    let port: u16 = endpoint.to_string().rsplit(':').next().unwrap().parse().unwrap();
-    let options = loadlab::worker::WorkerOptions {
-        master_host: "127.0.0.1".into(),
-        master_port: port,
-        classes: vec!["TodoUser".into()],
-        host: Some("http://127.0.0.1:9".into()),
-        master_timeout: Duration::from_secs(30),
-    };
-    let worker = tokio::spawn(loadlab::worker::run(options, loadlab::solutions::workbook()));
+    let (mut first, port, worker) = master_and_worker(Duration::from_secs(30)).await;
     let kind_of = |message: &zeromq::ZmqMessage| {
         rmp_serde::from_slice::<(String, rmpv_free::Any, String)>(message.get(1).unwrap()).unwrap().0
     };

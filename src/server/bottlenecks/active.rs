@@ -97,7 +97,7 @@ impl Active {
 
     /// The request history, while the memory leak is on.
     pub fn history(&self) -> Option<&RequestHistory> {
-        Some(&self.history).filter(|_| self.is_on(Bottleneck::MemoryLeak))
+        self.is_on(Bottleneck::MemoryLeak).then_some(&self.history)
     }
 
     /// The memory the leak holds, once it was ever on (switched off, it keeps what it took).
