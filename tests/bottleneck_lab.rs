@@ -327,13 +327,13 @@ async fn the_hunt_shows_the_evidence_and_keeps_the_name() {
         assert!(!text.contains(name), "{name} gives the secret away:\n{text}");
     }
     assert!(text.contains("hunt guess"), "{text}");
-    // The server's files say nothing of what they are for, and go with it (this process's
-    // only: other runs on the machine may have left theirs).
-    let this_process = format!("-{}-", std::process::id());
-    let leftovers: Vec<String> = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.starts_with("loadlab-") && name.contains(&this_process))
-        .collect();
-    assert_eq!(leftovers, Vec::<String>::new());
+    // The server's file says nothing of what it is for, and goes with the server (only this
+    // run's server: other tests of this process run theirs at the same time).
+    let port = on.settings.host.rsplit_once(':').and_then(|(_, port)| port.parse().ok()).unwrap();
+    let journal = loadlab::server::bottlenecks::journal_path(port);
+    let name = journal.file_name().unwrap().to_string_lossy().into_owned();
+    for word in ["audit", "block", "io"] {
+        assert!(!name.contains(word), "{name} gives the secret away");
+    }
+    assert!(!journal.exists(), "{} outlived its server", journal.display());
 }
