@@ -234,22 +234,10 @@ impl Intervals {
 mod tests {
     use super::*;
     use crate::engine::stats::StatsCollector;
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
 
     fn record(name: &str, micros: u64, failure: Option<&str>) -> RequestRecord {
-        RequestRecord {
-            user_id: 0,
-            task: "t",
-            method: "GET".into(),
-            path: name.into(),
-            name: name.into(),
-            status: 200,
-            started: Instant::now(),
-            elapsed: Duration::from_micros(micros),
-            content_length: 7,
-            failure: failure.map(str::to_string),
-            traced: None,
-        }
+        RequestRecord::finished(name, Duration::from_micros(micros), failure)
     }
 
     #[test]

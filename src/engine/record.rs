@@ -24,6 +24,27 @@ pub struct RequestRecord {
     pub traced: Option<TracedDetail>,
 }
 
+#[cfg(test)]
+impl RequestRecord {
+    /// A finished `GET name` for the unit tests of what records are summed into: 7 bytes long,
+    /// answered 200, or 500 with `failure`.
+    pub(crate) fn finished(name: &str, elapsed: Duration, failure: Option<&str>) -> Self {
+        RequestRecord {
+            user_id: 0,
+            task: "t",
+            method: "GET".into(),
+            path: name.into(),
+            name: name.into(),
+            status: if failure.is_some() { 500 } else { 200 },
+            started: Instant::now(),
+            elapsed,
+            content_length: 7,
+            failure: failure.map(str::to_string),
+            traced: None,
+        }
+    }
+}
+
 /// One line of a `--trace` file: one request, in the order requests finished.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TraceLine {

@@ -264,24 +264,10 @@ pub struct Summary {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
-
     use super::*;
 
     fn record(name: &str, ms: u64, failure: Option<&str>) -> RequestRecord {
-        RequestRecord {
-            user_id: 0,
-            task: "t",
-            method: "GET".into(),
-            path: name.into(),
-            name: name.into(),
-            status: if failure.is_some() { 500 } else { 200 },
-            started: Instant::now(),
-            elapsed: Duration::from_millis(ms),
-            content_length: 10,
-            failure: failure.map(str::to_string),
-            traced: None,
-        }
+        RequestRecord::finished(name, Duration::from_millis(ms), failure)
     }
 
     #[test]
